@@ -1,0 +1,60 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace Herald.Api;
+
+/// <summary>
+/// Reads <c>uid</c> and <c>message</c> for <c>/send</c> from wherever the caller put them: the query string
+/// (GET or POST), a form body, or a JSON body. A field in the body wins over the same field in the query.
+/// </summary>
+internal static class SendRequestReader
+{
+    public static async ValueTask<(string? Uid, string? Message, IResult? Problem)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var query = request.Query;
+        string? uid = query["uid"];
+        string? message = query["message"];
+        if (!HttpMethods.IsPost(request.Method) || !HasBody(request))
+        {
+            return (uid, message, null);
+        }
+
+        try
+        {
+            if (request.HasJsonContentType())
+            {
+                var body = await JsonSerializer.DeserializeAsync(request.Body, ApiJsonContext.Default.SendRequestBody, cancellationToken);
+                return (body?.Uid ?? uid, body?.Message ?? message, null);
+            }
+
+            if (request.HasFormContentType)
+            {
+                var form = await request.ReadFormAsync(cancellationToken);
+                return (NullIfAbsent(form["uid"]) ?? uid, NullIfAbsent(form["message"]) ?? message, null);
+            }
+        }
+        catch (JsonException exception)
+        {
+            return (null, null, Problems.Status(StatusCodes.Status400BadRequest, "Invalid JSON body", $"The request body is not valid JSON for {{\"uid\": string, \"message\": string}}: {exception.Message}"));
+        }
+        catch (BadHttpRequestException exception)
+        {
+            return (null, null, Problems.Status(exception.StatusCode, "Unreadable request body", exception.Message));
+        }
+        catch (InvalidDataException exception)
+        {
+            return (null, null, Problems.Status(StatusCodes.Status400BadRequest, "Invalid form body", exception.Message));
+        }
+
+        return (null, null, Problems.Status(
+            StatusCodes.Status415UnsupportedMediaType,
+            "Unsupported content type",
+            $"Content type '{request.ContentType}' is not accepted: send application/json, application/x-www-form-urlencoded or multipart/form-data, or put uid and message in the query string."));
+    }
+
+    private static bool HasBody(HttpRequest request) =>
+        request.ContentLength is > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0);
+
+    private static string? NullIfAbsent(Microsoft.Extensions.Primitives.StringValues values) =>
+        values.Count == 0 ? null : values.ToString();
+}

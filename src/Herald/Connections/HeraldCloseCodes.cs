@@ -1,0 +1,23 @@
+namespace Herald;
+
+/// <summary>
+/// The WebSocket close codes Herald sends, besides the standard 1000 (normal), 1001 (server shutting down)
+/// and 1009 (client message too big). docs/protocol.md lists them all with their reasons.
+/// </summary>
+public static class HeraldCloseCodes
+{
+    /// <summary>The login message named an invalid uid (empty, not a string, or too long).</summary>
+    public const int InvalidLogin = 4000;
+
+    /// <summary>The connection did not log in within <see cref="HeraldOptions.LoginTimeout"/>.</summary>
+    public const int LoginTimeout = 4001;
+
+    /// <summary>A second login arrived on a connection that is already logged in.</summary>
+    public const int AlreadyLoggedIn = 4002;
+
+    /// <summary>
+    /// The client fell further behind than <see cref="HeraldOptions.MaxQueuedMessages"/> or
+    /// <see cref="HeraldOptions.MaxQueuedBytes"/> allow; its queued messages were dropped.
+    /// </summary>
+    public const int SlowConsumer = 4003;
+}

@@ -1,0 +1,11 @@
+using Herald.Routing;
+
+namespace Herald.Delivery;
+
+/// <summary>The local end of every delivery: finds the node's connections for a target and queues the frame to each.</summary>
+internal sealed class Dispatcher(ConnectionRegistry registry)
+{
+    /// <returns>How many of this node's connections queued the frame.</returns>
+    public int DispatchToUser(string userId, OutboundFrame frame) =>
+        registry.FindUser(userId)?.Enqueue(frame) ?? 0;
+}

@@ -1,0 +1,27 @@
+namespace Herald.Diagnostics;
+
+/// <summary>
+/// Every log event id this assembly writes, in one table so they stay unique (a test checks).
+/// Hundreds group the concern: 1xx hosting, 2xx connections, 3xx HTTP API.
+/// </summary>
+internal static class EventIds
+{
+    public const int HeraldStarted = 100;
+    public const int InsecureDefault = 101;
+    public const int ShutdownStarted = 102;
+    public const int ShutdownCompleted = 103;
+    public const int ShutdownAbortedConnections = 104;
+
+    public const int ConnectionOpened = 200;
+    public const int ConnectionLoggedIn = 201;
+    public const int ConnectionClosed = 202;
+    public const int ClientMessageIgnored = 203;
+    public const int LoginRejected = 204;
+    public const int LoginTimedOut = 205;
+    public const int ClientMessageTooLarge = 206;
+    public const int SlowConsumerDisconnected = 207;
+    public const int ConnectionFailed = 208;
+    public const int UpgradeRefused = 209;
+
+    public const int PublishRejected = 300;
+}

@@ -1,0 +1,27 @@
+using System.Diagnostics.Metrics;
+using Herald.Routing;
+
+namespace Herald.Diagnostics;
+
+/// <summary>
+/// The <c>Herald</c> meter: observable instruments over the same counts the stats endpoint reports, so
+/// nothing is counted twice and the hot path pays nothing for metrics. docs/operations.md lists them.
+/// </summary>
+internal sealed class HeraldMetrics
+{
+    public const string MeterName = "Herald";
+
+    public HeraldMetrics(IMeterFactory meterFactory, ConnectionRegistry registry, HubCounters counters)
+    {
+        var meter = meterFactory.Create(MeterName);
+        meter.CreateObservableUpDownCounter("herald.connections", () => registry.ConnectionCount, "{connection}", "Open WebSocket connections, logged in or not.");
+        meter.CreateObservableUpDownCounter("herald.connections.pending_login", () => registry.PendingLoginCount, "{connection}", "Open connections that have not logged in yet.");
+        meter.CreateObservableUpDownCounter("herald.users", () => registry.UserCount, "{user}", "Users with at least one logged-in connection.");
+        meter.CreateObservableCounter("herald.connections.opened", () => counters.ConnectionsOpened, "{connection}", "Connections accepted since start.");
+        meter.CreateObservableCounter("herald.connections.slow_consumer_disconnects", () => counters.SlowConsumerDisconnects, "{connection}", "Connections cut off for falling too far behind.");
+        meter.CreateObservableCounter("herald.messages.published", () => counters.MessagesPublished, "{message}", "Messages accepted for publishing.");
+        meter.CreateObservableCounter("herald.messages.queued", () => counters.MessagesQueued, "{message}", "Copies of published messages queued for a connection.");
+        meter.CreateObservableCounter("herald.messages.delivered", () => counters.MessagesDelivered, "{message}", "Copies written to a connection's socket.");
+        meter.CreateObservableCounter("herald.messages.dropped", () => counters.MessagesDropped, "{message}", "Copies queued but never written because their connection closed first.");
+    }
+}

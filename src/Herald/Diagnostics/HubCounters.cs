@@ -1,0 +1,41 @@
+namespace Herald.Diagnostics;
+
+/// <summary>
+/// The hub's running totals. One source for both <c>GET /api/v1/stats</c> and the <c>Herald</c> meter,
+/// so the two can never disagree.
+/// </summary>
+internal sealed class HubCounters
+{
+    private long _connectionsOpened;
+    private long _messagesPublished;
+    private long _messagesQueued;
+    private long _messagesDelivered;
+    private long _messagesDropped;
+    private long _slowConsumerDisconnects;
+
+    public long ConnectionsOpened => Interlocked.Read(ref _connectionsOpened);
+
+    public long MessagesPublished => Interlocked.Read(ref _messagesPublished);
+
+    public long MessagesQueued => Interlocked.Read(ref _messagesQueued);
+
+    public long MessagesDelivered => Interlocked.Read(ref _messagesDelivered);
+
+    public long MessagesDropped => Interlocked.Read(ref _messagesDropped);
+
+    public long SlowConsumerDisconnects => Interlocked.Read(ref _slowConsumerDisconnects);
+
+    public void ConnectionOpened() => Interlocked.Increment(ref _connectionsOpened);
+
+    public void MessagePublished(int queuedFor)
+    {
+        Interlocked.Increment(ref _messagesPublished);
+        Interlocked.Add(ref _messagesQueued, queuedFor);
+    }
+
+    public void MessageDelivered() => Interlocked.Increment(ref _messagesDelivered);
+
+    public void MessageDropped(int count) => Interlocked.Add(ref _messagesDropped, count);
+
+    public void SlowConsumerDisconnected() => Interlocked.Increment(ref _slowConsumerDisconnects);
+}

@@ -1,0 +1,110 @@
+using System.Net.WebSockets;
+using Herald.Diagnostics;
+using Herald.Routing;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Herald.Hosting;
+
+/// <summary>
+/// Start-up report and two-phase shutdown. Shutdown runs in <see cref="StoppingAsync"/>, before the server
+/// stops: refuse new connections, send every client Close 1001 after what is queued for it, wait up to
+/// ShutdownTimeout, abort the rest.
+/// </summary>
+internal sealed partial class HeraldLifecycleService(
+    ConnectionRegistry registry,
+    HeraldOptions options,
+    TimeProvider timeProvider,
+    IServer server,
+    HeraldMetrics metrics,
+    ILogger<HeraldLifecycleService> logger) : IHostedLifecycleService
+{
+    // After the abort, connections unwind in milliseconds; this only bounds a pathological case.
+    private static readonly TimeSpan AbortGrace = TimeSpan.FromSeconds(1);
+
+    // Holding the metrics keeps their observable instruments registered for the life of the host.
+    private readonly HeraldMetrics _metrics = metrics;
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken)
+    {
+        var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        Log.HeraldStarted(
+            logger, string.Join(", ", addresses), options.MaxUserIdLength, options.MaxClientMessageBytes, options.MaxMessageBytes,
+            options.MaxQueuedMessages, options.MaxQueuedBytes, options.LoginTimeout, options.KeepAliveInterval, options.KeepAliveTimeout);
+        Log.InsecureDefault(logger, "anonymous login: any client can log in as any user by sending {\"uid\":\"...\"}; Herald has no client authentication yet, so expose /ws only to clients you trust");
+        var exposure = addresses.Count > 0 && addresses.All(IsLoopback)
+            ? "loopback only"
+            : "every network this host is reachable on";
+        Log.InsecureDefault(logger, $"the publish API (/send, /api/v1) has no authentication and is open to {exposure}");
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task StoppingAsync(CancellationToken cancellationToken)
+    {
+        registry.StopAccepting();
+        var connections = registry.Connections.ToArray();
+        Log.ShutdownStarted(logger, connections.Length, options.ShutdownTimeout.TotalSeconds);
+        foreach (var connection in connections)
+        {
+            connection.RequestClose(WebSocketCloseStatus.EndpointUnavailable, "server shutting down", discardQueued: false);
+        }
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(options.ShutdownTimeout);
+        try
+        {
+            await registry.WhenEmptyAsync(deadline.Token).WaitAsync(options.ShutdownTimeout, timeProvider, CancellationToken.None);
+            Log.ShutdownCompleted(logger);
+            return;
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or TimeoutException)
+        {
+            var remaining = registry.Connections.ToArray();
+            Log.ShutdownAbortedConnections(logger, remaining.Length);
+            foreach (var connection in remaining)
+            {
+                connection.Abort("shutdown timeout");
+            }
+        }
+
+        try
+        {
+            await registry.WhenEmptyAsync(CancellationToken.None).WaitAsync(AbortGrace, timeProvider, CancellationToken.None);
+        }
+        catch (TimeoutException)
+        {
+            // Nothing more to do: the server's own shutdown closes whatever is left.
+        }
+    }
+
+    private static bool IsLoopback(string address) =>
+        Uri.TryCreate(address, UriKind.Absolute, out var uri) && uri.IsLoopback;
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventIds.HeraldStarted, LogLevel.Information, "Herald started on {Addresses} (WebSocket /ws, publish /send): MaxUserIdLength={MaxUserIdLength}, MaxClientMessageBytes={MaxClientMessageBytes}, MaxMessageBytes={MaxMessageBytes}, MaxQueuedMessages={MaxQueuedMessages}, MaxQueuedBytes={MaxQueuedBytes}, LoginTimeout={LoginTimeout}, KeepAliveInterval={KeepAliveInterval}, KeepAliveTimeout={KeepAliveTimeout}", EventName = "HeraldStarted")]
+        public static partial void HeraldStarted(ILogger logger, string addresses, int maxUserIdLength, int maxClientMessageBytes, int maxMessageBytes, int maxQueuedMessages, int maxQueuedBytes, TimeSpan loginTimeout, TimeSpan keepAliveInterval, TimeSpan keepAliveTimeout);
+
+        [LoggerMessage(EventIds.InsecureDefault, LogLevel.Warning, "Insecure default in force: {Description}", EventName = "InsecureDefault")]
+        public static partial void InsecureDefault(ILogger logger, string description);
+
+        [LoggerMessage(EventIds.ShutdownStarted, LogLevel.Information, "Shutting down: closing {Connections} connections with 1001, waiting up to {TimeoutSeconds} s", EventName = "ShutdownStarted")]
+        public static partial void ShutdownStarted(ILogger logger, int connections, double timeoutSeconds);
+
+        [LoggerMessage(EventIds.ShutdownCompleted, LogLevel.Information, "Shutdown: every connection closed", EventName = "ShutdownCompleted")]
+        public static partial void ShutdownCompleted(ILogger logger);
+
+        [LoggerMessage(EventIds.ShutdownAbortedConnections, LogLevel.Warning, "Shutdown: aborting {Connections} connections that did not close in time", EventName = "ShutdownAbortedConnections")]
+        public static partial void ShutdownAbortedConnections(ILogger logger, int connections);
+    }
+}

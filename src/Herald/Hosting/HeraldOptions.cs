@@ -1,0 +1,72 @@
+namespace Herald;
+
+/// <summary>
+/// Herald's settings, bound from the <c>Herald</c> configuration section
+/// (appsettings.json, <c>Herald__Key</c> environment variables, <c>--Herald:Key</c> switches)
+/// and validated at start. docs/configuration.md describes every key.
+/// </summary>
+public sealed class HeraldOptions
+{
+    /// <summary>The configuration section Herald binds.</summary>
+    public const string SectionName = "Herald";
+
+    /// <summary>Default for <see cref="MaxUserIdLength"/>.</summary>
+    public const int DefaultMaxUserIdLength = 128;
+
+    /// <summary>Default for <see cref="MaxClientMessageBytes"/>.</summary>
+    public const int DefaultMaxClientMessageBytes = 4 * 1024;
+
+    /// <summary>Default for <see cref="MaxMessageBytes"/>.</summary>
+    public const int DefaultMaxMessageBytes = 64 * 1024;
+
+    /// <summary>Default for <see cref="MaxQueuedMessages"/>.</summary>
+    public const int DefaultMaxQueuedMessages = 1024;
+
+    /// <summary>Default for <see cref="MaxQueuedBytes"/>.</summary>
+    public const int DefaultMaxQueuedBytes = 4 * 1024 * 1024;
+
+    /// <summary>Default for <see cref="LoginTimeout"/>.</summary>
+    public static readonly TimeSpan DefaultLoginTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>Default for <see cref="KeepAliveInterval"/>.</summary>
+    public static readonly TimeSpan DefaultKeepAliveInterval = TimeSpan.FromSeconds(20);
+
+    /// <summary>Default for <see cref="KeepAliveTimeout"/>.</summary>
+    public static readonly TimeSpan DefaultKeepAliveTimeout = TimeSpan.FromSeconds(20);
+
+    /// <summary>Default for <see cref="CloseTimeout"/>.</summary>
+    public static readonly TimeSpan DefaultCloseTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>Default for <see cref="ShutdownTimeout"/>.</summary>
+    public static readonly TimeSpan DefaultShutdownTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>Longest user ID accepted, in UTF-16 characters, at login and by the HTTP API.</summary>
+    public int MaxUserIdLength { get; set; } = DefaultMaxUserIdLength;
+
+    /// <summary>Largest message a client may send, in bytes; a larger one closes the connection with 1009.</summary>
+    public int MaxClientMessageBytes { get; set; } = DefaultMaxClientMessageBytes;
+
+    /// <summary>Largest message that may be published, in UTF-8 bytes.</summary>
+    public int MaxMessageBytes { get; set; } = DefaultMaxMessageBytes;
+
+    /// <summary>Messages a connection may have waiting to be written before it counts as a slow consumer.</summary>
+    public int MaxQueuedMessages { get; set; } = DefaultMaxQueuedMessages;
+
+    /// <summary>Bytes a connection may have waiting to be written before it counts as a slow consumer.</summary>
+    public int MaxQueuedBytes { get; set; } = DefaultMaxQueuedBytes;
+
+    /// <summary>How long a new connection may take to log in before it is closed.</summary>
+    public TimeSpan LoginTimeout { get; set; } = DefaultLoginTimeout;
+
+    /// <summary>How often the server pings a connection; zero turns pings off.</summary>
+    public TimeSpan KeepAliveInterval { get; set; } = DefaultKeepAliveInterval;
+
+    /// <summary>How long a ping may go unanswered before the connection is dropped; zero waits forever.</summary>
+    public TimeSpan KeepAliveTimeout { get; set; } = DefaultKeepAliveTimeout;
+
+    /// <summary>How long a closing connection may take to finish the close handshake before it is aborted.</summary>
+    public TimeSpan CloseTimeout { get; set; } = DefaultCloseTimeout;
+
+    /// <summary>How long shutdown waits for connections to close after sending 1001 before aborting them.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = DefaultShutdownTimeout;
+}

@@ -1,0 +1,51 @@
+using Herald;
+using Herald.Api;
+using Herald.Connections;
+using Herald.Delivery;
+using Herald.Diagnostics;
+using Herald.Hosting;
+using Herald.Routing;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers Herald in an application's services.</summary>
+public static class HeraldServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds Herald's services, with options bound from the <c>Herald</c> configuration section, then
+    /// <paramref name="configure"/>, and validated at start. Map the endpoints with <c>app.MapHerald()</c>.
+    /// </summary>
+    public static IHeraldBuilder AddHerald(this IServiceCollection services, Action<HeraldOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+
+        var options = services.AddOptions<HeraldOptions>().BindConfiguration(HeraldOptions.SectionName).ValidateOnStart();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HeraldOptions>, HeraldOptionsValidator>());
+        services.TryAddSingleton(static provider => provider.GetRequiredService<IOptions<HeraldOptions>>().Value);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+
+        services.TryAddSingleton<HubCounters>();
+        services.TryAddSingleton<HeraldMetrics>();
+        services.TryAddSingleton<ConnectionRegistry>();
+        services.TryAddSingleton<ConnectionServices>();
+        services.TryAddSingleton<Dispatcher>();
+        services.TryAddSingleton<IBackplane, InMemoryBackplane>();
+        services.TryAddSingleton<Publisher>();
+        services.TryAddSingleton<IHeraldHub, HeraldHub>();
+
+        services.TryAddSingleton<WebSocketEndpoint>();
+        services.TryAddSingleton<SendEndpoint>();
+        services.TryAddSingleton<HubEndpoints>();
+        services.AddHostedService<HeraldLifecycleService>();
+
+        return new HeraldBuilder(services);
+    }
+}

@@ -1,0 +1,18 @@
+namespace Herald;
+
+/// <summary>The one rule for user IDs, shared by login and the HTTP API so both answer alike.</summary>
+internal static class UserIdRules
+{
+    /// <returns>Null when <paramref name="userId"/> is usable, else the reason it is not.</returns>
+    public static string? Validate(string? userId, int maxLength)
+    {
+        if (string.IsNullOrEmpty(userId))
+        {
+            return "uid is required and must not be empty";
+        }
+
+        return userId.Length > maxLength
+            ? $"uid must be at most {maxLength} characters (was {userId.Length})"
+            : null;
+    }
+}

@@ -1,0 +1,136 @@
+using System.Net.WebSockets;
+using Herald.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Herald.Tests.Connections;
+
+public sealed class LoginTests
+{
+    [Fact]
+    public async Task Receive_JunkBeforeLogin_IsIgnoredAndLoginStillWorks()
+    {
+        await using var server = await HeraldTestServer.StartAsync();
+        await using var client = await server.ConnectAsync();
+
+        await client.SendTextAsync("hello");
+        await client.SendTextAsync("{not json");
+        await client.SendTextAsync("""[{"uid":"123"}]""");
+        await client.SendTextAsync("""{"user":"123"}""");
+        await client.SendTextAsync("""{"uid":"123"} trailing""");
+        await client.SendTextAsync(string.Empty);
+        await client.SendBinaryAsync("""{"uid":"123"}"""u8.ToArray());
+        await client.SendTextAsync("""{"other":{"uid":"nested"},"uid":"123"}""");
+        await Eventually.TrueAsync(() => server.Hub.GetUser("123").Online, "the valid login after the junk");
+
+        Assert.Equal(1, server.Hub.GetStats().Connections);
+        Assert.False(server.Hub.GetUser("nested").Online);
+        Assert.Equal(1, await server.SendAsync("123", "still here"));
+        Assert.Equal("still here", await client.ReceiveTextAsync());
+        Assert.True(server.Logs.Contains("ClientMessageIgnored"));
+    }
+
+    [Fact]
+    public async Task Receive_MessagesAfterLogin_AreIgnored()
+    {
+        await using var server = await HeraldTestServer.StartAsync();
+        await using var client = await server.ConnectAsUserAsync("123");
+
+        await client.SendTextAsync("ping?");
+        await client.SendBinaryAsync([1, 2, 3]);
+
+        Assert.Equal(1, await server.SendAsync("123", "after junk"));
+        Assert.Equal("after junk", await client.ReceiveTextAsync());
+        Assert.Equal(WebSocketState.Open, client.Socket.State);
+    }
+
+    [Theory]
+    [InlineData("""{"uid":""}""")]
+    [InlineData("""{"uid":5}""")]
+    [InlineData("""{"uid":null}""")]
+    [InlineData("""{"uid":["a"]}""")]
+    public async Task Login_InvalidUid_ClosesWith4000(string login)
+    {
+        await using var server = await HeraldTestServer.StartAsync();
+        await using var client = await server.ConnectAsync();
+
+        await client.SendTextAsync(login);
+
+        Assert.Equal(HeraldCloseCodes.InvalidLogin, await client.ReceiveCloseAsync());
+        Assert.False(string.IsNullOrEmpty(client.Socket.CloseStatusDescription));
+        await Eventually.TrueAsync(() => server.Hub.GetStats().Connections == 0, "the connection to be removed");
+    }
+
+    [Fact]
+    public async Task Login_UidLongerThanLimit_ClosesWith4000NamingTheLimit()
+    {
+        await using var server = await HeraldTestServer.StartAsync(o => o.MaxUserIdLength = 8);
+        await using var client = await server.ConnectAsync();
+
+        await client.SendTextAsync("""{"uid":"123456789"}""");
+
+        Assert.Equal(HeraldCloseCodes.InvalidLogin, await client.ReceiveCloseAsync());
+        Assert.Equal("uid must be at most 8 characters (was 9)", client.Socket.CloseStatusDescription);
+    }
+
+    [Fact]
+    public async Task Login_SecondLoginOnLoggedInConnection_ClosesWith4002AndRemovesIt()
+    {
+        await using var server = await HeraldTestServer.StartAsync();
+        await using var client = await server.ConnectAsUserAsync("first");
+
+        await client.SendTextAsync("""{"uid":"second"}""");
+
+        Assert.Equal(HeraldCloseCodes.AlreadyLoggedIn, await client.ReceiveCloseAsync());
+        await Eventually.TrueAsync(() => server.Hub.GetStats() is { Connections: 0, Users: 0 }, "the connection to be removed");
+        Assert.False(server.Hub.GetUser("second").Online);
+    }
+
+    [Fact]
+    public async Task Login_NotWithinLoginTimeout_ClosesWith4001()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var server = await HeraldTestServer.StartAsync(o => o.LoginTimeout = TimeSpan.FromSeconds(10), clock);
+        await using var late = await server.ConnectAsync();
+        await using var punctual = await server.ConnectAsync();
+        await Eventually.TrueAsync(() => server.Hub.GetStats().PendingLogins == 2, "both connections to be accepted");
+        await punctual.SendTextAsync("""{"uid":"punctual"}""");
+        await Eventually.TrueAsync(() => server.Hub.GetUser("punctual").Online, "the punctual login");
+
+        clock.Advance(TimeSpan.FromSeconds(9));
+        await late.SendTextAsync("not a login");
+        Assert.Equal(2, server.Hub.GetStats().Connections);
+        clock.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.Equal(HeraldCloseCodes.LoginTimeout, await late.ReceiveCloseAsync());
+        await Eventually.TrueAsync(() => server.Hub.GetStats().Connections == 1, "the late connection to be removed");
+        Assert.Equal(1, await server.SendAsync("punctual", "you stay"));
+        Assert.Equal("you stay", await punctual.ReceiveTextAsync());
+        Assert.True(server.Logs.Contains("LoginTimedOut"));
+    }
+
+    [Fact]
+    public async Task Receive_MessageOverLimit_ClosesWith1009()
+    {
+        await using var server = await HeraldTestServer.StartAsync(o => o.MaxClientMessageBytes = 1024);
+        await using var client = await server.ConnectAsUserAsync("big");
+
+        await client.SendTextAsync(new string('x', 1025));
+
+        Assert.Equal((int)WebSocketCloseStatus.MessageTooBig, await client.ReceiveCloseAsync());
+        Assert.Equal("message exceeds 1024 bytes", client.Socket.CloseStatusDescription);
+        await Eventually.TrueAsync(() => server.Hub.GetStats() is { Connections: 0, Users: 0 }, "the connection to be removed");
+    }
+
+    [Fact]
+    public async Task Receive_MessageExactlyAtLimit_IsAccepted()
+    {
+        await using var server = await HeraldTestServer.StartAsync(o => o.MaxClientMessageBytes = 1024);
+        await using var client = await server.ConnectAsync();
+        var login = """{"uid":"edge","pad":""" + "\"" + new string('p', 1024 - 23) + "\"}";
+        Assert.Equal(1024, login.Length);
+
+        await client.SendTextAsync(login);
+
+        await Eventually.TrueAsync(() => server.Hub.GetUser("edge").Online, "the login at exactly the limit");
+    }
+}

@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using System.Net.WebSockets;
+using Herald.Tests.Infrastructure;
+
+namespace Herald.Tests.Hosting;
+
+public sealed class ShutdownTests
+{
+    [Fact]
+    public async Task Stop_ConnectedClients_AllReceiveQueuedMessagesThen1001()
+    {
+        await using var server = await HeraldTestServer.StartAsync();
+        var clients = new List<TestClient>();
+        for (var i = 0; i < 20; i++)
+        {
+            clients.Add(await server.ConnectAsUserAsync($"user-{i}"));
+        }
+
+        clients.Add(await server.ConnectAsync());
+        await Eventually.TrueAsync(() => server.Hub.GetStats().Connections == 21, "the anonymous connection to be accepted");
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.Equal(1, await server.SendAsync($"user-{i}", $"last words {i}"));
+        }
+
+        var closes = clients.Select(async (client, i) =>
+        {
+            if (i < 20)
+            {
+                Assert.Equal($"last words {i}", await client.ReceiveTextAsync());
+            }
+
+            return await client.ReceiveCloseAsync();
+        }).ToArray();
+        await server.StopAsync();
+
+        Assert.All(await Task.WhenAll(closes), code => Assert.Equal((int)WebSocketCloseStatus.EndpointUnavailable, code));
+        Assert.Equal(0, server.Hub.GetStats().Connections);
+        Assert.True(server.Logs.Contains("ShutdownCompleted"));
+        foreach (var client in clients)
+        {
+            await client.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Stop_ClientIgnoresClose_IsAbortedAfterShutdownTimeout()
+    {
+        await using var server = await HeraldTestServer.StartAsync(o =>
+        {
+            o.ShutdownTimeout = TimeSpan.FromMilliseconds(500);
+            o.CloseTimeout = TimeSpan.FromSeconds(30);
+        });
+
+        // Never receiving, this client never answers the server's Close.
+        await using var deaf = await server.ConnectAsUserAsync("deaf");
+
+        var stopping = Stopwatch.StartNew();
+        await server.StopAsync();
+
+        Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(10), $"shutdown took {stopping.Elapsed}");
+        Assert.Equal(0, server.Hub.GetStats().Connections);
+        Assert.True(server.Logs.Contains("ShutdownAbortedConnections"));
+    }
+}
