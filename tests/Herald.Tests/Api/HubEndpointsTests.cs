@@ -1,0 +1,81 @@
+using System.Net;
+using System.Text.Json;
+using Herald.Tests.Infrastructure;
+
+namespace Herald.Tests.Api;
+
+public sealed class HubEndpointsTests
+{
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task GetStats_AfterTraffic_ReportsCountsAndTotals()
+    {
+        await using var server = await HeraldTestServer.StartAsync();
+        await using var a1 = await server.ConnectAsUserAsync("a");
+        await using var a2 = await server.ConnectAsUserAsync("a");
+        await using var b = await server.ConnectAsUserAsync("b");
+        await using var anonymous = await server.ConnectAsync();
+        await Eventually.TrueAsync(() => server.Hub.GetStats().Connections == 4, "the anonymous connection to be accepted");
+        await server.SendAsync("a", "one");
+        await server.SendAsync("b", "two");
+        await server.SendAsync("nobody", "three");
+        await a1.ReceiveTextAsync();
+        await a2.ReceiveTextAsync();
+        await b.ReceiveTextAsync();
+
+        using var response = await server.Http.GetAsync("/api/v1/stats", Cancellation);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Cancellation));
+        var stats = json.RootElement;
+        Assert.Equal(4, stats.GetProperty("connections").GetInt32());
+        Assert.Equal(1, stats.GetProperty("pendingLogins").GetInt32());
+        Assert.Equal(2, stats.GetProperty("users").GetInt32());
+        Assert.Equal(4, stats.GetProperty("connectionsOpened").GetInt64());
+        Assert.Equal(3, stats.GetProperty("messagesPublished").GetInt64());
+        Assert.Equal(3, stats.GetProperty("messagesQueued").GetInt64());
+        Assert.Equal(3, stats.GetProperty("messagesDelivered").GetInt64());
+        Assert.Equal(0, stats.GetProperty("messagesDropped").GetInt64());
+        Assert.Equal(0, stats.GetProperty("slowConsumerDisconnects").GetInt64());
+        Assert.True(stats.GetProperty("uptimeSeconds").GetDouble() >= 0);
+        Assert.True(stats.GetProperty("startedAt").GetDateTimeOffset() <= DateTimeOffset.UtcNow);
+    }
+
+    [Fact]
+    public async Task GetUser_OnlineAndOffline_ReportsPresence()
+    {
+        await using var server = await HeraldTestServer.StartAsync();
+        await using var t1 = await server.ConnectAsUserAsync("u 1");
+        await using var t2 = await server.ConnectAsUserAsync("u 1");
+
+        var online = await server.Http.GetStringAsync("/api/v1/users/u%201", Cancellation);
+        var offline = await server.Http.GetStringAsync("/api/v1/users/ghost", Cancellation);
+
+        Assert.Equal("""{"uid":"u 1","online":true,"connections":2}""", online);
+        Assert.Equal("""{"uid":"ghost","online":false,"connections":0}""", offline);
+    }
+
+    [Fact]
+    public async Task GetUser_UidTooLong_Returns400()
+    {
+        await using var server = await HeraldTestServer.StartAsync(o => o.MaxUserIdLength = 4);
+
+        using var response = await server.Http.GetAsync("/api/v1/users/toolong", Cancellation);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("\"uid\"", await response.Content.ReadAsStringAsync(Cancellation), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Get_WebSocketEndpointWithoutUpgrade_Returns426Problem()
+    {
+        await using var server = await HeraldTestServer.StartAsync();
+
+        using var response = await server.Http.GetAsync("/ws", Cancellation);
+
+        Assert.Equal(HttpStatusCode.UpgradeRequired, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+}

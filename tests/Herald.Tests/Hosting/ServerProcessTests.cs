@@ -1,0 +1,90 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Net.WebSockets;
+using Herald.Tests.Infrastructure;
+
+namespace Herald.Tests.Hosting;
+
+/// <summary>The standalone host as an operator runs it: a real process, real signals.</summary>
+public sealed class ServerProcessTests
+{
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task StandaloneHost_SeedDemoThenSigterm_DeliversThenCloses1001AndExitsCleanly()
+    {
+        var port = HeraldProcess.FreePort();
+        await using var host = await HeraldProcess.StartAsync(["--urls", $"http://localhost:{port}"]);
+        using var http = new HttpClient();
+        await using var browser = await TestClient.ConnectAsync(new Uri($"ws://127.0.0.1:{port}/ws"));
+        await browser.SendTextAsync("""{"uid":"123"}""");
+        await Eventually.TrueAsync(
+            async () => (await http.GetStringAsync($"http://127.0.0.1:{port}/api/v1/users/123", Cancellation)).Contains("\"online\":true", StringComparison.Ordinal),
+            "user 123 to log in");
+
+        var answer = await http.GetStringAsync($"http://localhost:{port}/send?uid=123&message=Hello%20World", Cancellation);
+
+        Assert.Equal("""{"delivered":1}""", answer);
+        Assert.Equal("Hello World", await browser.ReceiveTextAsync());
+
+        host.Terminate();
+
+        Assert.Equal((int)WebSocketCloseStatus.EndpointUnavailable, await browser.ReceiveCloseAsync());
+        Assert.Equal(0, await host.WaitForExitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Contains("Insecure default in force", host.Output, StringComparison.Ordinal);
+        Assert.Contains("Shutdown: every connection closed", host.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StandaloneHost_NoUrlsConfigured_ListensOnLocalhost8181()
+    {
+        if (!IsPortFree(8181))
+        {
+            Assert.Skip("port 8181 is in use on this machine, so the default address cannot be tested here");
+        }
+
+        await using var host = await HeraldProcess.StartAsync([]);
+
+        Assert.Contains("Herald started on http://localhost:8181", host.Output, StringComparison.Ordinal);
+        using var http = new HttpClient();
+        Assert.Contains("\"connections\":0", await http.GetStringAsync("http://127.0.0.1:8181/api/v1/stats", Cancellation), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StandaloneHost_InvalidOption_RefusesToStartNamingTheKey()
+    {
+        await using var host = await HeraldProcess.StartAsync(
+            ["--urls", $"http://127.0.0.1:{HeraldProcess.FreePort()}", "--Herald:LoginTimeout=00:00:00"], waitForStart: false);
+
+        Assert.NotEqual(0, await host.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains("Herald:LoginTimeout must be a positive duration", host.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StandaloneHost_EnvironmentVariable_OverridesOption()
+    {
+        var port = HeraldProcess.FreePort();
+        await using var host = await HeraldProcess.StartAsync(
+            ["--urls", $"http://127.0.0.1:{port}"], new Dictionary<string, string> { ["Herald__MaxUserIdLength"] = "4" });
+        await using var client = await TestClient.ConnectAsync(new Uri($"ws://127.0.0.1:{port}/ws"));
+
+        await client.SendTextAsync("""{"uid":"12345"}""");
+
+        Assert.Equal(HeraldCloseCodes.InvalidLogin, await client.ReceiveCloseAsync());
+        Assert.Contains("MaxUserIdLength=4", host.Output, StringComparison.Ordinal);
+    }
+
+    private static bool IsPortFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,116 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Herald.Tests.Infrastructure;
+
+/// <summary>
+/// The real standalone host, src/Herald.Server, as a child process: what <c>dotnet run</c> starts.
+/// Disposing kills it (by PID) if it is still running.
+/// </summary>
+public sealed class HeraldProcess : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output = new();
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private HeraldProcess(Process process) => _process = process;
+
+    public string Output => string.Join('\n', _output);
+
+    public int Id => _process.Id;
+
+    /// <summary>Starts the host and waits until it has logged that Herald started (or has exited).</summary>
+    public static async Task<HeraldProcess> StartAsync(IEnumerable<string> arguments, IDictionary<string, string>? environment = null, bool waitForStart = true)
+    {
+        var startInfo = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            WorkingDirectory = AppContext.BaseDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        startInfo.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Herald.Server.dll"));
+        foreach (var argument in arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        foreach (var name in new[] { "ASPNETCORE_URLS", "URLS", "HTTP_PORTS", "ASPNETCORE_HTTP_PORTS", "ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT" })
+        {
+            startInfo.Environment.Remove(name);
+        }
+
+        startInfo.Environment["Logging__Console__FormatterName"] = "simple";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            startInfo.Environment[name] = value;
+        }
+
+        var process = Process.Start(startInfo) ?? throw new InvalidOperationException("could not start Herald.Server");
+        var host = new HeraldProcess(process);
+        process.OutputDataReceived += (_, e) => host.OnOutput(e.Data);
+        process.ErrorDataReceived += (_, e) => host.OnOutput(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        if (waitForStart)
+        {
+            var exited = process.WaitForExitAsync(TestContext.Current.CancellationToken);
+            var first = await Task.WhenAny(host._started.Task, exited).WaitAsync(StartTimeout, TestContext.Current.CancellationToken);
+            Assert.True(first == host._started.Task, $"Herald.Server exited before starting:\n{host.Output}");
+        }
+
+        return host;
+    }
+
+    /// <summary>A loopback TCP port that was free a moment ago.</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Sends SIGTERM, as a service manager or container runtime does to stop the server.</summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+        Assert.Equal(0, kill.ExitCode);
+    }
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        await _process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(timeout, TestContext.Current.CancellationToken);
+        return _process.ExitCode;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+
+        _process.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private void OnOutput(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        _output.Enqueue(line);
+        if (line.Contains("Herald started on", StringComparison.Ordinal))
+        {
+            _started.TrySetResult();
+        }
+    }
+}
