@@ -7,8 +7,6 @@ namespace Herald;
 /// <summary>The in-process face of the hub; the HTTP API is a thin layer over the same parts.</summary>
 internal sealed class HeraldHub(Publisher publisher, ConnectionRegistry registry, HubCounters counters, TimeProvider timeProvider) : IHeraldHub
 {
-    private readonly DateTimeOffset _startedAt = timeProvider.GetUtcNow();
-
     public ValueTask<int> SendToUserAsync(string userId, string message, CancellationToken cancellationToken = default)
     {
         if (publisher.ValidateUserId(userId) is { } userIdError)
@@ -34,8 +32,8 @@ internal sealed class HeraldHub(Publisher publisher, ConnectionRegistry registry
         MessagesDelivered: counters.MessagesDelivered,
         MessagesDropped: counters.MessagesDropped,
         SlowConsumerDisconnects: counters.SlowConsumerDisconnects,
-        StartedAt: _startedAt,
-        UptimeSeconds: Math.Round((timeProvider.GetUtcNow() - _startedAt).TotalSeconds, 3));
+        StartedAt: counters.StartedAt,
+        UptimeSeconds: Math.Round((timeProvider.GetUtcNow() - counters.StartedAt).TotalSeconds, 3));
 
     public UserPresence GetUser(string userId)
     {

@@ -4,7 +4,7 @@ namespace Herald.Diagnostics;
 /// The hub's running totals. One source for both <c>GET /api/v1/stats</c> and the <c>Herald</c> meter,
 /// so the two can never disagree.
 /// </summary>
-internal sealed class HubCounters
+internal sealed class HubCounters(TimeProvider timeProvider)
 {
     private long _connectionsOpened;
     private long _messagesPublished;
@@ -12,6 +12,9 @@ internal sealed class HubCounters
     private long _messagesDelivered;
     private long _messagesDropped;
     private long _slowConsumerDisconnects;
+
+    /// <summary>When the hub started: the counters are made when the host starts (the metrics hold them).</summary>
+    public DateTimeOffset StartedAt { get; } = timeProvider.GetUtcNow();
 
     public long ConnectionsOpened => Interlocked.Read(ref _connectionsOpened);
 

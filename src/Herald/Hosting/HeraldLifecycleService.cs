@@ -59,11 +59,9 @@ internal sealed partial class HeraldLifecycleService(
             connection.RequestClose(WebSocketCloseStatus.EndpointUnavailable, "server shutting down", discardQueued: false);
         }
 
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(options.ShutdownTimeout);
         try
         {
-            await registry.WhenEmptyAsync(deadline.Token).WaitAsync(options.ShutdownTimeout, timeProvider, CancellationToken.None);
+            await registry.WhenEmptyAsync(cancellationToken).WaitAsync(options.ShutdownTimeout, timeProvider, CancellationToken.None);
             Log.ShutdownCompleted(logger);
             return;
         }
