@@ -81,25 +81,7 @@ internal sealed class ConnectionRegistry
         }
     }
 
-    public UserConnections? FindUser(string userId) => _users.GetValueOrDefault(userId);
-
-    /// <summary>Stops admitting connections; <see cref="TryAdd"/> refuses from now on.</summary>
-    public void StopAccepting() => _accepting = false;
-
-    /// <summary>Completes when no connection is left.</summary>
-    public Task WhenEmptyAsync(CancellationToken cancellationToken)
-    {
-        var emptied = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Volatile.Write(ref _emptied, emptied);
-        if (ConnectionCount == 0)
-        {
-            emptied.TrySetResult();
-        }
-
-        return emptied.Task.WaitAsync(cancellationToken);
-    }
-
-    private void RemoveFromUser(string userId, ClientConnection connection)
+    public void RemoveFromUser(string userId, ClientConnection connection)
     {
         if (!_users.TryGetValue(userId, out var user))
         {
@@ -118,5 +100,23 @@ internal sealed class ConnectionRegistry
             Interlocked.Decrement(ref _userCount);
             _users.TryRemove(new KeyValuePair<string, UserConnections>(userId, user));
         }
+    }
+
+    public UserConnections? FindUser(string userId) => _users.GetValueOrDefault(userId);
+
+    /// <summary>Stops admitting connections; <see cref="TryAdd"/> refuses from now on.</summary>
+    public void StopAccepting() => _accepting = false;
+
+    /// <summary>Completes when no connection is left.</summary>
+    public Task WhenEmptyAsync(CancellationToken cancellationToken)
+    {
+        var emptied = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _emptied, emptied);
+        if (ConnectionCount == 0)
+        {
+            emptied.TrySetResult();
+        }
+
+        return emptied.Task.WaitAsync(cancellationToken);
     }
 }

@@ -1,0 +1,73 @@
+using System.Net.WebSockets;
+using System.Text;
+using Herald.Connections;
+using Herald.Delivery;
+using Herald.Diagnostics;
+using Herald.Routing;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Herald.Microbench;
+
+/// <summary>
+/// The hub's real parts wired by hand, with connections whose sockets write into a sink stream,
+/// so benchmarks run the true enqueue and send path without the network.
+/// </summary>
+internal sealed class Hub
+{
+    public Hub(HeraldOptions? options = null)
+    {
+        Options = options ?? new HeraldOptions { MaxQueuedMessages = 1_000_000, MaxQueuedBytes = int.MaxValue };
+        Counters = new HubCounters(TimeProvider.System);
+        Registry = new ConnectionRegistry();
+        Services = new ConnectionServices(Registry, Counters, Options, TimeProvider.System, NullLogger<ClientConnection>.Instance);
+        Publisher = new Publisher(new InMemoryBackplane(new Dispatcher(Registry)), Counters, Options);
+    }
+
+    public HeraldOptions Options { get; }
+
+    public HubCounters Counters { get; }
+
+    public ConnectionRegistry Registry { get; }
+
+    public ConnectionServices Services { get; }
+
+    public Publisher Publisher { get; }
+
+    /// <summary>Opens a connection over a sink stream and logs it in as <paramref name="userId"/> the way a client does.</summary>
+    public ClientConnection Connect(string userId)
+    {
+        var before = Registry.FindUser(userId)?.Count ?? 0;
+        var socket = WebSocket.CreateFromStream(new SinkStream(MaskedTextFrame($$"""{"uid":"{{userId}}"}""")), new WebSocketCreationOptions { IsServer = true });
+        var connection = new ClientConnection(socket, "bench", Services);
+        _ = connection.RunAsync();
+        var spinner = default(SpinWait);
+        while ((Registry.FindUser(userId)?.Count ?? 0) == before)
+        {
+            spinner.SpinOnce();
+        }
+
+        return connection;
+    }
+
+    // A client frame as RFC 6455 requires: FIN + text, masked (with a zero key, so the payload reads as is).
+    private static byte[] MaskedTextFrame(string text)
+    {
+        var payload = Encoding.UTF8.GetBytes(text);
+        if (payload.Length > 125)
+        {
+            throw new ArgumentException("login frames here are short", nameof(text));
+        }
+
+        return [0x81, (byte)(0x80 | payload.Length), 0, 0, 0, 0, .. payload];
+    }
+
+    /// <summary>Waits until every queued frame has been written by the send loops.</summary>
+    public void WaitUntilDrained()
+    {
+        var spinner = default(SpinWait);
+        while (Counters.MessagesDelivered < Counters.MessagesQueued)
+        {
+            spinner.SpinOnce();
+        }
+    }
+}
