@@ -9,14 +9,12 @@ internal sealed partial class ClientConnection
     /// </summary>
     private async Task SendLoopAsync()
     {
-        var reader = _queue.Reader;
         try
         {
-            while (!_discardQueued && await reader.WaitToReadAsync())
+            while (!_discardQueued && await _queue.WaitToReadAsync())
             {
-                while (!_discardQueued && reader.TryRead(out var frame))
+                while (!_discardQueued && _queue.TryDequeue(out var frame))
                 {
-                    Interlocked.Add(ref _queuedBytes, -frame.Length);
                     try
                     {
                         await _socket.SendAsync(frame.Payload, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);

@@ -1,5 +1,4 @@
 using System.Net.WebSockets;
-using System.Threading.Channels;
 using Herald.Delivery;
 
 namespace Herald.Connections;
@@ -16,9 +15,8 @@ internal sealed partial class ClientConnection
 
     private readonly WebSocket _socket;
     private readonly ConnectionServices _services;
-    private readonly Channel<OutboundFrame> _queue;
+    private readonly FrameQueue _queue;
     private readonly long _openedAt;
-    private int _queuedBytes;
     private int _closeRequested;
     private volatile bool _discardQueued;
     private WebSocketCloseStatus _closeStatus;
@@ -34,11 +32,7 @@ internal sealed partial class ClientConnection
         _socket = socket;
         _services = services;
         _openedAt = services.TimeProvider.GetTimestamp();
-        _queue = Channel.CreateBounded<OutboundFrame>(new BoundedChannelOptions(services.Options.MaxQueuedMessages)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+        _queue = new FrameQueue(services.Options.MaxQueuedMessages, services.Options.MaxQueuedBytes);
     }
 
     public long Id { get; }
@@ -88,19 +82,13 @@ internal sealed partial class ClientConnection
     /// <returns>False when the connection is closing or was just cut off as a slow consumer.</returns>
     public bool TryEnqueue(OutboundFrame frame)
     {
-        var queuedBytes = Interlocked.Add(ref _queuedBytes, frame.Length);
-        if (queuedBytes <= _services.Options.MaxQueuedBytes && _queue.Writer.TryWrite(frame))
+        var outcome = _queue.TryEnqueue(frame);
+        if (outcome == EnqueueOutcome.OverBudget)
         {
-            return true;
+            OnSlowConsumer();
         }
 
-        Interlocked.Add(ref _queuedBytes, -frame.Length);
-        if (!IsClosing)
-        {
-            OnSlowConsumer(queuedBytes - frame.Length);
-        }
-
-        return false;
+        return outcome == EnqueueOutcome.Queued;
     }
 
     /// <summary>
@@ -123,7 +111,7 @@ internal sealed partial class ClientConnection
         _closeTimer = _services.TimeProvider.CreateTimer(
             static state => ((ClientConnection)state!).Abort("close handshake timed out"),
             this, _services.Options.CloseTimeout, Timeout.InfiniteTimeSpan);
-        _queue.Writer.TryComplete();
+        _queue.Complete();
         return true;
     }
 
@@ -131,7 +119,7 @@ internal sealed partial class ClientConnection
     public void Abort(string reason)
     {
         SetEndReason(reason);
-        _queue.Writer.TryComplete();
+        _queue.Complete();
         _socket.Abort();
     }
 
@@ -145,12 +133,13 @@ internal sealed partial class ClientConnection
         }
     }
 
-    private void OnSlowConsumer(int queuedBytes)
+    private void OnSlowConsumer()
     {
+        var (queuedMessages, queuedBytes) = (_queue.Count, _queue.Bytes);
         if (RequestClose((WebSocketCloseStatus)HeraldCloseCodes.SlowConsumer, "slow consumer", discardQueued: true))
         {
             _services.Counters.SlowConsumerDisconnected();
-            Log.SlowConsumerDisconnected(_services.Logger, Id, UserId ?? "-", RemoteAddress, _queue.Reader.Count, queuedBytes);
+            Log.SlowConsumerDisconnected(_services.Logger, Id, UserId ?? "-", RemoteAddress, queuedMessages, queuedBytes);
         }
     }
 
@@ -171,12 +160,7 @@ internal sealed partial class ClientConnection
 
     private int DropQueued()
     {
-        var dropped = 0;
-        while (_queue.Reader.TryRead(out _))
-        {
-            dropped++;
-        }
-
+        var dropped = _queue.Clear();
         if (dropped > 0)
         {
             _services.Counters.MessageDropped(dropped);

@@ -1,0 +1,153 @@
+using Herald.Connections;
+using Herald.Delivery;
+
+namespace Herald.Tests.Connections;
+
+public sealed class FrameQueueTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public void TryDequeue_AfterEnqueues_ReturnsFramesInOrderThroughGrowth()
+    {
+        var queue = new FrameQueue(maxMessages: 100, maxBytes: 10_000);
+        var frames = Enumerable.Range(0, 50).Select(i => OutboundFrame.FromText($"m{i}")).ToArray();
+
+        Assert.All(frames, frame => Assert.Equal(EnqueueOutcome.Queued, queue.TryEnqueue(frame)));
+
+        Assert.Equal(50, queue.Count);
+        Assert.Equal(frames.Sum(f => f.Length), queue.Bytes);
+        foreach (var expected in frames)
+        {
+            Assert.True(queue.TryDequeue(out var frame));
+            Assert.Same(expected, frame);
+        }
+
+        Assert.False(queue.TryDequeue(out _));
+        Assert.Equal(0, queue.Bytes);
+    }
+
+    [Fact]
+    public void TryEnqueue_InterleavedWithDequeue_WrapsAroundTheRing()
+    {
+        var queue = new FrameQueue(maxMessages: 8, maxBytes: 10_000);
+        for (var i = 0; i < 1_000; i++)
+        {
+            Assert.Equal(EnqueueOutcome.Queued, queue.TryEnqueue(OutboundFrame.FromText($"a{i}")));
+            Assert.Equal(EnqueueOutcome.Queued, queue.TryEnqueue(OutboundFrame.FromText($"b{i}")));
+            Assert.True(queue.TryDequeue(out var a));
+            Assert.True(queue.TryDequeue(out var b));
+            Assert.Equal($"a{i}", System.Text.Encoding.UTF8.GetString(a.Payload.Span));
+            Assert.Equal($"b{i}", System.Text.Encoding.UTF8.GetString(b.Payload.Span));
+        }
+    }
+
+    [Fact]
+    public void TryEnqueue_OverMessageCount_IsOverBudget()
+    {
+        var queue = new FrameQueue(maxMessages: 3, maxBytes: 10_000);
+        var frame = OutboundFrame.FromText("x");
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(EnqueueOutcome.Queued, queue.TryEnqueue(frame));
+        }
+
+        Assert.Equal(EnqueueOutcome.OverBudget, queue.TryEnqueue(frame));
+        Assert.Equal(3, queue.Count);
+    }
+
+    [Fact]
+    public void TryEnqueue_OverByteBudget_IsOverBudget()
+    {
+        var queue = new FrameQueue(maxMessages: 100, maxBytes: 10);
+
+        Assert.Equal(EnqueueOutcome.Queued, queue.TryEnqueue(OutboundFrame.FromText("123456")));
+        Assert.Equal(EnqueueOutcome.OverBudget, queue.TryEnqueue(OutboundFrame.FromText("12345")));
+        Assert.Equal(EnqueueOutcome.Queued, queue.TryEnqueue(OutboundFrame.FromText("1234")));
+        Assert.Equal(10, queue.Bytes);
+    }
+
+    [Fact]
+    public async Task Complete_WithFramesQueued_RefusesNewOnesAndLetsReaderDrainThenEnds()
+    {
+        var queue = new FrameQueue(maxMessages: 10, maxBytes: 1_000);
+        queue.TryEnqueue(OutboundFrame.FromText("last"));
+
+        queue.Complete();
+
+        Assert.Equal(EnqueueOutcome.Completed, queue.TryEnqueue(OutboundFrame.FromText("late")));
+        Assert.True(await queue.WaitToReadAsync());
+        Assert.True(queue.TryDequeue(out _));
+        Assert.False(await queue.WaitToReadAsync());
+    }
+
+    [Fact]
+    public async Task WaitToReadAsync_EmptyQueue_CompletesWhenAFrameArrivesOrQueueCompletes()
+    {
+        var queue = new FrameQueue(maxMessages: 10, maxBytes: 1_000);
+
+        var waiting = queue.WaitToReadAsync().AsTask();
+        Assert.False(waiting.IsCompleted);
+        queue.TryEnqueue(OutboundFrame.FromText("wake"));
+        Assert.True(await waiting.WaitAsync(Timeout, TestContext.Current.CancellationToken));
+        Assert.True(queue.TryDequeue(out _));
+
+        var ending = queue.WaitToReadAsync().AsTask();
+        queue.Complete();
+        Assert.False(await ending.WaitAsync(Timeout, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public void Clear_WithFramesQueued_ReturnsHowManyWereDropped()
+    {
+        var queue = new FrameQueue(maxMessages: 10, maxBytes: 1_000);
+        queue.TryEnqueue(OutboundFrame.FromText("a"));
+        queue.TryEnqueue(OutboundFrame.FromText("b"));
+
+        Assert.Equal(2, queue.Clear());
+        Assert.Equal(0, queue.Count);
+        Assert.Equal(0, queue.Bytes);
+    }
+
+    [Fact]
+    public async Task Reader_FourProducersConcurrently_ReceivesEveryFrameOnceInEachProducersOrder()
+    {
+        const int producers = 4;
+        const int perProducer = 20_000;
+        var queue = new FrameQueue(maxMessages: 1_000_000, maxBytes: int.MaxValue);
+        var frames = Enumerable.Range(0, producers)
+            .Select(p => Enumerable.Range(0, perProducer).Select(i => OutboundFrame.FromText($"{p}:{i}")).ToArray())
+            .ToArray();
+        var next = new int[producers];
+
+        var reader = Task.Run(async () =>
+        {
+            var received = 0;
+            while (await queue.WaitToReadAsync())
+            {
+                while (queue.TryDequeue(out var frame))
+                {
+                    var text = System.Text.Encoding.UTF8.GetString(frame.Payload.Span);
+                    var producer = text[0] - '0';
+                    Assert.Same(frames[producer][next[producer]], frame);
+                    next[producer]++;
+                    received++;
+                }
+            }
+
+            return received;
+        }, TestContext.Current.CancellationToken);
+        await Task.WhenAll(Enumerable.Range(0, producers).Select(p => Task.Run(() =>
+        {
+            foreach (var frame in frames[p])
+            {
+                Assert.Equal(EnqueueOutcome.Queued, queue.TryEnqueue(frame));
+            }
+        }, TestContext.Current.CancellationToken)));
+        queue.Complete();
+
+        Assert.Equal(producers * perProducer, await reader.WaitAsync(Timeout, TestContext.Current.CancellationToken));
+        Assert.All(next, count => Assert.Equal(perProducer, count));
+    }
+}
