@@ -41,9 +41,10 @@ internal static class SendRequestReader
         {
             return (null, null, Problems.Status(exception.StatusCode, "Unreadable request body", exception.Message));
         }
-        catch (InvalidDataException exception)
+        catch (Exception exception) when (exception is InvalidDataException or IOException && !request.HttpContext.RequestAborted.IsCancellationRequested)
         {
-            return (null, null, Problems.Status(StatusCodes.Status400BadRequest, "Invalid form body", exception.Message));
+            // The form readers throw these for a body that breaks its own content type (a multipart body without its boundary, say).
+            return (null, null, Problems.Status(StatusCodes.Status400BadRequest, "Invalid form body", $"The form body could not be read: {exception.Message}"));
         }
 
         return (null, null, Problems.Status(

@@ -18,6 +18,7 @@ internal sealed partial class ClientConnection
     private readonly FrameQueue _queue;
     private readonly long _openedAt;
     private int _closeRequested;
+    private int _aborted;
     private volatile bool _discardQueued;
     private WebSocketCloseStatus _closeStatus;
     private string _closeDescription = string.Empty;
@@ -93,10 +94,11 @@ internal sealed partial class ClientConnection
 
     /// <summary>
     /// Starts closing: nothing more is queued, the send loop delivers what is queued (unless told to drop it)
-    /// and then sends the Close frame; the connection is aborted if that has not finished within CloseTimeout.
+    /// and then sends the Close frame. The connection is aborted if that has not finished within
+    /// <paramref name="abortAfter"/> (CloseTimeout by default; infinite when the caller enforces its own deadline).
     /// </summary>
     /// <returns>False when the connection was already closing.</returns>
-    public bool RequestClose(WebSocketCloseStatus status, string description, bool discardQueued)
+    public bool RequestClose(WebSocketCloseStatus status, string description, bool discardQueued, TimeSpan? abortAfter = null)
     {
         if (Interlocked.Exchange(ref _closeRequested, 1) != 0)
         {
@@ -108,9 +110,14 @@ internal sealed partial class ClientConnection
         _discardQueued = discardQueued;
         SetEndReason($"server closed ({(int)status} {description})");
         Interlocked.Exchange(ref _loginTimer, null)?.Dispose();
-        _closeTimer = _services.TimeProvider.CreateTimer(
-            static state => ((ClientConnection)state!).Abort("close handshake timed out"),
-            this, _services.Options.CloseTimeout, Timeout.InfiniteTimeSpan);
+        var deadline = abortAfter ?? _services.Options.CloseTimeout;
+        if (deadline != Timeout.InfiniteTimeSpan)
+        {
+            _closeTimer = _services.TimeProvider.CreateTimer(
+                static state => ((ClientConnection)state!).Abort("close handshake timed out"),
+                this, deadline, Timeout.InfiniteTimeSpan);
+        }
+
         _queue.Complete();
         return true;
     }
@@ -118,7 +125,13 @@ internal sealed partial class ClientConnection
     /// <summary>Ends the connection at once, without a close handshake.</summary>
     public void Abort(string reason)
     {
-        SetEndReason(reason);
+        // The first abort explains the end; the socket errors it causes in the loops add nothing.
+        if (Interlocked.Exchange(ref _aborted, 1) == 0
+            && Interlocked.CompareExchange(ref _endReason, reason, null) is { } closing)
+        {
+            _endReason = $"{closing}, then aborted: {reason}";
+        }
+
         _queue.Complete();
         _socket.Abort();
     }

@@ -11,6 +11,8 @@ internal static class EventIds
     public const int ShutdownStarted = 102;
     public const int ShutdownCompleted = 103;
     public const int ShutdownAbortedConnections = 104;
+    public const int NotMapped = 105;
+    public const int ShutdownTimeoutCapped = 106;
 
     public const int ConnectionOpened = 200;
     public const int ConnectionLoggedIn = 201;

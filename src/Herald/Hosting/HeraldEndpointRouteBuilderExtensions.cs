@@ -1,5 +1,6 @@
 using Herald.Api;
 using Herald.Connections;
+using Herald.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,22 +21,27 @@ public static class HeraldEndpointRouteBuilderExtensions
         ArgumentNullException.ThrowIfNull(endpoints);
 
         var services = endpoints.ServiceProvider;
-        var webSocket = services.GetService<WebSocketEndpoint>()
+        var mapped = services.GetService<MappedPrefixes>()
             ?? throw new InvalidOperationException("Herald's services are missing: call builder.Services.AddHerald() before app.MapHerald().");
-        var send = services.GetRequiredService<SendEndpoint>();
-        var hub = services.GetRequiredService<HubEndpoints>();
+        mapped.Add(prefix);
 
         var group = endpoints.MapGroup(prefix);
 
-        // The upgrade needs the WebSocket middleware; running it inside the endpoint keeps MapHerald self-contained.
+        // Handlers are resolved per request, not here: resolving them reads the options, and invalid options must
+        // surface as the host's start-up validation failure, not as an exception from MapHerald.
         var webSocketPipeline = endpoints.CreateApplicationBuilder();
         webSocketPipeline.UseWebSockets();
-        webSocketPipeline.Run(webSocket.HandleAsync);
+        webSocketPipeline.Run(context => context.RequestServices.GetRequiredService<WebSocketEndpoint>().HandleAsync(context));
         group.Map("/ws", webSocketPipeline.Build()).WithDisplayName("Herald WebSocket");
 
-        group.MapMethods("/send", [HttpMethods.Get, HttpMethods.Post], send.HandleAsync).WithDisplayName("Herald send");
-        group.MapGet("/api/v1/stats", hub.GetStatsAsync).WithDisplayName("Herald stats");
-        group.MapGet("/api/v1/users/{uid}", hub.GetUserAsync).WithDisplayName("Herald user presence");
+        group.MapMethods("/send", [HttpMethods.Get, HttpMethods.Post], context => context.RequestServices.GetRequiredService<SendEndpoint>().HandleAsync(context))
+            .WithDisplayName("Herald send");
+        group.MapGet("/api/v1/stats", context => context.RequestServices.GetRequiredService<HubEndpoints>().GetStatsAsync(context))
+            .WithDisplayName("Herald stats");
+
+        // A catch-all, so that a uid containing '/' can be asked about as /api/v1/users/a/b.
+        group.MapGet("/api/v1/users/{**uid}", context => context.RequestServices.GetRequiredService<HubEndpoints>().GetUserAsync(context))
+            .WithDisplayName("Herald user presence");
         return group;
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Herald.Hosting;
 
@@ -18,6 +19,8 @@ internal sealed partial class HeraldLifecycleService(
     HeraldOptions options,
     TimeProvider timeProvider,
     IServer server,
+    IOptions<HostOptions> hostOptions,
+    MappedPrefixes mappedPrefixes,
     HeraldMetrics metrics,
     ILogger<HeraldLifecycleService> logger) : IHostedLifecycleService
 {
@@ -34,9 +37,21 @@ internal sealed partial class HeraldLifecycleService(
     public Task StartedAsync(CancellationToken cancellationToken)
     {
         var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var prefixes = mappedPrefixes.Snapshot();
+        if (prefixes.Count == 0)
+        {
+            Log.NotMapped(logger);
+        }
+
         Log.HeraldStarted(
-            logger, string.Join(", ", addresses), options.MaxUserIdLength, options.MaxClientMessageBytes, options.MaxMessageBytes,
-            options.MaxQueuedMessages, options.MaxQueuedBytes, options.LoginTimeout, options.KeepAliveInterval, options.KeepAliveTimeout);
+            logger, string.Join(", ", addresses), string.Join(", ", prefixes.Select(p => $"{p}/ws")), string.Join(", ", prefixes.Select(p => $"{p}/send")),
+            options.MaxUserIdLength, options.MaxClientMessageBytes, options.MaxMessageBytes, options.MaxQueuedMessages, options.MaxQueuedBytes,
+            options.LoginTimeout, options.KeepAliveInterval, options.KeepAliveTimeout, options.CloseTimeout, options.ShutdownTimeout);
+        if (hostOptions.Value.ShutdownTimeout < options.ShutdownTimeout)
+        {
+            Log.ShutdownTimeoutCapped(logger, options.ShutdownTimeout, hostOptions.Value.ShutdownTimeout);
+        }
+
         Log.InsecureDefault(logger, "anonymous login: any client can log in as any user by sending {\"uid\":\"...\"}; Herald has no client authentication yet, so expose /ws only to clients you trust");
         var exposure = addresses.Count > 0 && addresses.All(IsLoopback)
             ? "loopback only"
@@ -53,15 +68,17 @@ internal sealed partial class HeraldLifecycleService(
     {
         registry.StopAccepting();
         var connections = registry.Connections.ToArray();
-        Log.ShutdownStarted(logger, connections.Length, options.ShutdownTimeout.TotalSeconds);
+        var timeout = options.ShutdownTimeout < hostOptions.Value.ShutdownTimeout ? options.ShutdownTimeout : hostOptions.Value.ShutdownTimeout;
+        Log.ShutdownStarted(logger, connections.Length, timeout.TotalSeconds);
         foreach (var connection in connections)
         {
-            connection.RequestClose(WebSocketCloseStatus.EndpointUnavailable, "server shutting down", discardQueued: false);
+            // Shutdown's own deadline bounds these closes, so no per-connection close timer is armed.
+            connection.RequestClose(WebSocketCloseStatus.EndpointUnavailable, "server shutting down", discardQueued: false, abortAfter: Timeout.InfiniteTimeSpan);
         }
 
         try
         {
-            await registry.WhenEmptyAsync(cancellationToken).WaitAsync(options.ShutdownTimeout, timeProvider, CancellationToken.None);
+            await registry.WhenEmptyAsync(cancellationToken).WaitAsync(timeout, timeProvider, CancellationToken.None);
             Log.ShutdownCompleted(logger);
             return;
         }
@@ -90,8 +107,14 @@ internal sealed partial class HeraldLifecycleService(
 
     private static partial class Log
     {
-        [LoggerMessage(EventIds.HeraldStarted, LogLevel.Information, "Herald started on {Addresses} (WebSocket /ws, publish /send): MaxUserIdLength={MaxUserIdLength}, MaxClientMessageBytes={MaxClientMessageBytes}, MaxMessageBytes={MaxMessageBytes}, MaxQueuedMessages={MaxQueuedMessages}, MaxQueuedBytes={MaxQueuedBytes}, LoginTimeout={LoginTimeout}, KeepAliveInterval={KeepAliveInterval}, KeepAliveTimeout={KeepAliveTimeout}", EventName = "HeraldStarted")]
-        public static partial void HeraldStarted(ILogger logger, string addresses, int maxUserIdLength, int maxClientMessageBytes, int maxMessageBytes, int maxQueuedMessages, int maxQueuedBytes, TimeSpan loginTimeout, TimeSpan keepAliveInterval, TimeSpan keepAliveTimeout);
+        [LoggerMessage(EventIds.HeraldStarted, LogLevel.Information, "Herald started on {Addresses} (WebSocket {WebSocketPaths}, publish {SendPaths}): MaxUserIdLength={MaxUserIdLength}, MaxClientMessageBytes={MaxClientMessageBytes}, MaxMessageBytes={MaxMessageBytes}, MaxQueuedMessages={MaxQueuedMessages}, MaxQueuedBytes={MaxQueuedBytes}, LoginTimeout={LoginTimeout}, KeepAliveInterval={KeepAliveInterval}, KeepAliveTimeout={KeepAliveTimeout}, CloseTimeout={CloseTimeout}, ShutdownTimeout={ShutdownTimeout}", EventName = "HeraldStarted")]
+        public static partial void HeraldStarted(ILogger logger, string addresses, string webSocketPaths, string sendPaths, int maxUserIdLength, int maxClientMessageBytes, int maxMessageBytes, int maxQueuedMessages, int maxQueuedBytes, TimeSpan loginTimeout, TimeSpan keepAliveInterval, TimeSpan keepAliveTimeout, TimeSpan closeTimeout, TimeSpan shutdownTimeout);
+
+        [LoggerMessage(EventIds.NotMapped, LogLevel.Warning, "AddHerald() was called but app.MapHerald() was not: Herald serves no endpoints", EventName = "NotMapped")]
+        public static partial void NotMapped(ILogger logger);
+
+        [LoggerMessage(EventIds.ShutdownTimeoutCapped, LogLevel.Warning, "Herald:ShutdownTimeout ({HeraldTimeout}) is longer than the host's ShutdownTimeout ({HostTimeout}); shutdown will be cut short at the host's", EventName = "ShutdownTimeoutCapped")]
+        public static partial void ShutdownTimeoutCapped(ILogger logger, TimeSpan heraldTimeout, TimeSpan hostTimeout);
 
         [LoggerMessage(EventIds.InsecureDefault, LogLevel.Warning, "Insecure default in force: {Description}", EventName = "InsecureDefault")]
         public static partial void InsecureDefault(ILogger logger, string description);

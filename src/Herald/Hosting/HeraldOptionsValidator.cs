@@ -5,6 +5,9 @@ namespace Herald.Hosting;
 /// <summary>Checks <see cref="HeraldOptions"/> at start, naming the key and the accepted range in each failure.</summary>
 internal sealed class HeraldOptionsValidator : IValidateOptions<HeraldOptions>
 {
+    // No Herald timeout is sensibly longer; a larger value is almost always "10" read as ten days.
+    private static readonly TimeSpan MaxDuration = TimeSpan.FromHours(1);
+
     // A login frame with the longest uid must fit in a client message, with room for the JSON around it.
     private const int LoginFrameOverhead = 16;
 
@@ -30,11 +33,11 @@ internal sealed class HeraldOptionsValidator : IValidateOptions<HeraldOptions>
             failures.Add($"Herald:MaxQueuedBytes ({options.MaxQueuedBytes}) must be at least Herald:MaxMessageBytes ({options.MaxMessageBytes}), or no connection could take the largest message.");
         }
 
-        RequirePositive(failures, nameof(HeraldOptions.LoginTimeout), options.LoginTimeout);
-        RequirePositive(failures, nameof(HeraldOptions.CloseTimeout), options.CloseTimeout);
-        RequirePositive(failures, nameof(HeraldOptions.ShutdownTimeout), options.ShutdownTimeout);
-        RequireNotNegative(failures, nameof(HeraldOptions.KeepAliveInterval), options.KeepAliveInterval);
-        RequireNotNegative(failures, nameof(HeraldOptions.KeepAliveTimeout), options.KeepAliveTimeout);
+        RequireDuration(failures, nameof(HeraldOptions.LoginTimeout), options.LoginTimeout, allowZero: false);
+        RequireDuration(failures, nameof(HeraldOptions.CloseTimeout), options.CloseTimeout, allowZero: false);
+        RequireDuration(failures, nameof(HeraldOptions.ShutdownTimeout), options.ShutdownTimeout, allowZero: false);
+        RequireDuration(failures, nameof(HeraldOptions.KeepAliveInterval), options.KeepAliveInterval, allowZero: true);
+        RequireDuration(failures, nameof(HeraldOptions.KeepAliveTimeout), options.KeepAliveTimeout, allowZero: true);
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
@@ -47,19 +50,14 @@ internal sealed class HeraldOptionsValidator : IValidateOptions<HeraldOptions>
         }
     }
 
-    private static void RequirePositive(List<string> failures, string key, TimeSpan value)
+    private static void RequireDuration(List<string> failures, string key, TimeSpan value, bool allowZero)
     {
-        if (value <= TimeSpan.Zero || value.TotalMilliseconds > int.MaxValue)
+        if ((value > TimeSpan.Zero || (allowZero && value == TimeSpan.Zero)) && value <= MaxDuration)
         {
-            failures.Add($"Herald:{key} must be a positive duration such as 00:00:10 (was {value}).");
+            return;
         }
-    }
 
-    private static void RequireNotNegative(List<string> failures, string key, TimeSpan value)
-    {
-        if (value < TimeSpan.Zero || value.TotalMilliseconds > int.MaxValue)
-        {
-            failures.Add($"Herald:{key} must be zero (off) or a positive duration such as 00:00:20 (was {value}).");
-        }
+        var allowed = allowZero ? "zero (off) or a duration up to 01:00:00" : "a duration above zero and up to 01:00:00";
+        failures.Add($"Herald:{key} must be {allowed}, written like 00:00:10 (was {value}; note that a bare number such as 10 means days).");
     }
 }

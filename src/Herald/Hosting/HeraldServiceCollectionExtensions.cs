@@ -41,6 +41,7 @@ public static class HeraldServiceCollectionExtensions
         services.TryAddSingleton<Publisher>();
         services.TryAddSingleton<IHeraldHub, HeraldHub>();
 
+        services.TryAddSingleton<MappedPrefixes>();
         services.TryAddSingleton<WebSocketEndpoint>();
         services.TryAddSingleton<SendEndpoint>();
         services.TryAddSingleton<HubEndpoints>();

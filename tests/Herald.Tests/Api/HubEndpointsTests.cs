@@ -57,6 +57,17 @@ public sealed class HubEndpointsTests
     }
 
     [Fact]
+    public async Task GetUser_UidWithSlash_IsFoundThroughTheCatchAllRoute()
+    {
+        await using var server = await HeraldTestServer.StartAsync();
+        await using var client = await server.ConnectAsUserAsync("tenant/42");
+
+        var presence = await server.Http.GetStringAsync("/api/v1/users/tenant/42", Cancellation);
+
+        Assert.Equal("""{"uid":"tenant/42","online":true,"connections":1}""", presence);
+    }
+
+    [Fact]
     public async Task GetUser_UidTooLong_Returns400()
     {
         await using var server = await HeraldTestServer.StartAsync(o => o.MaxUserIdLength = 4);

@@ -114,6 +114,18 @@ public sealed class SendEndpointTests
     }
 
     [Fact]
+    public async Task Post_MultipartWithoutItsBoundary_Returns400()
+    {
+        await using var server = await HeraldTestServer.StartAsync();
+        using var content = new StringContent("garbage");
+        content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("multipart/form-data; boundary=x");
+
+        using var response = await server.Http.PostAsync("/send", content, Cancellation);
+
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest, "The form body could not be read");
+    }
+
+    [Fact]
     public async Task Post_UnsupportedContentType_Returns415()
     {
         await using var server = await HeraldTestServer.StartAsync();

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Herald.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Herald.Tests.Diagnostics;
 
@@ -15,11 +16,13 @@ public sealed class MetricsTests
         await client.ReceiveTextAsync();
         await client.ReceiveTextAsync();
         var observed = new Dictionary<string, long>();
+        var meterFactory = server.Services.GetRequiredService<IMeterFactory>();
         using var listener = new MeterListener
         {
+            // Tests run servers in parallel: listen to this server's meter only.
             InstrumentPublished = (instrument, l) =>
             {
-                if (instrument.Meter.Name == "Herald")
+                if (instrument.Meter.Name == "Herald" && ReferenceEquals(instrument.Meter.Scope, meterFactory))
                 {
                     l.EnableMeasurementEvents(instrument);
                 }

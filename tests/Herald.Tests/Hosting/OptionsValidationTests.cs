@@ -18,8 +18,8 @@ public sealed class OptionsValidationTests
         }));
 
         Assert.Contains("Herald:MaxUserIdLength must be between 1 and 4096 (was 0).", failure.Failures);
-        Assert.Contains("Herald:LoginTimeout must be a positive duration such as 00:00:10 (was 00:00:00).", failure.Failures);
-        Assert.Contains(failure.Failures, f => f.StartsWith("Herald:KeepAliveInterval must be zero (off) or a positive duration", StringComparison.Ordinal));
+        Assert.Contains("Herald:LoginTimeout must be a duration above zero and up to 01:00:00, written like 00:00:10 (was 00:00:00; note that a bare number such as 10 means days).", failure.Failures);
+        Assert.Contains(failure.Failures, f => f.StartsWith("Herald:KeepAliveInterval must be zero (off) or a duration up to 01:00:00", StringComparison.Ordinal));
         Assert.Contains(failure.Failures, f => f.StartsWith("Herald:MaxQueuedBytes (10) must be at least Herald:MaxMessageBytes (65536)", StringComparison.Ordinal));
     }
 
@@ -33,6 +33,16 @@ public sealed class OptionsValidationTests
         }));
 
         Assert.Contains(failure.Failures, f => f.StartsWith("Herald:MaxClientMessageBytes (4096) must be at least 6016", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Start_DurationWrittenAsBareNumber_FailsExplainingItMeansDays()
+    {
+        var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => HeraldTestServer.StartAsync(o => o.CloseTimeout = TimeSpan.Parse("10", System.Globalization.CultureInfo.InvariantCulture)));
+
+        Assert.Equal(
+            "Herald:CloseTimeout must be a duration above zero and up to 01:00:00, written like 00:00:10 (was 10.00:00:00; note that a bare number such as 10 means days).",
+            Assert.Single(failure.Failures));
     }
 
     [Fact]

@@ -56,8 +56,8 @@ public sealed class ServerProcessTests
         await using var host = await HeraldProcess.StartAsync(
             ["--urls", $"http://127.0.0.1:{HeraldProcess.FreePort()}", "--Herald:LoginTimeout=00:00:00"], waitForStart: false);
 
-        Assert.NotEqual(0, await host.WaitForExitAsync(TimeSpan.FromSeconds(30)));
-        Assert.Contains("Herald:LoginTimeout must be a positive duration", host.Output, StringComparison.Ordinal);
+        Assert.Equal(1, await host.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains("Herald did not start: Herald:LoginTimeout must be a duration above zero", host.Output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -61,5 +61,7 @@ public sealed class ShutdownTests
         Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(10), $"shutdown took {stopping.Elapsed}");
         Assert.Equal(0, server.Hub.GetStats().Connections);
         Assert.True(server.Logs.Contains("ShutdownAbortedConnections"));
+        Assert.Contains(server.Logs.Entries, e => e.EventName == "ConnectionClosed"
+            && e.Message.Contains("server closed (1001 server shutting down), then aborted: shutdown timeout", StringComparison.Ordinal));
     }
 }
