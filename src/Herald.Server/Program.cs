@@ -18,12 +18,15 @@ var app = builder.Build();
 app.MapHerald();
 try
 {
-    await app.RunAsync();
-    return 0;
+    await app.StartAsync();
 }
-catch (OptionsValidationException exception)
+catch (Exception exception) when (exception is OptionsValidationException or InvalidOperationException or IOException)
 {
-    // The host has logged the failure already; end with its plain reasons and a non-zero code, not a crash dump.
-    await Console.Error.WriteLineAsync($"Herald did not start: {string.Join(" ", exception.Failures)}");
+    // Invalid or unreadable settings, or an address in use: the host has logged the details; end plainly, not with a crash dump.
+    var reason = exception is OptionsValidationException invalid ? string.Join(" ", invalid.Failures) : exception.Message;
+    await Console.Error.WriteLineAsync($"Herald did not start: {reason}");
     return 1;
 }
+
+await app.WaitForShutdownAsync();
+return 0;

@@ -23,7 +23,7 @@ internal sealed partial class WebSocketEndpoint(ConnectionServices services, Con
             await Problems.Status(
                 StatusCodes.Status426UpgradeRequired,
                 "WebSocket upgrade required",
-                "This endpoint speaks WebSocket only: open it with new WebSocket('ws://host/ws').").ExecuteAsync(context);
+                $"This endpoint speaks WebSocket only: open it with new WebSocket('ws://{context.Request.Host}{context.Request.PathBase}{context.Request.Path}').").ExecuteAsync(context);
             return;
         }
 

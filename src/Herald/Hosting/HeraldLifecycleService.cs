@@ -43,8 +43,10 @@ internal sealed partial class HeraldLifecycleService(
             Log.NotMapped(logger);
         }
 
+        var webSocketPaths = prefixes.Count == 0 ? "none" : string.Join(", ", prefixes.Select(p => $"{p}/ws"));
+        var publishPaths = prefixes.Count == 0 ? "none" : string.Join(", ", prefixes.Select(p => $"{p}/send, {p}/api/v1"));
         Log.HeraldStarted(
-            logger, string.Join(", ", addresses), string.Join(", ", prefixes.Select(p => $"{p}/ws")), string.Join(", ", prefixes.Select(p => $"{p}/send")),
+            logger, string.Join(", ", addresses), webSocketPaths, publishPaths,
             options.MaxUserIdLength, options.MaxClientMessageBytes, options.MaxMessageBytes, options.MaxQueuedMessages, options.MaxQueuedBytes,
             options.LoginTimeout, options.KeepAliveInterval, options.KeepAliveTimeout, options.CloseTimeout, options.ShutdownTimeout);
         if (hostOptions.Value.ShutdownTimeout < options.ShutdownTimeout)
@@ -52,11 +54,11 @@ internal sealed partial class HeraldLifecycleService(
             Log.ShutdownTimeoutCapped(logger, options.ShutdownTimeout, hostOptions.Value.ShutdownTimeout);
         }
 
-        Log.InsecureDefault(logger, "anonymous login: any client can log in as any user by sending {\"uid\":\"...\"}; Herald has no client authentication yet, so expose /ws only to clients you trust");
+        Log.InsecureDefault(logger, $"anonymous login: any client can log in as any user by sending {{\"uid\":\"...\"}}; Herald has no client authentication yet, so expose {webSocketPaths} only to clients you trust");
         var exposure = addresses.Count > 0 && addresses.All(IsLoopback)
             ? "loopback only"
             : "every network this host is reachable on";
-        Log.InsecureDefault(logger, $"the publish API (/send, /api/v1) has no authentication and is open to {exposure}");
+        Log.InsecureDefault(logger, $"the publish API ({publishPaths}) has no authentication and is open to {exposure}");
         return Task.CompletedTask;
     }
 

@@ -61,6 +61,19 @@ public sealed class ServerProcessTests
     }
 
     [Fact]
+    public async Task StandaloneHost_PortInUse_RefusesToStartNamingTheAddress()
+    {
+        using var occupant = new TcpListener(IPAddress.Loopback, 0);
+        occupant.Start();
+        var port = ((IPEndPoint)occupant.LocalEndpoint).Port;
+
+        await using var host = await HeraldProcess.StartAsync(["--urls", $"http://127.0.0.1:{port}"], waitForStart: false);
+
+        Assert.Equal(1, await host.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains($"Herald did not start: Failed to bind to address http://127.0.0.1:{port}: address already in use.", host.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task StandaloneHost_EnvironmentVariable_OverridesOption()
     {
         var port = HeraldProcess.FreePort();
