@@ -1,0 +1,100 @@
+using System.Globalization;
+
+namespace Herald.Bench.Cli;
+
+/// <summary>
+/// <c>&lt;scenario&gt; [--name value]...</c>: each scenario reads the options it knows, with a default and a
+/// range, and <see cref="EnsureAllUsed"/> then refuses any option nobody read.
+/// </summary>
+internal sealed class BenchArguments
+{
+    private readonly Dictionary<string, string> _options;
+    private readonly HashSet<string> _used = [];
+
+    private BenchArguments(string scenario, Dictionary<string, string> options)
+    {
+        Scenario = scenario;
+        _options = options;
+    }
+
+    public string Scenario { get; }
+
+    /// <exception cref="UsageException">No scenario, or an option without a value, or one given twice.</exception>
+    public static BenchArguments Parse(IReadOnlyList<string> args)
+    {
+        if (args.Count == 0 || args[0].StartsWith('-'))
+        {
+            throw new UsageException("name a scenario first");
+        }
+
+        var options = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 1; i < args.Count; i++)
+        {
+            var arg = args[i];
+            if (!arg.StartsWith("--", StringComparison.Ordinal) || arg.Length == 2)
+            {
+                throw new UsageException($"expected an option like --name value, found '{arg}'");
+            }
+
+            string name;
+            string value;
+            var equals = arg.IndexOf('=', StringComparison.Ordinal);
+            if (equals > 0)
+            {
+                name = arg[2..equals];
+                value = arg[(equals + 1)..];
+            }
+            else if (i + 1 < args.Count)
+            {
+                name = arg[2..];
+                value = args[++i];
+            }
+            else
+            {
+                throw new UsageException($"option {arg} needs a value");
+            }
+
+            if (!options.TryAdd(name, value))
+            {
+                throw new UsageException($"option --{name} is given twice");
+            }
+        }
+
+        return new BenchArguments(args[0], options);
+    }
+
+    public string GetString(string name, string defaultValue) => Take(name) ?? defaultValue;
+
+    public int GetInt(string name, int defaultValue, int min, int max) => GetOptionalInt(name, min, max) ?? defaultValue;
+
+    public int? GetOptionalInt(string name, int min, int max)
+    {
+        if (Take(name) is not { } text)
+        {
+            return null;
+        }
+
+        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+        {
+            throw new UsageException($"--{name} must be a whole number from {min} to {max} (was '{text}')");
+        }
+
+        return value;
+    }
+
+    /// <exception cref="UsageException">An option was given that no one read.</exception>
+    public void EnsureAllUsed()
+    {
+        var unknown = _options.Keys.Where(name => !_used.Contains(name)).Select(name => "--" + name).ToArray();
+        if (unknown.Length > 0)
+        {
+            throw new UsageException($"scenario '{Scenario}' does not take {string.Join(", ", unknown)}");
+        }
+    }
+
+    private string? Take(string name)
+    {
+        _used.Add(name);
+        return _options.GetValueOrDefault(name);
+    }
+}

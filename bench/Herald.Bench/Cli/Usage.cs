@@ -1,0 +1,32 @@
+namespace Herald.Bench.Cli;
+
+/// <summary>The help text.</summary>
+internal static class Usage
+{
+    public const string Text = """
+        Herald.Bench: load generator for a Herald server on this machine's loopback.
+
+        usage: dotnet run -c Release --project bench/Herald.Bench -- <scenario> [options]
+
+        common options
+          --url URL              server base address, loopback only (default http://127.0.0.1:8181)
+          --server-pid PID       the server's process id; needed for its memory and CPU figures
+
+        scenarios
+          idle        --connections N (1000) --connect-concurrency P (64) --idle-seconds S (5)
+                      --settle-seconds S (2) --warmup-connections W (100)
+                      N users connect and stay idle: connect rate, server RSS per connection, idle CPU
+          latency     --users N (1000) --rate R (1000) --messages M (10000) --warmup W (min(200, M/10))
+                      --http-connections H (64) --seed S
+                      M messages at R/s on an open-loop schedule to random users: publish-to-receive percentiles
+          throughput  --users N (1000) --seconds T (10) --concurrency C (32) --mode send
+                      --max-messages X (50000000)
+                      C keep-alive callers publish as fast as the server answers: published/s, delivered/s, CPU per message
+          churn       --seconds T (10) --concurrency C (16)
+                      C loops of connect, log in, receive one message, close: cycles/s, and that the server drains to zero
+
+        fanout is not available: the server has no broadcast or topic API yet.
+        Output: one JSON document and one Markdown table row (under its header) on stdout; progress on stderr.
+        Exit codes: 0 result printed, 1 the run failed, 2 bad usage, 130 cancelled.
+        """;
+}

@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+
+namespace Herald.Bench.Net;
+
+/// <summary>The server's HTTP API as the generator uses it: <c>/send</c> and <c>/api/v1/stats</c>, over keep-alive connections.</summary>
+internal sealed class HeraldApiClient : IDisposable
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
+
+    private readonly HttpClient _http;
+
+    /// <param name="target">The server.</param>
+    /// <param name="sources">Source addresses for new connections; null to let the system choose.</param>
+    /// <param name="maxConnections">Keep-alive connections the pool may hold: the publishers' concurrency plus one for stats.</param>
+    public HeraldApiClient(LoopbackTarget target, SourceAddressPool? sources, int maxConnections)
+    {
+        _http = new HttpClient(LoopbackHandler.Create(target, sources, maxConnections), disposeHandler: true)
+        {
+            BaseAddress = target.HttpBase,
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+    }
+
+    public async Task<ServerStats> GetStatsAsync(CancellationToken cancellationToken)
+    {
+        using var response = await _http.GetAsync(new Uri("api/v1/stats", UriKind.Relative), cancellationToken);
+        response.EnsureSuccessStatusCode();
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+        return await JsonSerializer.DeserializeAsync(body, ApiJsonContext.Default.ServerStats, cancellationToken)
+            ?? throw new InvalidOperationException("GET /api/v1/stats answered null");
+    }
+
+    /// <summary>Polls the stats until <paramref name="condition"/> holds or <paramref name="timeout"/> passes.</summary>
+    /// <returns>The last stats read, and whether the condition held.</returns>
+    public async Task<(ServerStats Stats, bool Met)> WaitForStatsAsync(Func<ServerStats, bool> condition, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        while (true)
+        {
+            var stats = await GetStatsAsync(cancellationToken);
+            if (condition(stats))
+            {
+                return (stats, true);
+            }
+
+            if (Stopwatch.GetElapsedTime(started) >= timeout)
+            {
+                return (stats, false);
+            }
+
+            await Task.Delay(PollInterval, cancellationToken);
+        }
+    }
+
+    /// <summary><c>GET /send?uid=&amp;message=</c>.</summary>
+    /// <returns>The connections the message was queued for, or -1 with the HTTP status (0: no answer) when it failed.</returns>
+    public async Task<(int Delivered, int Status)> SendAsync(string userId, string message, CancellationToken cancellationToken)
+    {
+        var path = $"send?uid={Uri.EscapeDataString(userId)}&message={Uri.EscapeDataString(message)}";
+        try
+        {
+            using var response = await _http.GetAsync(new Uri(path, UriKind.Relative), cancellationToken);
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                return (-1, (int)response.StatusCode);
+            }
+
+            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+            var answer = await JsonSerializer.DeserializeAsync(body, ApiJsonContext.Default.SendAnswer, cancellationToken);
+            return (answer?.Delivered ?? -1, 200);
+        }
+        catch (HttpRequestException)
+        {
+            return (-1, 0);
+        }
+        catch (JsonException)
+        {
+            return (-1, 200);
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return (-1, 0);
+        }
+    }
+
+    public void Dispose() => _http.Dispose();
+}

@@ -1,0 +1,141 @@
+using Herald.Bench.Cli;
+using Herald.Bench.Measure;
+using Herald.Bench.Net;
+using Herald.Bench.Output;
+using Herald.Bench.Platform;
+
+namespace Herald.Bench.Scenarios;
+
+/// <summary>
+/// <c>idle --connections N</c>: N users connect and log in; once the server counts them and a sample of them
+/// receives a pushed message, the server's memory per connection and its CPU while idle are measured.
+/// </summary>
+internal static class IdleScenario
+{
+    private const int ProbeCount = 20;
+    private const string ProbeMessage = "idle-probe";
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(15);
+
+    public static async Task RunAsync(BenchArguments args, CancellationToken cancellationToken)
+    {
+        using var context = BenchContext.Create(args, ProbeCount);
+        var requested = args.GetInt("connections", 1000, 1, 1_000_000);
+        var parallelism = args.GetInt("connect-concurrency", Population.ConnectParallelism, 1, 1024);
+        var idleSeconds = args.GetInt("idle-seconds", 5, 1, 600);
+        var settleSeconds = args.GetInt("settle-seconds", 2, 0, 600);
+        var warmupConnections = args.GetInt("warmup-connections", 100, 0, 100_000);
+        args.EnsureAllUsed();
+
+        var count = FileDescriptorLimit.Cap(requested, ProbeCount + 1, "connections");
+        if (count == 0)
+        {
+            throw new BenchFailedException("the open-files limit leaves no room for connections");
+        }
+
+        context.WarnIfServerLimitBelow(count);
+        var before = await context.CheckServerAsync(cancellationToken);
+        await WarmUpAsync(context, before, Math.Min(warmupConnections, count), parallelism, cancellationToken);
+        var rssBefore = context.Server?.ReadRssBytes();
+        var probes = ProbeIndices(count);
+
+        var (set, allCounted) = await Population.OpenAsync(
+            context, before, count, sink: null, index => Array.BinarySearch(probes, index) >= 0, parallelism, cancellationToken);
+        var probesReceived = await ProbeAsync(context.Api, set, probes, cancellationToken);
+
+        Console.Error.WriteLine($"idle: {probesReceived} of {probes.Length} probes arrived; settling {settleSeconds} s, then measuring {idleSeconds} s of idle");
+
+        // The connect burst leaves work behind (log flushing, tiered JIT, GC) that is not idle cost.
+        await Task.Delay(TimeSpan.FromSeconds(settleSeconds), cancellationToken);
+        var meter = CpuMeter.Start(context.Server);
+        await Task.Delay(TimeSpan.FromSeconds(idleSeconds), cancellationToken);
+        var idle = meter.Stop();
+        var rssAfter = context.Server?.ReadRssBytes();
+        var lost = set.CountLost(out var firstLost);
+
+        Console.Error.WriteLine("idle: closing");
+        var clean = await set.CloseAllAsync(parallelism);
+        var (_, drained) = await context.Api.WaitForStatsAsync(s => s.Connections <= before.Connections, DrainTimeout, cancellationToken);
+
+        double? perConnection = rssBefore is { } b && rssAfter is { } a ? Round.To1((double)(a - b) / set.Opened) : null;
+        var result = new IdleResult(
+            context.RunInfo(), requested, set.Opened, set.Failures, set.FirstError, Round.To3(set.OpenSeconds), set.ConnectsPerSecond,
+            allCounted, probes.Length, probesReceived, rssBefore, rssAfter, perConnection, idle, lost, firstLost, clean, drained);
+
+        ResultWriter.Write(result, ResultJsonContext.Default.IdleResult, new MarkdownRow()
+            .Add("scenario", "idle")
+            .Add("connections", set.Opened)
+            .Add("connects/s", set.ConnectsPerSecond)
+            .Add("server RSS/conn (KiB)", perConnection is { } p ? Round.To1(p / 1024) : null)
+            .Add("server idle CPU (% core)", idle.ServerCpuPercentOfCore)
+            .Add("generator idle CPU (% core)", idle.GeneratorCpuPercentOfCore)
+            .Add("probes", $"{probesReceived}/{probes.Length}")
+            .Add("lost", lost));
+    }
+
+    /// <summary>
+    /// Opens and closes a few connections first, so the RSS baseline already holds the code and pools the
+    /// connection path needs and the growth measured is the connections' own.
+    /// </summary>
+    private static async Task WarmUpAsync(BenchContext context, ServerStats before, int count, int parallelism, CancellationToken cancellationToken)
+    {
+        if (count == 0)
+        {
+            return;
+        }
+
+        Console.Error.WriteLine($"idle: warming the server up with {count} connections");
+        var warmup = await ConnectionSet.OpenAsync(context.Connector, count, "warmup-", null, null, parallelism, cancellationToken);
+        await context.Api.WaitForStatsAsync(s => s.Users >= before.Users + warmup.Opened, DrainTimeout, cancellationToken);
+        await warmup.CloseAllAsync(parallelism);
+        var (_, drained) = await context.Api.WaitForStatsAsync(s => s.Connections <= before.Connections, DrainTimeout, cancellationToken);
+        if (!drained)
+        {
+            Console.Error.WriteLine("warning: the warm-up connections did not all leave the server's stats");
+        }
+    }
+
+    /// <summary>About <see cref="ProbeCount"/> indices spread evenly over 0..count-1, ascending.</summary>
+    private static int[] ProbeIndices(int count)
+    {
+        var probes = Math.Min(ProbeCount, count);
+        var indices = new int[probes];
+        for (var i = 0; i < probes; i++)
+        {
+            indices[i] = (int)((long)i * count / probes);
+        }
+
+        return indices;
+    }
+
+    /// <summary>Pushes one message to each probed user and waits for each to arrive.</summary>
+    /// <returns>How many arrived within the timeout.</returns>
+    private static async Task<int> ProbeAsync(HeraldApiClient api, ConnectionSet set, int[] probes, CancellationToken cancellationToken)
+    {
+        var arrivals = new List<Task>(probes.Length);
+        foreach (var index in probes)
+        {
+            if (set.Connections[index] is { } connection)
+            {
+                var (delivered, status) = await api.SendAsync(connection.UserId, ProbeMessage, cancellationToken);
+                if (delivered < 1)
+                {
+                    Console.Error.WriteLine($"warning: /send to {connection.UserId} answered delivered={delivered} (HTTP {status})");
+                }
+
+                arrivals.Add(connection.FirstMessage);
+            }
+        }
+
+        try
+        {
+            await Task.WhenAll(arrivals).WaitAsync(ProbeTimeout, cancellationToken);
+        }
+        catch (Exception exception) when (exception is TimeoutException or System.Net.WebSockets.WebSocketException)
+        {
+            Console.Error.WriteLine($"warning: not every probe arrived: {exception.Message}");
+        }
+
+        return arrivals.Count(static arrival => arrival.IsCompletedSuccessfully);
+    }
+}

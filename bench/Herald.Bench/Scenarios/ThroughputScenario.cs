@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using Herald.Bench.Cli;
+using Herald.Bench.Measure;
+using Herald.Bench.Output;
+using Herald.Bench.Platform;
+using Herald.Bench.Publishing;
+
+namespace Herald.Bench.Scenarios;
+
+/// <summary>
+/// <c>throughput --users N --seconds T --concurrency C [--mode send]</c>: C callers on keep-alive connections
+/// each publish, wait for the answer, and publish again, for T seconds; every message is checked on arrival.
+/// </summary>
+internal static class ThroughputScenario
+{
+    public static async Task RunAsync(BenchArguments args, CancellationToken cancellationToken)
+    {
+        var concurrency = args.GetInt("concurrency", 32, 1, 1024);
+        using var context = BenchContext.Create(args, concurrency);
+        var requested = args.GetInt("users", 1000, 1, 1_000_000);
+        var seconds = args.GetInt("seconds", 10, 1, 3600);
+        var mode = PublishModes.Parse(args.GetString("mode", "send"));
+        var maxMessages = args.GetInt("max-messages", 50_000_000, 1, 1_000_000_000);
+        args.EnsureAllUsed();
+
+        var users = FileDescriptorLimit.Cap(requested, concurrency + 1, "users");
+        context.WarnIfServerLimitBelow(users);
+        var before = await context.CheckServerAsync(cancellationToken);
+        var tracker = new DeliveryTracker(maxMessages, recordLatency: false);
+        var (set, _) = await Population.OpenAsync(context, before, users, tracker, null, Population.ConnectParallelism, cancellationToken);
+        IPublisher publisher = mode switch
+        {
+            PublishMode.Send => new SendPublisher(context.Api, Population.UserIds(users)),
+            _ => throw new UsageException($"--mode {PublishModes.Name(mode)} has no publisher"),
+        };
+
+        Console.Error.WriteLine($"throughput: {concurrency} callers publishing for {seconds} s (--mode {PublishModes.Name(mode)})");
+        var meter = CpuMeter.Start(context.Server);
+        var started = Stopwatch.GetTimestamp();
+        var callers = new Callers(publisher, started + (seconds * Stopwatch.Frequency), maxMessages);
+        var tally = await callers.RunAsync(concurrency, cancellationToken);
+        var publishSeconds = PreciseClock.SecondsSince(started);
+        if (tally.NextSeq >= maxMessages)
+        {
+            Console.Error.WriteLine($"warning: stopped early at --max-messages {maxMessages}");
+        }
+
+        await Drain.WaitAsync(set.TotalReceived, tally.Queued, cancellationToken);
+        var window = meter.Stop();
+        var after = await context.Api.GetStatsAsync(cancellationToken);
+        var delivered = tracker.CountReceived(0, Math.Min(tally.NextSeq, maxMessages));
+        var lastReceived = set.LastReceivedAt();
+        var deliverySeconds = lastReceived > started ? PreciseClock.ToMilliseconds(lastReceived - started) / 1000 : publishSeconds;
+        var connectionsLost = set.CountLost(out var firstLost);
+        await set.CloseAllAsync(Population.ConnectParallelism);
+
+        double? serverPerMessage = window.ServerCpuSeconds is { } server && delivered > 0 ? Round.To1(server * 1e6 / delivered) : null;
+        var generatorPerMessage = delivered > 0 ? Round.To1(window.GeneratorCpuSeconds * 1e6 / delivered) : 0;
+        var result = new ThroughputResult(
+            context.RunInfo(), PublishModes.Name(mode), set.Opened, concurrency, seconds, tally.Accepted, tally.Failed, tally.Queued, delivered,
+            Math.Max(0, tally.Queued - delivered), tracker.Duplicates, tracker.Misdelivered, Round.To3(publishSeconds),
+            Round.To1(tally.Accepted / publishSeconds), Round.To1(delivered / deliverySeconds), serverPerMessage, generatorPerMessage,
+            window, ServerCounterDeltas.Between(before, after), connectionsLost, firstLost);
+
+        ResultWriter.Write(result, ResultJsonContext.Default.ThroughputResult, new MarkdownRow()
+            .Add("scenario", "throughput")
+            .Add("mode", result.Mode)
+            .Add("users", set.Opened)
+            .Add("concurrency", concurrency)
+            .Add("seconds", seconds)
+            .Add("published/s", result.PublishedPerSecond)
+            .Add("delivered/s", result.DeliveredPerSecond)
+            .Add("lost", result.Lost)
+            .Add("errors", tally.Failed)
+            .Add("server µs/msg", serverPerMessage)
+            .Add("server CPU (% core)", window.ServerCpuPercentOfCore)
+            .Add("generator µs/msg", generatorPerMessage)
+            .Add("generator CPU (% core)", window.GeneratorCpuPercentOfCore));
+    }
+
+    /// <summary>The publishing loops: each takes the next sequence numbers, publishes, and repeats until the deadline.</summary>
+    private sealed class Callers(IPublisher publisher, long deadline, long maxMessages)
+    {
+        private long _nextSeq;
+
+        public async Task<Tally> RunAsync(int concurrency, CancellationToken cancellationToken)
+        {
+            var loops = new Task<Tally>[concurrency];
+            for (var i = 0; i < loops.Length; i++)
+            {
+                loops[i] = Task.Run(() => LoopAsync(cancellationToken), cancellationToken);
+            }
+
+            var total = default(Tally);
+            foreach (var tally in await Task.WhenAll(loops))
+            {
+                total = new Tally(total.Accepted + tally.Accepted, total.Queued + tally.Queued, total.Failed + tally.Failed, 0);
+            }
+
+            return total with { NextSeq = Interlocked.Read(ref _nextSeq) };
+        }
+
+        private async Task<Tally> LoopAsync(CancellationToken cancellationToken)
+        {
+            var perCall = publisher.MessagesPerCall;
+            long accepted = 0, queued = 0, failed = 0;
+            while (Stopwatch.GetTimestamp() < deadline && !cancellationToken.IsCancellationRequested)
+            {
+                var first = Interlocked.Add(ref _nextSeq, perCall) - perCall;
+                if (first + perCall > maxMessages)
+                {
+                    break;
+                }
+
+                var outcome = await publisher.PublishAsync(first, cancellationToken);
+                accepted += outcome.Accepted;
+                queued += outcome.Queued;
+                failed += outcome.Failed;
+            }
+
+            return new Tally(accepted, queued, failed, 0);
+        }
+    }
+
+    private readonly record struct Tally(long Accepted, long Queued, long Failed, long NextSeq);
+}
