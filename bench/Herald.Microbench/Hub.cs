@@ -1,4 +1,3 @@
-using System.Net.WebSockets;
 using System.Text;
 using Herald.Connections;
 using Herald.Delivery;
@@ -37,8 +36,7 @@ internal sealed class Hub
     public ClientConnection Connect(string userId)
     {
         var before = Registry.FindUser(userId)?.Count ?? 0;
-        var socket = WebSocket.CreateFromStream(new SinkStream(MaskedTextFrame($$"""{"uid":"{{userId}}"}""")), new WebSocketCreationOptions { IsServer = true });
-        var connection = new ClientConnection(socket, "bench", Services);
+        var connection = new ClientConnection(new SinkTransport(MaskedTextFrame($$"""{"uid":"{{userId}}"}""")), Services);
         _ = connection.RunAsync();
         var spinner = default(SpinWait);
         while ((Registry.FindUser(userId)?.Count ?? 0) == before)

@@ -31,6 +31,9 @@ internal sealed partial class ClientConnection
         [LoggerMessage(EventIds.SlowConsumerDisconnected, LogLevel.Warning, "Connection {ConnectionId} of user {UserId} from {RemoteAddress} is too slow: {QueuedMessages} messages ({QueuedBytes} bytes) waiting; disconnecting it and dropping them", EventName = "SlowConsumerDisconnected")]
         public static partial void SlowConsumerDisconnected(ILogger logger, long connectionId, string userId, string remoteAddress, int queuedMessages, int queuedBytes);
 
+        [LoggerMessage(EventIds.ProtocolViolation, LogLevel.Information, "Connection {ConnectionId} of user {UserId} from {RemoteAddress} broke the WebSocket protocol; closing with {CloseCode}: {Reason}", EventName = "ProtocolViolation")]
+        public static partial void ProtocolViolation(ILogger logger, long connectionId, string userId, string remoteAddress, int closeCode, string reason);
+
         [LoggerMessage(EventIds.ConnectionFailed, LogLevel.Error, "Connection {ConnectionId} of user {UserId} from {RemoteAddress} failed unexpectedly", EventName = "ConnectionFailed")]
         public static partial void ConnectionFailed(ILogger logger, Exception exception, long connectionId, string userId, string remoteAddress);
     }

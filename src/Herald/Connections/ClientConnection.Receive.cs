@@ -1,55 +1,53 @@
 using System.Buffers;
-using System.Net.WebSockets;
+using System.Text.Unicode;
+using Herald.Delivery;
+using Herald.WebSockets;
 
 namespace Herald.Connections;
 
 internal sealed partial class ClientConnection
 {
-    private enum ReadOutcome
+    // The data message being assembled across frames; _messageOpcode is Continuation while none is under way.
+    private byte[]? _message;
+    private int _messageLength;
+    private WebSocketOpcode _messageOpcode;
+
+    // Once set (a message over the limit, or closing), data frames are read past and thrown away.
+    private bool _discardingData;
+    private long _payloadToSkip;
+
+    private enum FrameOutcome
     {
-        Complete,
-        TooLarge,
-        Closed,
+        Continue,
+        NeedMoreData,
+        StopReading,
     }
 
     /// <summary>
-    /// Reads client messages until the client's Close frame arrives or the connection fails. Each wait starts
-    /// with a zero-byte read, so an idle connection holds no receive buffer; one is rented per message.
+    /// Reads client frames until the client's Close frame arrives, the protocol is broken, or the connection
+    /// fails. While idle it holds no buffer: the transport reads with zero-byte reads, and a message buffer is
+    /// rented only while a message is being assembled.
     /// </summary>
     private async Task ReceiveLoopAsync()
     {
-        var limit = _services.Options.MaxClientMessageBytes;
+        var input = _transport.Input;
         try
         {
             while (true)
             {
-                var head = await _socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None);
-                if (head.MessageType == WebSocketMessageType.Close)
+                var result = await input.ReadAsync();
+                Volatile.Write(ref _lastSeen, _services.TimeProvider.GetTimestamp());
+                var outcome = ProcessFrames(result.Buffer, out var consumed);
+                input.AdvanceTo(consumed, result.Buffer.End);
+                if (outcome == FrameOutcome.StopReading)
                 {
-                    OnClientClosed();
                     return;
                 }
 
-                var buffer = ArrayPool<byte>.Shared.Rent(limit);
-                try
+                if (result.IsCompleted || result.IsCanceled)
                 {
-                    var (outcome, length) = await ReadMessageAsync(head.EndOfMessage, buffer.AsMemory(0, limit));
-                    switch (outcome)
-                    {
-                        case ReadOutcome.Closed:
-                            OnClientClosed();
-                            return;
-                        case ReadOutcome.TooLarge:
-                            OnClientMessageTooLarge(limit);
-                            break;
-                        case ReadOutcome.Complete:
-                            OnClientMessage(head.MessageType, buffer.AsSpan(0, length));
-                            break;
-                    }
-                }
-                finally
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
+                    Abort("connection lost (the peer closed the connection without a Close frame)");
+                    return;
                 }
             }
         }
@@ -59,87 +57,186 @@ internal sealed partial class ClientConnection
         }
     }
 
-    /// <summary>
-    /// Reads the rest of a message into <paramref name="buffer"/>. A message that does not fit is read to its
-    /// end and thrown away, so the stream stays in step and the client's Close can still be received.
-    /// </summary>
-    private async Task<(ReadOutcome Outcome, int Length)> ReadMessageAsync(bool endOfMessage, Memory<byte> buffer)
+    /// <summary>Handles every whole frame at the start of <paramref name="buffer"/>.</summary>
+    private FrameOutcome ProcessFrames(ReadOnlySequence<byte> buffer, out SequencePosition consumed)
     {
-        var length = 0;
-        var tooLarge = false;
-        while (!endOfMessage)
+        var remaining = buffer;
+        var outcome = FrameOutcome.Continue;
+        while (outcome == FrameOutcome.Continue)
         {
-            if (length == buffer.Length)
+            if (_payloadToSkip > 0)
             {
-                tooLarge = true;
-                length = 0;
+                var skipped = Math.Min(_payloadToSkip, remaining.Length);
+                remaining = remaining.Slice(skipped);
+                _payloadToSkip -= skipped;
+                if (_payloadToSkip > 0)
+                {
+                    break;
+                }
             }
 
-            var result = await _socket.ReceiveAsync(buffer[length..], CancellationToken.None);
-            if (result.MessageType == WebSocketMessageType.Close)
+            var status = ClientFrameParser.TryParseHeader(remaining, out var header, out var error);
+            outcome = status switch
             {
-                return (ReadOutcome.Closed, 0);
-            }
-
-            length += result.Count;
-            endOfMessage = result.EndOfMessage;
+                FrameHeaderStatus.Incomplete => FrameOutcome.NeedMoreData,
+                FrameHeaderStatus.ProtocolError => Fail(WebSocketCloseCodes.ProtocolError, error!),
+                _ when header.IsControl => ProcessControlFrame(ref remaining, header),
+                _ => ProcessDataFrame(ref remaining, header),
+            };
         }
 
-        return tooLarge ? (ReadOutcome.TooLarge, 0) : (ReadOutcome.Complete, length);
+        consumed = remaining.Start;
+        return outcome;
     }
 
-    private void OnClientMessage(WebSocketMessageType type, ReadOnlySpan<byte> message)
+    private FrameOutcome ProcessDataFrame(ref ReadOnlySequence<byte> remaining, in ClientFrameHeader header)
     {
-        if (IsClosing)
+        var continuing = header.Opcode == WebSocketOpcode.Continuation;
+        if (continuing == (_messageOpcode == WebSocketOpcode.Continuation))
         {
-            return;
+            return Fail(
+                WebSocketCloseCodes.ProtocolError,
+                continuing ? "continuation frame without a message to continue" : "new message before the previous one ended");
         }
 
-        if (type != WebSocketMessageType.Text)
+        var opcode = continuing ? _messageOpcode : header.Opcode;
+        var limit = _services.Options.MaxClientMessageBytes;
+        if (!_discardingData && !IsClosing && _messageLength + header.PayloadLength > limit)
+        {
+            OnClientMessageTooLarge(limit);
+        }
+
+        if (_discardingData || IsClosing)
+        {
+            ReleaseMessageBuffer();
+            remaining = remaining.Slice(header.HeaderLength);
+            _payloadToSkip = header.PayloadLength;
+            _messageOpcode = header.Fin ? WebSocketOpcode.Continuation : opcode;
+            return FrameOutcome.Continue;
+        }
+
+        var length = (int)header.PayloadLength;
+        if (remaining.Length < header.HeaderLength + length)
+        {
+            return FrameOutcome.NeedMoreData;
+        }
+
+        if (length > 0)
+        {
+            _message ??= ArrayPool<byte>.Shared.Rent(limit);
+            var destination = _message.AsSpan(_messageLength, length);
+            remaining.Slice(header.HeaderLength, length).CopyTo(destination);
+            ClientFrameParser.Unmask(destination, header.MaskKey, 0);
+            _messageLength += length;
+        }
+
+        remaining = remaining.Slice(header.HeaderLength + length);
+        if (!header.Fin)
+        {
+            _messageOpcode = opcode;
+            return FrameOutcome.Continue;
+        }
+
+        _messageOpcode = WebSocketOpcode.Continuation;
+        var message = _message is null ? [] : _message.AsSpan(0, _messageLength);
+        var outcome = opcode == WebSocketOpcode.Text && !Utf8.IsValid(message)
+            ? Fail(WebSocketCloseCodes.InvalidPayloadData, "text message is not valid UTF-8")
+            : OnClientMessage(opcode, message);
+        ReleaseMessageBuffer();
+        return outcome;
+    }
+
+    private FrameOutcome ProcessControlFrame(ref ReadOnlySequence<byte> remaining, in ClientFrameHeader header)
+    {
+        var length = (int)header.PayloadLength;
+        if (remaining.Length < header.HeaderLength + length)
+        {
+            return FrameOutcome.NeedMoreData;
+        }
+
+        Span<byte> payload = stackalloc byte[length];
+        remaining.Slice(header.HeaderLength, length).CopyTo(payload);
+        ClientFrameParser.Unmask(payload, header.MaskKey, 0);
+        remaining = remaining.Slice(header.HeaderLength + length);
+        switch (header.Opcode)
+        {
+            case WebSocketOpcode.Ping:
+                _queue.SetControl(OutboundFrame.Control(ServerFrame.Create(WebSocketOpcode.Pong, payload)));
+                return FrameOutcome.Continue;
+            case WebSocketOpcode.Close:
+                if (!ClosePayload.TryParse(payload, out var code, out var reason, out var error))
+                {
+                    return Fail(WebSocketCloseCodes.ProtocolError, error!);
+                }
+
+                SetEndReason($"client closed ({code} {reason})");
+                RequestClose(WebSocketCloseCodes.NormalClosure, string.Empty, discardQueued: true);
+                return FrameOutcome.StopReading;
+            default:
+                return FrameOutcome.Continue;
+        }
+    }
+
+    private FrameOutcome OnClientMessage(WebSocketOpcode opcode, ReadOnlySpan<byte> message)
+    {
+        if (opcode != WebSocketOpcode.Text)
         {
             Log.ClientMessageIgnored(_services.Logger, Id, UserId ?? "-", "binary message", message.Length);
-            return;
+            return FrameOutcome.Continue;
         }
 
         var outcome = LoginMessage.Parse(message, _services.Options.MaxUserIdLength, out var userId, out var error);
         switch (outcome)
         {
             case LoginParseOutcome.NotALogin:
-                Log.ClientMessageIgnored(_services.Logger, Id, UserId ?? "-", "not a login message", message.Length);
+                Log.ClientMessageIgnored(_services.Logger, Id, UserId ?? "-", "text message that is not a login", message.Length);
                 break;
             case LoginParseOutcome.Invalid:
                 Log.LoginRejected(_services.Logger, Id, RemoteAddress, error!);
-                RequestClose((WebSocketCloseStatus)HeraldCloseCodes.InvalidLogin, error!, discardQueued: true);
+                RequestClose(HeraldCloseCodes.InvalidLogin, error!, discardQueued: true);
                 break;
             case LoginParseOutcome.Valid when UserId is not null:
                 Log.LoginRejected(_services.Logger, Id, RemoteAddress, "a second login on a logged-in connection");
-                RequestClose((WebSocketCloseStatus)HeraldCloseCodes.AlreadyLoggedIn, "already logged in", discardQueued: true);
+                RequestClose(HeraldCloseCodes.AlreadyLoggedIn, "already logged in", discardQueued: true);
                 break;
             case LoginParseOutcome.Valid:
-                LogIn(userId!);
+                UserId = userId;
+                _services.Registry.AddToUser(userId!, this);
+                Log.ConnectionLoggedIn(_services.Logger, Id, userId!, RemoteAddress);
                 break;
         }
-    }
 
-    private void LogIn(string userId)
-    {
-        Interlocked.Exchange(ref _loginTimer, null)?.Dispose();
-        UserId = userId;
-        _services.Registry.AddToUser(userId, this);
-        Log.ConnectionLoggedIn(_services.Logger, Id, userId, RemoteAddress);
+        return FrameOutcome.Continue;
     }
 
     private void OnClientMessageTooLarge(int limit)
     {
-        if (RequestClose(WebSocketCloseStatus.MessageTooBig, $"message exceeds {limit} bytes", discardQueued: true))
+        _discardingData = true;
+        if (RequestClose(WebSocketCloseCodes.MessageTooBig, $"message exceeds {limit} bytes", discardQueued: true))
         {
             Log.ClientMessageTooLarge(_services.Logger, Id, UserId ?? "-", RemoteAddress, limit);
         }
     }
 
-    private void OnClientClosed()
+    /// <summary>Fails the connection (RFC 6455 §7.1.7): Close with the code, and no further reading.</summary>
+    private FrameOutcome Fail(int code, string reason)
     {
-        SetEndReason($"client closed ({(int?)_socket.CloseStatus} {_socket.CloseStatusDescription})");
-        RequestClose(WebSocketCloseStatus.NormalClosure, string.Empty, discardQueued: true);
+        if (RequestClose(code, reason, discardQueued: true))
+        {
+            Log.ProtocolViolation(_services.Logger, Id, UserId ?? "-", RemoteAddress, code, reason);
+        }
+
+        return FrameOutcome.StopReading;
+    }
+
+    private void ReleaseMessageBuffer()
+    {
+        if (_message is { } message)
+        {
+            _message = null;
+            ArrayPool<byte>.Shared.Return(message);
+        }
+
+        _messageLength = 0;
     }
 }

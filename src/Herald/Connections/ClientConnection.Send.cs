@@ -1,42 +1,56 @@
-using System.Net.WebSockets;
+using System.Buffers;
+using Herald.WebSockets;
 
 namespace Herald.Connections;
 
 internal sealed partial class ClientConnection
 {
+    // Frames queued together go out in one flush, up to this much: one write for a burst, bounded latency for the rest.
+    private const int MaxBatchBytes = 64 * 1024;
+
     /// <summary>
-    /// The only writer of this socket: frames in queue order, then the Close frame once closing was requested.
+    /// The only writer of this connection: queued frames in order, several per flush, then the Close frame once
+    /// closing was requested.
     /// </summary>
     private async Task SendLoopAsync()
     {
+        var output = _transport.Output;
+        var unflushedMessages = 0;
         try
         {
             while (!_discardQueued && await _queue.WaitToReadAsync())
             {
-                while (!_discardQueued && _queue.TryDequeue(out var frame))
+                var batchBytes = 0;
+                while (batchBytes < MaxBatchBytes && !_discardQueued && _queue.TryDequeue(out var frame))
                 {
-                    try
+                    output.Write(frame.Bytes.Span);
+                    batchBytes += frame.Length;
+                    if (frame.IsMessage)
                     {
-                        await _socket.SendAsync(frame.Payload, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+                        unflushedMessages++;
                     }
-                    catch
-                    {
-                        // The frame was taken from the queue but never fully written: it counts as dropped.
-                        _services.Counters.MessageDropped(1);
-                        throw;
-                    }
+                }
 
-                    _services.Counters.MessageDelivered();
+                var flush = await output.FlushAsync();
+                _services.Counters.AddDelivered(unflushedMessages);
+                unflushedMessages = 0;
+                if (flush.IsCompleted)
+                {
+                    Abort("connection lost (the peer stopped reading)");
+                    return;
                 }
             }
 
-            if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            if (Volatile.Read(ref _aborted) == 0)
             {
-                await _socket.CloseOutputAsync(_closeStatus, _closeDescription, CancellationToken.None);
+                output.Write(ServerFrame.CreateClose(_closeCode, _closeDescription));
+                await output.FlushAsync();
             }
         }
         catch (Exception exception)
         {
+            // Frames written but never flushed were not delivered.
+            _services.Counters.AddDropped(unflushedMessages);
             OnConnectionLost(exception);
         }
     }

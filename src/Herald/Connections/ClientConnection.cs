@@ -1,44 +1,47 @@
-using System.Net.WebSockets;
 using Herald.Delivery;
+using Herald.WebSockets;
 
 namespace Herald.Connections;
 
 /// <summary>
-/// One WebSocket tied (after login) to one user: a receive loop for client messages and a send loop
-/// draining a bounded queue of prepared frames, like the seed's readPump and writePump.
-/// Every close, whoever starts it, runs through <see cref="RequestClose"/>: the queue is completed, the send
-/// loop writes the Close frame after what it must still deliver, and a deadline aborts a peer that never answers.
+/// One WebSocket tied (after login) to one user: a receive loop parsing client frames and a send loop draining
+/// a bounded queue of prepared frames, like the seed's readPump and writePump. Herald speaks the protocol itself
+/// over the transport's pipes. Every close, whoever starts it, runs through <see cref="RequestClose"/>: the queue
+/// is completed and the send loop writes the Close frame after what it must still deliver. Deadlines (login,
+/// keep-alive, close handshake) are checked by the shared <see cref="ConnectionSweeper"/>, not by timers per
+/// connection.
 /// </summary>
 internal sealed partial class ClientConnection
 {
+    private static readonly OutboundFrame PingFrame = OutboundFrame.Control(ServerFrame.Create(WebSocketOpcode.Ping, []));
     private static long _lastId;
 
-    private readonly WebSocket _socket;
+    private readonly IConnectionTransport _transport;
     private readonly ConnectionServices _services;
     private readonly FrameQueue _queue;
     private readonly long _openedAt;
+    private long _lastSeen;
+    private long _pingSentAt;
+    private long _closeDeadline;
     private int _closeRequested;
     private int _aborted;
     private volatile bool _discardQueued;
-    private WebSocketCloseStatus _closeStatus;
+    private int _closeCode;
     private string _closeDescription = string.Empty;
     private string? _endReason;
-    private ITimer? _loginTimer;
-    private ITimer? _closeTimer;
 
-    public ClientConnection(WebSocket socket, string remoteAddress, ConnectionServices services)
+    public ClientConnection(IConnectionTransport transport, ConnectionServices services)
     {
         Id = Interlocked.Increment(ref _lastId);
-        RemoteAddress = remoteAddress;
-        _socket = socket;
+        _transport = transport;
         _services = services;
-        _openedAt = services.TimeProvider.GetTimestamp();
+        _openedAt = _lastSeen = services.TimeProvider.GetTimestamp();
         _queue = new FrameQueue(services.Options.MaxQueuedMessages, services.Options.MaxQueuedBytes);
     }
 
     public long Id { get; }
 
-    public string RemoteAddress { get; }
+    public string RemoteAddress => _transport.RemoteAddress;
 
     /// <summary>The user this connection logged in as; null until then.</summary>
     public string? UserId { get; private set; }
@@ -51,12 +54,9 @@ internal sealed partial class ClientConnection
         var services = _services;
         services.Counters.ConnectionOpened();
         Log.ConnectionOpened(services.Logger, Id, RemoteAddress);
-        _loginTimer = services.TimeProvider.CreateTimer(
-            static state => ((ClientConnection)state!).OnLoginDeadline(), this, services.Options.LoginTimeout, Timeout.InfiniteTimeSpan);
-
         if (!services.Registry.TryAdd(this))
         {
-            RequestClose(WebSocketCloseStatus.EndpointUnavailable, "server shutting down", discardQueued: true);
+            RequestClose(WebSocketCloseCodes.GoingAway, "server shutting down", discardQueued: true);
         }
 
         try
@@ -65,14 +65,13 @@ internal sealed partial class ClientConnection
         }
         finally
         {
-            Interlocked.Exchange(ref _loginTimer, null)?.Dispose();
-            Interlocked.Exchange(ref _closeTimer, null)?.Dispose();
             services.Registry.Remove(this);
+            ReleaseMessageBuffer();
             var dropped = DropQueued();
             Log.ConnectionClosed(
                 services.Logger, Id, UserId ?? "-", RemoteAddress, _endReason ?? "closed",
                 services.TimeProvider.GetElapsedTime(_openedAt).TotalSeconds, dropped);
-            _socket.Dispose();
+            await _transport.DisposeAsync();
         }
     }
 
@@ -98,26 +97,21 @@ internal sealed partial class ClientConnection
     /// <paramref name="abortAfter"/> (CloseTimeout by default; infinite when the caller enforces its own deadline).
     /// </summary>
     /// <returns>False when the connection was already closing.</returns>
-    public bool RequestClose(WebSocketCloseStatus status, string description, bool discardQueued, TimeSpan? abortAfter = null)
+    public bool RequestClose(int code, string description, bool discardQueued, TimeSpan? abortAfter = null)
     {
         if (Interlocked.Exchange(ref _closeRequested, 1) != 0)
         {
             return false;
         }
 
-        _closeStatus = status;
+        _closeCode = code;
         _closeDescription = description;
         _discardQueued = discardQueued;
-        SetEndReason($"server closed ({(int)status} {description})");
-        Interlocked.Exchange(ref _loginTimer, null)?.Dispose();
+        SetEndReason($"server closed ({code} {description})");
         var deadline = abortAfter ?? _services.Options.CloseTimeout;
-        if (deadline != Timeout.InfiniteTimeSpan)
-        {
-            _closeTimer = _services.TimeProvider.CreateTimer(
-                static state => ((ClientConnection)state!).Abort("close handshake timed out"),
-                this, deadline, Timeout.InfiniteTimeSpan);
-        }
-
+        Volatile.Write(
+            ref _closeDeadline,
+            deadline == Timeout.InfiniteTimeSpan ? long.MaxValue : _services.TimeProvider.GetTimestamp() + ToTimestampTicks(deadline));
         _queue.Complete();
         return true;
     }
@@ -125,7 +119,7 @@ internal sealed partial class ClientConnection
     /// <summary>Ends the connection at once, without a close handshake.</summary>
     public void Abort(string reason)
     {
-        // The first abort explains the end; the socket errors it causes in the loops add nothing.
+        // The first abort explains the end; the errors it causes in the loops add nothing.
         if (Interlocked.Exchange(ref _aborted, 1) == 0
             && Interlocked.CompareExchange(ref _endReason, reason, null) is { } closing)
         {
@@ -133,23 +127,86 @@ internal sealed partial class ClientConnection
         }
 
         _queue.Complete();
-        _socket.Abort();
+        _transport.Abort();
     }
 
-    private void SetEndReason(string reason) => Interlocked.CompareExchange(ref _endReason, reason, null);
-
-    private void OnLoginDeadline()
+    /// <summary>
+    /// The shared sweeper's visit: enforces the login, close-handshake and keep-alive deadlines, and pings a
+    /// client that has been silent for KeepAliveInterval.
+    /// </summary>
+    public void Sweep(long now)
     {
-        if (UserId is null && RequestClose((WebSocketCloseStatus)HeraldCloseCodes.LoginTimeout, "login timeout", discardQueued: true))
+        var options = _services.Options;
+        if (IsClosing)
         {
-            Log.LoginTimedOut(_services.Logger, Id, RemoteAddress, _services.Options.LoginTimeout.TotalSeconds);
+            if (now >= Volatile.Read(ref _closeDeadline))
+            {
+                Abort("close handshake timed out");
+            }
+
+            return;
+        }
+
+        if (UserId is null && Elapsed(_openedAt, now) >= options.LoginTimeout)
+        {
+            if (RequestClose(HeraldCloseCodes.LoginTimeout, "login timeout", discardQueued: true))
+            {
+                Log.LoginTimedOut(_services.Logger, Id, RemoteAddress, options.LoginTimeout.TotalSeconds);
+            }
+
+            return;
+        }
+
+        if (options.KeepAliveInterval != TimeSpan.Zero)
+        {
+            SweepKeepAlive(now, options);
         }
     }
+
+    private void SweepKeepAlive(long now, HeraldOptions options)
+    {
+        var lastSeen = Volatile.Read(ref _lastSeen);
+        if (_pingSentAt != 0 && lastSeen >= _pingSentAt)
+        {
+            _pingSentAt = 0;
+        }
+
+        if (_pingSentAt != 0)
+        {
+            if (options.KeepAliveTimeout != TimeSpan.Zero)
+            {
+                if (Elapsed(_pingSentAt, now) >= options.KeepAliveTimeout)
+                {
+                    Abort($"keep-alive timeout (no answer to a ping within {options.KeepAliveTimeout.TotalSeconds} s)");
+                }
+
+                return;
+            }
+
+            if (Elapsed(_pingSentAt, now) < options.KeepAliveInterval)
+            {
+                return;
+            }
+        }
+        else if (Elapsed(lastSeen, now) < options.KeepAliveInterval)
+        {
+            return;
+        }
+
+        _queue.SetControl(PingFrame);
+        _pingSentAt = now;
+    }
+
+    private TimeSpan Elapsed(long start, long end) => _services.TimeProvider.GetElapsedTime(start, end);
+
+    private long ToTimestampTicks(TimeSpan span) => (long)(span.TotalSeconds * _services.TimeProvider.TimestampFrequency);
+
+    private void SetEndReason(string reason) => Interlocked.CompareExchange(ref _endReason, reason, null);
 
     private void OnSlowConsumer()
     {
         var (queuedMessages, queuedBytes) = (_queue.Count, _queue.Bytes);
-        if (RequestClose((WebSocketCloseStatus)HeraldCloseCodes.SlowConsumer, "slow consumer", discardQueued: true))
+        if (RequestClose(HeraldCloseCodes.SlowConsumer, "slow consumer", discardQueued: true))
         {
             _services.Counters.SlowConsumerDisconnected();
             Log.SlowConsumerDisconnected(_services.Logger, Id, UserId ?? "-", RemoteAddress, queuedMessages, queuedBytes);
@@ -158,7 +215,7 @@ internal sealed partial class ClientConnection
 
     private void OnConnectionLost(Exception exception)
     {
-        if (IsExpectedConnectionFailure(exception))
+        if (exception is IOException or ObjectDisposedException or OperationCanceledException)
         {
             Abort($"connection lost ({exception.GetType().Name}: {exception.Message})");
             return;
@@ -168,15 +225,12 @@ internal sealed partial class ClientConnection
         Abort($"internal error ({exception.GetType().Name})");
     }
 
-    private static bool IsExpectedConnectionFailure(Exception exception) =>
-        exception is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException;
-
     private int DropQueued()
     {
         var dropped = _queue.Clear();
         if (dropped > 0)
         {
-            _services.Counters.MessageDropped(dropped);
+            _services.Counters.AddDropped(dropped);
         }
 
         return dropped;

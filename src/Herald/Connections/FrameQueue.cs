@@ -13,7 +13,7 @@ internal enum EnqueueOutcome
 
 /// <summary>
 /// One connection's outgoing frames: many publishers, one send loop. Bounded by a message count and a byte
-/// budget. Built for the hot path and for idle connections: the ring buffer is allocated only once a frame
+/// budget; one control frame (ping or pong) may wait beside them, outside the budget, and goes out first. Built for the hot path and for idle connections: the ring buffer is allocated only once a frame
 /// arrives and handed back when a burst drains, and waiting or waking the send loop allocates nothing (the
 /// queue is its own wait handle and its own thread-pool work item).
 /// </summary>
@@ -27,6 +27,7 @@ internal sealed class FrameQueue : IValueTaskSource<bool>, IThreadPoolWorkItem
     private readonly int _maxMessages;
     private readonly int _maxBytes;
     private OutboundFrame?[] _ring = [];
+    private OutboundFrame? _control;
     private int _head;
     private int _count;
     private int _bytes;
@@ -98,10 +99,42 @@ internal sealed class FrameQueue : IValueTaskSource<bool>, IThreadPoolWorkItem
         return EnqueueOutcome.Queued;
     }
 
+    /// <summary>
+    /// Puts a control frame ahead of the queued messages; a newer one replaces one not yet written. Ignored once
+    /// the queue is completed, when the Close frame is all that is left to send.
+    /// </summary>
+    public void SetControl(OutboundFrame frame)
+    {
+        lock (_gate)
+        {
+            if (_completed)
+            {
+                return;
+            }
+
+            _control = frame;
+            if (!_readerWaiting)
+            {
+                return;
+            }
+
+            _readerWaiting = false;
+        }
+
+        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+    }
+
     public bool TryDequeue(out OutboundFrame frame)
     {
         lock (_gate)
         {
+            if (_control is { } control)
+            {
+                _control = null;
+                frame = control;
+                return true;
+            }
+
             if (_count == 0)
             {
                 frame = null!;
@@ -131,7 +164,7 @@ internal sealed class FrameQueue : IValueTaskSource<bool>, IThreadPoolWorkItem
     {
         lock (_gate)
         {
-            if (_count > 0)
+            if (_count > 0 || _control is not null)
             {
                 return new ValueTask<bool>(true);
             }
@@ -170,12 +203,13 @@ internal sealed class FrameQueue : IValueTaskSource<bool>, IThreadPoolWorkItem
     }
 
     /// <summary>Empties the queue.</summary>
-    /// <returns>How many frames were thrown away.</returns>
+    /// <returns>How many messages were thrown away.</returns>
     public int Clear()
     {
         lock (_gate)
         {
             var dropped = _count;
+            _control = null;
             _ring = [];
             _head = 0;
             _count = 0;
@@ -191,7 +225,7 @@ internal sealed class FrameQueue : IValueTaskSource<bool>, IThreadPoolWorkItem
         _readerSignal.GetResult(token);
         lock (_gate)
         {
-            return _count > 0 || !_completed;
+            return _count > 0 || _control is not null || !_completed;
         }
     }
 

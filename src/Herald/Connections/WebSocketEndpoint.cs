@@ -1,45 +1,87 @@
 using Herald.Api;
 using Herald.Routing;
+using Herald.WebSockets;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 
 namespace Herald.Connections;
 
-/// <summary><c>/ws</c>: accepts the WebSocket upgrade and runs the connection until it ends.</summary>
+/// <summary>
+/// <c>/ws</c>: checks the WebSocket handshake (an HTTP/1.1 upgrade, or an HTTP/2 extended CONNECT), accepts it,
+/// and runs the connection until it ends. The handshake is Herald's own so that the connection can speak the
+/// protocol straight over the accepted stream.
+/// </summary>
 internal sealed partial class WebSocketEndpoint(ConnectionServices services, ConnectionRegistry registry, ILogger<WebSocketEndpoint> logger)
 {
-    private readonly WebSocketAcceptContext _acceptContext = new()
-    {
-        KeepAliveInterval = services.Options.KeepAliveInterval,
-        KeepAliveTimeout = services.Options.KeepAliveTimeout == TimeSpan.Zero ? Timeout.InfiniteTimeSpan : services.Options.KeepAliveTimeout,
-    };
+    private const string SupportedVersion = "13";
 
     public async Task HandleAsync(HttpContext context)
     {
-        if (!context.WebSockets.IsWebSocketRequest)
+        var request = context.Request;
+        var extendedConnect = context.Features.Get<IHttpExtendedConnectFeature>();
+        var upgrade = context.Features.Get<IHttpUpgradeFeature>();
+        var isHttp2 = extendedConnect is { IsExtendedConnect: true }
+            && string.Equals(extendedConnect.Protocol, "websocket", StringComparison.OrdinalIgnoreCase);
+        var isHttp1 = !isHttp2 && upgrade is { IsUpgradableRequest: true }
+            && HttpMethods.IsGet(request.Method)
+            && request.Headers.Upgrade.ToString().Contains("websocket", StringComparison.OrdinalIgnoreCase);
+
+        if (!isHttp1 && !isHttp2)
         {
-            Log.UpgradeRefused(logger, FormatRemote(context), "not a WebSocket upgrade request");
-            context.Response.Headers.Upgrade = "websocket";
-            await Problems.Status(
-                StatusCodes.Status426UpgradeRequired,
-                "WebSocket upgrade required",
-                $"This endpoint speaks WebSocket only: open it with new WebSocket('ws://{context.Request.Host}{context.Request.PathBase}{context.Request.Path}').").ExecuteAsync(context);
+            await RefuseAsync(context, StatusCodes.Status426UpgradeRequired, "WebSocket upgrade required", "not a WebSocket upgrade request",
+                $"This endpoint speaks WebSocket only: open it with new WebSocket('ws://{request.Host}{request.PathBase}{request.Path}').");
+            return;
+        }
+
+        if (request.Headers.SecWebSocketVersion != SupportedVersion)
+        {
+            context.Response.Headers.SecWebSocketVersion = SupportedVersion;
+            await RefuseAsync(context, StatusCodes.Status426UpgradeRequired, "Unsupported WebSocket version", "unsupported Sec-WebSocket-Version",
+                $"Sec-WebSocket-Version must be {SupportedVersion} (was '{request.Headers.SecWebSocketVersion}').");
+            return;
+        }
+
+        var key = request.Headers.SecWebSocketKey.ToString();
+        if (isHttp1 && !WebSocketHandshake.IsValidKey(key))
+        {
+            await RefuseAsync(context, StatusCodes.Status400BadRequest, "Invalid WebSocket handshake", "invalid Sec-WebSocket-Key",
+                "Sec-WebSocket-Key must be the base64 encoding of 16 bytes.");
             return;
         }
 
         if (!registry.IsAccepting)
         {
-            Log.UpgradeRefused(logger, FormatRemote(context), "server shutting down");
-            await Problems.Status(StatusCodes.Status503ServiceUnavailable, "Server shutting down", "Herald is shutting down; reconnect to another node or retry shortly.").ExecuteAsync(context);
+            await RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, "Server shutting down", "server shutting down",
+                "Herald is shutting down; reconnect to another node or retry shortly.");
             return;
         }
 
-        var socket = await context.WebSockets.AcceptWebSocketAsync(_acceptContext);
-        await new ClientConnection(socket, FormatRemote(context), services).RunAsync();
+        Stream stream;
+        if (isHttp2)
+        {
+            stream = await extendedConnect!.AcceptAsync();
+        }
+        else
+        {
+            context.Response.Headers.Upgrade = "websocket";
+            context.Response.Headers.SecWebSocketAccept = WebSocketHandshake.ComputeAcceptKey(key);
+            stream = await upgrade!.UpgradeAsync();
+        }
+
+        await new ClientConnection(new UpgradedRequestTransport(context, stream), services).RunAsync();
     }
 
-    private static string FormatRemote(HttpContext context) =>
-        $"{context.Connection.RemoteIpAddress}:{context.Connection.RemotePort}";
+    private Task RefuseAsync(HttpContext context, int status, string title, string reason, string detail)
+    {
+        Log.UpgradeRefused(logger, $"{context.Connection.RemoteIpAddress}:{context.Connection.RemotePort}", reason);
+        if (status == StatusCodes.Status426UpgradeRequired)
+        {
+            context.Response.Headers.Upgrade = "websocket";
+        }
+
+        return Problems.Status(status, title, detail).ExecuteAsync(context);
+    }
 
     private static partial class Log
     {

@@ -35,7 +35,7 @@ internal sealed class Publisher(IBackplane backplane, HubCounters counters, Hera
     /// <returns>How many connections it was queued for.</returns>
     public async ValueTask<int> SendToUserAsync(string userId, string message, CancellationToken cancellationToken)
     {
-        var frame = OutboundFrame.FromText(message);
+        var frame = OutboundFrame.Text(message);
         var queuedFor = await backplane.PublishToUserAsync(userId, frame, cancellationToken);
         counters.MessagePublished(queuedFor);
         return queuedFor;

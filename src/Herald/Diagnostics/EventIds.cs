@@ -24,6 +24,7 @@ internal static class EventIds
     public const int SlowConsumerDisconnected = 207;
     public const int ConnectionFailed = 208;
     public const int UpgradeRefused = 209;
+    public const int ProtocolViolation = 210;
 
     public const int PublishRejected = 300;
 }

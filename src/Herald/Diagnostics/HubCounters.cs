@@ -36,9 +36,9 @@ internal sealed class HubCounters(TimeProvider timeProvider)
         Interlocked.Add(ref _messagesQueued, queuedFor);
     }
 
-    public void MessageDelivered() => Interlocked.Increment(ref _messagesDelivered);
+    public void AddDelivered(int count) => Interlocked.Add(ref _messagesDelivered, count);
 
-    public void MessageDropped(int count) => Interlocked.Add(ref _messagesDropped, count);
+    public void AddDropped(int count) => Interlocked.Add(ref _messagesDropped, count);
 
     public void SlowConsumerDisconnected() => Interlocked.Increment(ref _slowConsumerDisconnects);
 }

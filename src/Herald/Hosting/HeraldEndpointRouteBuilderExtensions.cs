@@ -29,10 +29,8 @@ public static class HeraldEndpointRouteBuilderExtensions
 
         // Handlers are resolved per request, not here: resolving them reads the options, and invalid options must
         // surface as the host's start-up validation failure, not as an exception from MapHerald.
-        var webSocketPipeline = endpoints.CreateApplicationBuilder();
-        webSocketPipeline.UseWebSockets();
-        webSocketPipeline.Run(context => context.RequestServices.GetRequiredService<WebSocketEndpoint>().HandleAsync(context));
-        group.Map("/ws", webSocketPipeline.Build()).WithDisplayName("Herald WebSocket");
+        group.Map("/ws", context => context.RequestServices.GetRequiredService<WebSocketEndpoint>().HandleAsync(context))
+            .WithDisplayName("Herald WebSocket");
 
         group.MapMethods("/send", [HttpMethods.Get, HttpMethods.Post], context => context.RequestServices.GetRequiredService<SendEndpoint>().HandleAsync(context))
             .WithDisplayName("Herald send");

@@ -1,4 +1,4 @@
-using System.Net.WebSockets;
+using Herald.Connections;
 using Herald.Diagnostics;
 using Herald.Routing;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -22,6 +22,7 @@ internal sealed partial class HeraldLifecycleService(
     IOptions<HostOptions> hostOptions,
     MappedPrefixes mappedPrefixes,
     HeraldMetrics metrics,
+    ConnectionSweeper sweeper,
     ILogger<HeraldLifecycleService> logger) : IHostedLifecycleService
 {
     // After the abort, connections unwind in milliseconds; this only bounds a pathological case.
@@ -30,7 +31,11 @@ internal sealed partial class HeraldLifecycleService(
     // Holding the metrics keeps their observable instruments registered for the life of the host.
     private readonly HeraldMetrics _metrics = metrics;
 
-    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StartingAsync(CancellationToken cancellationToken)
+    {
+        sweeper.Start();
+        return Task.CompletedTask;
+    }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -64,7 +69,11 @@ internal sealed partial class HeraldLifecycleService(
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StoppedAsync(CancellationToken cancellationToken)
+    {
+        sweeper.Dispose();
+        return Task.CompletedTask;
+    }
 
     public async Task StoppingAsync(CancellationToken cancellationToken)
     {
@@ -75,7 +84,7 @@ internal sealed partial class HeraldLifecycleService(
         foreach (var connection in connections)
         {
             // Shutdown's own deadline bounds these closes, so no per-connection close timer is armed.
-            connection.RequestClose(WebSocketCloseStatus.EndpointUnavailable, "server shutting down", discardQueued: false, abortAfter: Timeout.InfiniteTimeSpan);
+            connection.RequestClose(WebSocketCloseCodes.GoingAway, "server shutting down", discardQueued: false, abortAfter: Timeout.InfiniteTimeSpan);
         }
 
         try

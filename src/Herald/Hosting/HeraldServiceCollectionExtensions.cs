@@ -36,6 +36,7 @@ public static class HeraldServiceCollectionExtensions
         services.TryAddSingleton<HeraldMetrics>();
         services.TryAddSingleton<ConnectionRegistry>();
         services.TryAddSingleton<ConnectionServices>();
+        services.TryAddSingleton<ConnectionSweeper>();
         services.TryAddSingleton<Dispatcher>();
         services.TryAddSingleton<IBackplane, InMemoryBackplane>();
         services.TryAddSingleton<Publisher>();

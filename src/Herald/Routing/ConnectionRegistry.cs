@@ -25,7 +25,17 @@ internal sealed class ConnectionRegistry
 
     public bool IsAccepting => _accepting;
 
-    public ICollection<ClientConnection> Connections => _connections.Values;
+    /// <summary>Every open connection, read without locking or copying the whole set.</summary>
+    public IEnumerable<ClientConnection> Connections
+    {
+        get
+        {
+            foreach (var pair in _connections)
+            {
+                yield return pair.Value;
+            }
+        }
+    }
 
     /// <returns>False once shutdown has begun: the connection must be turned away.</returns>
     public bool TryAdd(ClientConnection connection)

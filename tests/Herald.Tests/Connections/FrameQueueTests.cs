@@ -1,5 +1,6 @@
 using Herald.Connections;
 using Herald.Delivery;
+using Herald.WebSockets;
 
 namespace Herald.Tests.Connections;
 
@@ -11,7 +12,7 @@ public sealed class FrameQueueTests
     public void TryDequeue_AfterEnqueues_ReturnsFramesInOrderThroughGrowth()
     {
         var queue = new FrameQueue(maxMessages: 100, maxBytes: 10_000);
-        var frames = Enumerable.Range(0, 50).Select(i => OutboundFrame.FromText($"m{i}")).ToArray();
+        var frames = Enumerable.Range(0, 50).Select(i => OutboundFrame.Text($"m{i}")).ToArray();
 
         Assert.All(frames, frame => Assert.Equal(EnqueueOutcome.Queued, queue.TryEnqueue(frame)));
 
@@ -33,12 +34,12 @@ public sealed class FrameQueueTests
         var queue = new FrameQueue(maxMessages: 8, maxBytes: 10_000);
         for (var i = 0; i < 1_000; i++)
         {
-            Assert.Equal(EnqueueOutcome.Queued, queue.TryEnqueue(OutboundFrame.FromText($"a{i}")));
-            Assert.Equal(EnqueueOutcome.Queued, queue.TryEnqueue(OutboundFrame.FromText($"b{i}")));
+            Assert.Equal(EnqueueOutcome.Queued, queue.TryEnqueue(OutboundFrame.Text($"a{i}")));
+            Assert.Equal(EnqueueOutcome.Queued, queue.TryEnqueue(OutboundFrame.Text($"b{i}")));
             Assert.True(queue.TryDequeue(out var a));
             Assert.True(queue.TryDequeue(out var b));
-            Assert.Equal($"a{i}", System.Text.Encoding.UTF8.GetString(a.Payload.Span));
-            Assert.Equal($"b{i}", System.Text.Encoding.UTF8.GetString(b.Payload.Span));
+            Assert.Equal($"a{i}", TextOf(a));
+            Assert.Equal($"b{i}", TextOf(b));
         }
     }
 
@@ -46,7 +47,7 @@ public sealed class FrameQueueTests
     public void TryEnqueue_OverMessageCount_IsOverBudget()
     {
         var queue = new FrameQueue(maxMessages: 3, maxBytes: 10_000);
-        var frame = OutboundFrame.FromText("x");
+        var frame = OutboundFrame.Text("x");
 
         for (var i = 0; i < 3; i++)
         {
@@ -60,23 +61,41 @@ public sealed class FrameQueueTests
     [Fact]
     public void TryEnqueue_OverByteBudget_IsOverBudget()
     {
-        var queue = new FrameQueue(maxMessages: 100, maxBytes: 10);
+        // Whole frames count: two header bytes plus the text.
+        var queue = new FrameQueue(maxMessages: 100, maxBytes: 12);
 
-        Assert.Equal(EnqueueOutcome.Queued, queue.TryEnqueue(OutboundFrame.FromText("123456")));
-        Assert.Equal(EnqueueOutcome.OverBudget, queue.TryEnqueue(OutboundFrame.FromText("12345")));
-        Assert.Equal(EnqueueOutcome.Queued, queue.TryEnqueue(OutboundFrame.FromText("1234")));
-        Assert.Equal(10, queue.Bytes);
+        Assert.Equal(EnqueueOutcome.Queued, queue.TryEnqueue(OutboundFrame.Text("123456")));
+        Assert.Equal(EnqueueOutcome.OverBudget, queue.TryEnqueue(OutboundFrame.Text("12345")));
+        Assert.Equal(EnqueueOutcome.Queued, queue.TryEnqueue(OutboundFrame.Text("12")));
+        Assert.Equal(12, queue.Bytes);
+    }
+
+    [Fact]
+    public async Task SetControl_WithMessagesQueued_GoesFirstAndOutsideTheBudget()
+    {
+        var queue = new FrameQueue(maxMessages: 1, maxBytes: 1_000);
+        var ping = OutboundFrame.Control(ServerFrame.Create(WebSocketOpcode.Ping, []));
+        queue.TryEnqueue(OutboundFrame.Text("message"));
+
+        queue.SetControl(ping);
+
+        Assert.True(await queue.WaitToReadAsync());
+        Assert.True(queue.TryDequeue(out var first));
+        Assert.Same(ping, first);
+        Assert.True(queue.TryDequeue(out var second));
+        Assert.Equal("message", TextOf(second));
+        Assert.False(queue.TryDequeue(out _));
     }
 
     [Fact]
     public async Task Complete_WithFramesQueued_RefusesNewOnesAndLetsReaderDrainThenEnds()
     {
         var queue = new FrameQueue(maxMessages: 10, maxBytes: 1_000);
-        queue.TryEnqueue(OutboundFrame.FromText("last"));
+        queue.TryEnqueue(OutboundFrame.Text("last"));
 
         queue.Complete();
 
-        Assert.Equal(EnqueueOutcome.Completed, queue.TryEnqueue(OutboundFrame.FromText("late")));
+        Assert.Equal(EnqueueOutcome.Completed, queue.TryEnqueue(OutboundFrame.Text("late")));
         Assert.True(await queue.WaitToReadAsync());
         Assert.True(queue.TryDequeue(out _));
         Assert.False(await queue.WaitToReadAsync());
@@ -89,7 +108,7 @@ public sealed class FrameQueueTests
 
         var waiting = queue.WaitToReadAsync().AsTask();
         Assert.False(waiting.IsCompleted);
-        queue.TryEnqueue(OutboundFrame.FromText("wake"));
+        queue.TryEnqueue(OutboundFrame.Text("wake"));
         Assert.True(await waiting.WaitAsync(Timeout, TestContext.Current.CancellationToken));
         Assert.True(queue.TryDequeue(out _));
 
@@ -98,12 +117,14 @@ public sealed class FrameQueueTests
         Assert.False(await ending.WaitAsync(Timeout, TestContext.Current.CancellationToken));
     }
 
+    private static string TextOf(OutboundFrame frame) => System.Text.Encoding.UTF8.GetString(frame.Bytes.Span[2..]);
+
     [Fact]
     public void Clear_WithFramesQueued_ReturnsHowManyWereDropped()
     {
         var queue = new FrameQueue(maxMessages: 10, maxBytes: 1_000);
-        queue.TryEnqueue(OutboundFrame.FromText("a"));
-        queue.TryEnqueue(OutboundFrame.FromText("b"));
+        queue.TryEnqueue(OutboundFrame.Text("a"));
+        queue.TryEnqueue(OutboundFrame.Text("b"));
 
         Assert.Equal(2, queue.Clear());
         Assert.Equal(0, queue.Count);
@@ -117,7 +138,7 @@ public sealed class FrameQueueTests
         const int perProducer = 20_000;
         var queue = new FrameQueue(maxMessages: 1_000_000, maxBytes: int.MaxValue);
         var frames = Enumerable.Range(0, producers)
-            .Select(p => Enumerable.Range(0, perProducer).Select(i => OutboundFrame.FromText($"{p}:{i}")).ToArray())
+            .Select(p => Enumerable.Range(0, perProducer).Select(i => OutboundFrame.Text($"{p}:{i}")).ToArray())
             .ToArray();
         var next = new int[producers];
 
@@ -128,7 +149,7 @@ public sealed class FrameQueueTests
             {
                 while (queue.TryDequeue(out var frame))
                 {
-                    var text = System.Text.Encoding.UTF8.GetString(frame.Payload.Span);
+                    var text = TextOf(frame);
                     var producer = text[0] - '0';
                     Assert.Same(frames[producer][next[producer]], frame);
                     next[producer]++;

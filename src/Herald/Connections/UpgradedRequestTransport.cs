@@ -1,0 +1,26 @@
+using System.IO.Pipelines;
+using Microsoft.AspNetCore.Http;
+
+namespace Herald.Connections;
+
+/// <summary>
+/// A WebSocket accepted through ASP.NET Core (an HTTP/1.1 upgrade or an HTTP/2 extended CONNECT): the request's
+/// opaque stream, read with zero-byte reads so an idle connection holds no receive buffer.
+/// </summary>
+internal sealed class UpgradedRequestTransport(HttpContext context, Stream stream) : IConnectionTransport
+{
+    public PipeReader Input { get; } = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true, useZeroByteReads: true));
+
+    public PipeWriter Output { get; } = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
+
+    public string RemoteAddress { get; } = $"{context.Connection.RemoteIpAddress}:{context.Connection.RemotePort}";
+
+    public void Abort() => context.Abort();
+
+    public async ValueTask DisposeAsync()
+    {
+        await Input.CompleteAsync();
+        await Output.CompleteAsync();
+        await stream.DisposeAsync();
+    }
+}

@@ -1,0 +1,12 @@
+namespace Herald.WebSockets;
+
+/// <summary>The frame opcodes RFC 6455 §5.2 defines; every other value is reserved and a protocol error.</summary>
+internal enum WebSocketOpcode : byte
+{
+    Continuation = 0x0,
+    Text = 0x1,
+    Binary = 0x2,
+    Close = 0x8,
+    Ping = 0x9,
+    Pong = 0xA,
+}
