@@ -12,6 +12,8 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"])
     builder.WebHost.UseUrls("http://localhost:8181");
 }
 
+// WebSockets on /ws are served straight on Kestrel's connections: about half the memory per idle connection.
+builder.WebHost.UseHeraldDirectWebSockets();
 builder.Services.AddHerald();
 
 var app = builder.Build();

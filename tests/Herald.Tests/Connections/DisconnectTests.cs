@@ -3,12 +3,12 @@ using Herald.Tests.Infrastructure;
 
 namespace Herald.Tests.Connections;
 
-public sealed class DisconnectTests
+public abstract class DisconnectTests(bool direct) : BothWebSocketPaths(direct)
 {
     [Fact]
     public async Task Close_ClientClosesNormally_TieIsRemovedAndServerAnswers1000()
     {
-        await using var server = await HeraldTestServer.StartAsync();
+        await using var server = await StartServerAsync();
         var client = await server.ConnectAsUserAsync("leaving");
 
         await client.Socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", TestContext.Current.CancellationToken);
@@ -23,7 +23,7 @@ public sealed class DisconnectTests
     [Fact]
     public async Task Abort_ManyClientsDropWithoutCloseHandshake_LeaveNoEntryBehind()
     {
-        await using var server = await HeraldTestServer.StartAsync();
+        await using var server = await StartServerAsync();
         var clients = new List<TestClient>();
         for (var i = 0; i < 50; i++)
         {
@@ -53,7 +53,7 @@ public sealed class DisconnectTests
     [Fact]
     public async Task Abort_ConnectionNeverLoggedIn_IsRemoved()
     {
-        await using var server = await HeraldTestServer.StartAsync();
+        await using var server = await StartServerAsync();
         var client = await server.ConnectAsync();
         await Eventually.TrueAsync(() => server.Hub.GetStats().PendingLogins == 1, "the connection to be accepted");
 
@@ -66,7 +66,7 @@ public sealed class DisconnectTests
     [Fact]
     public async Task KeepAlive_PeerStopsAnsweringPings_IsDroppedWhileAnsweringPeerStays()
     {
-        await using var server = await HeraldTestServer.StartAsync(o =>
+        await using var server = await StartServerAsync(o =>
         {
             o.KeepAliveInterval = TimeSpan.FromMilliseconds(200);
             o.KeepAliveTimeout = TimeSpan.FromMilliseconds(300);
@@ -84,3 +84,7 @@ public sealed class DisconnectTests
         Assert.Equal("you answered", await aliveReceive);
     }
 }
+
+public sealed class DisconnectTestsThroughAspNetCore() : DisconnectTests(direct: false);
+
+public sealed class DisconnectTestsOnDirectPath() : DisconnectTests(direct: true);

@@ -4,12 +4,12 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Herald.Tests.Connections;
 
-public sealed class LoginTests
+public abstract class LoginTests(bool direct) : BothWebSocketPaths(direct)
 {
     [Fact]
     public async Task Receive_JunkBeforeLogin_IsIgnoredAndLoginStillWorks()
     {
-        await using var server = await HeraldTestServer.StartAsync();
+        await using var server = await StartServerAsync();
         await using var client = await server.ConnectAsync();
 
         await client.SendTextAsync("hello");
@@ -32,7 +32,7 @@ public sealed class LoginTests
     [Fact]
     public async Task Receive_MessagesAfterLogin_AreIgnored()
     {
-        await using var server = await HeraldTestServer.StartAsync();
+        await using var server = await StartServerAsync();
         await using var client = await server.ConnectAsUserAsync("123");
 
         await client.SendTextAsync("ping?");
@@ -50,7 +50,7 @@ public sealed class LoginTests
     [InlineData("""{"uid":["a"]}""")]
     public async Task Login_InvalidUid_ClosesWith4000(string login)
     {
-        await using var server = await HeraldTestServer.StartAsync();
+        await using var server = await StartServerAsync();
         await using var client = await server.ConnectAsync();
 
         await client.SendTextAsync(login);
@@ -63,7 +63,7 @@ public sealed class LoginTests
     [Fact]
     public async Task Login_UidLongerThanLimit_ClosesWith4000NamingTheLimit()
     {
-        await using var server = await HeraldTestServer.StartAsync(o => o.MaxUserIdLength = 8);
+        await using var server = await StartServerAsync(o => o.MaxUserIdLength = 8);
         await using var client = await server.ConnectAsync();
 
         await client.SendTextAsync("""{"uid":"123456789"}""");
@@ -75,7 +75,7 @@ public sealed class LoginTests
     [Fact]
     public async Task Login_SecondLoginOnLoggedInConnection_ClosesWith4002AndRemovesIt()
     {
-        await using var server = await HeraldTestServer.StartAsync();
+        await using var server = await StartServerAsync();
         await using var client = await server.ConnectAsUserAsync("first");
 
         await client.SendTextAsync("""{"uid":"second"}""");
@@ -89,7 +89,7 @@ public sealed class LoginTests
     public async Task Login_NotWithinLoginTimeout_ClosesWith4001()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var server = await HeraldTestServer.StartAsync(o => o.LoginTimeout = TimeSpan.FromSeconds(10), clock);
+        await using var server = await StartServerAsync(o => o.LoginTimeout = TimeSpan.FromSeconds(10), clock);
         await using var late = await server.ConnectAsync();
         await using var punctual = await server.ConnectAsync();
         await Eventually.TrueAsync(() => server.Hub.GetStats().PendingLogins == 2, "both connections to be accepted");
@@ -111,7 +111,7 @@ public sealed class LoginTests
     [Fact]
     public async Task Receive_MessageOverLimit_ClosesWith1009()
     {
-        await using var server = await HeraldTestServer.StartAsync(o => o.MaxClientMessageBytes = 1024);
+        await using var server = await StartServerAsync(o => o.MaxClientMessageBytes = 1024);
         await using var client = await server.ConnectAsUserAsync("big");
 
         await client.SendTextAsync(new string('x', 1025));
@@ -124,7 +124,7 @@ public sealed class LoginTests
     [Fact]
     public async Task Receive_MessageExactlyAtLimit_IsAccepted()
     {
-        await using var server = await HeraldTestServer.StartAsync(o => o.MaxClientMessageBytes = 1024);
+        await using var server = await StartServerAsync(o => o.MaxClientMessageBytes = 1024);
         await using var client = await server.ConnectAsync();
         var login = """{"uid":"edge","pad":""" + "\"" + new string('p', 1024 - 23) + "\"}";
         Assert.Equal(1024, login.Length);
@@ -134,3 +134,7 @@ public sealed class LoginTests
         await Eventually.TrueAsync(() => server.Hub.GetUser("edge").Online, "the login at exactly the limit");
     }
 }
+
+public sealed class LoginTestsThroughAspNetCore() : LoginTests(direct: false);
+
+public sealed class LoginTestsOnDirectPath() : LoginTests(direct: true);

@@ -11,12 +11,12 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Herald.Tests.Connections;
 
 /// <summary>Herald's own RFC 6455 implementation, driven by a client that can break the rules.</summary>
-public sealed class ProtocolTests
+public abstract class ProtocolTests(bool direct) : BothWebSocketPaths(direct)
 {
     [Fact]
     public async Task Handshake_ValidUpgrade_Returns101WithTheAcceptKey()
     {
-        await using var server = await HeraldTestServer.StartAsync();
+        await using var server = await StartServerAsync();
         var key = RawWebSocketClient.NewKey();
 
         await using var client = await RawWebSocketClient.ConnectAsync(server.BaseAddress, key);
@@ -29,7 +29,7 @@ public sealed class ProtocolTests
     [Fact]
     public async Task Handshake_UnsupportedVersion_Returns426NamingVersion13()
     {
-        await using var server = await HeraldTestServer.StartAsync();
+        await using var server = await StartServerAsync();
 
         await using var client = await RawWebSocketClient.ConnectAsync(server.BaseAddress, version: "8");
 
@@ -44,7 +44,7 @@ public sealed class ProtocolTests
     [InlineData("AAAA")]
     public async Task Handshake_MissingOrInvalidKey_Returns400(string? key)
     {
-        await using var server = await HeraldTestServer.StartAsync();
+        await using var server = await StartServerAsync();
 
         await using var client = await RawWebSocketClient.ConnectAsync(server.BaseAddress, key);
 
@@ -55,7 +55,7 @@ public sealed class ProtocolTests
     [Fact]
     public async Task Login_SplitAcrossFramesAndSingleByteWritesWithPingBetween_LogsInAndPongs()
     {
-        await using var server = await HeraldTestServer.StartAsync();
+        await using var server = await StartServerAsync();
         await using var client = await RawWebSocketClient.ConnectAsync(server.BaseAddress);
         var bytes = RawWebSocketClient.Frame(0x01, Encoding.UTF8.GetBytes("""{"uid":"""))
             .Concat(RawWebSocketClient.Frame(0x89, Encoding.UTF8.GetBytes("are you there")))
@@ -84,7 +84,7 @@ public sealed class ProtocolTests
     [InlineData(true, 0x80, 1002)]
     public async Task Frame_BreakingTheProtocol_ClosesWith1002(bool masked, byte firstByte, int expectedCode)
     {
-        await using var server = await HeraldTestServer.StartAsync();
+        await using var server = await StartServerAsync();
         await using var client = await RawWebSocketClient.ConnectAsync(server.BaseAddress);
 
         await client.SendFrameAsync(firstByte, Encoding.UTF8.GetBytes("""{"uid":"x"}"""), masked);
@@ -99,7 +99,7 @@ public sealed class ProtocolTests
     [Fact]
     public async Task Text_InvalidUtf8_ClosesWith1007()
     {
-        await using var server = await HeraldTestServer.StartAsync();
+        await using var server = await StartServerAsync();
         await using var client = await RawWebSocketClient.ConnectAsync(server.BaseAddress);
 
         await client.SendFrameAsync(0x81, [0x7B, 0xC3, 0x28, 0x7D]);
@@ -110,7 +110,7 @@ public sealed class ProtocolTests
     [Fact]
     public async Task Close_WithCodeThatMayNotBeSent_ClosesWith1002()
     {
-        await using var server = await HeraldTestServer.StartAsync();
+        await using var server = await StartServerAsync();
         await using var client = await RawWebSocketClient.ConnectAsync(server.BaseAddress);
 
         await client.SendFrameAsync(0x88, [0x03, 0xED]);
@@ -121,7 +121,7 @@ public sealed class ProtocolTests
     [Fact]
     public async Task Close_FromClientWithCode_IsAnsweredWith1000AndLogged()
     {
-        await using var server = await HeraldTestServer.StartAsync();
+        await using var server = await StartServerAsync();
         await using var client = await RawWebSocketClient.ConnectAsync(server.BaseAddress);
         await client.SendTextAsync("""{"uid":"leaving"}""");
         await Eventually.TrueAsync(() => server.Hub.GetUser("leaving").Online, "the login");
@@ -136,7 +136,7 @@ public sealed class ProtocolTests
     [Fact]
     public async Task Send_BurstToOneConnection_ArrivesWholeAndInOrder()
     {
-        await using var server = await HeraldTestServer.StartAsync(o => o.MaxMessageBytes = 100_000);
+        await using var server = await StartServerAsync(o => o.MaxMessageBytes = 100_000);
         await using var client = await RawWebSocketClient.ConnectAsync(server.BaseAddress);
         await client.SendTextAsync("""{"uid":"burst"}""");
         await Eventually.TrueAsync(() => server.Hub.GetUser("burst").Online, "the login");
@@ -183,3 +183,7 @@ public sealed class ProtocolTests
         Assert.Equal("over h2", Encoding.UTF8.GetString(buffer, 0, result.Count));
     }
 }
+
+public sealed class ProtocolTestsThroughAspNetCore() : ProtocolTests(direct: false);
+
+public sealed class ProtocolTestsOnDirectPath() : ProtocolTests(direct: true);

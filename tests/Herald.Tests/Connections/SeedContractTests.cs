@@ -4,12 +4,12 @@ using Herald.Tests.Infrastructure;
 namespace Herald.Tests.Connections;
 
 /// <summary>The seed's demo and its promise: a push reaches every connection of its user, and nobody else.</summary>
-public sealed class SeedContractTests
+public abstract class SeedContractTests(bool direct) : BothWebSocketPaths(direct)
 {
     [Fact]
     public async Task SeedDemo_LoginThenSend_DeliversHelloWorldAsRawTextFrame()
     {
-        await using var server = await HeraldTestServer.StartAsync();
+        await using var server = await StartServerAsync();
         await using var browser = await server.ConnectAsync();
         await browser.SendTextAsync("""{"uid":"123"}""");
         await Eventually.TrueAsync(() => server.Hub.GetUser("123").Online, "user 123 to log in");
@@ -26,7 +26,7 @@ public sealed class SeedContractTests
     [Fact]
     public async Task Send_UserWithTwoConnections_BothReceiveAndOtherUserReceivesNothing()
     {
-        await using var server = await HeraldTestServer.StartAsync();
+        await using var server = await StartServerAsync();
         await using var tab1 = await server.ConnectAsUserAsync("alice");
         await using var tab2 = await server.ConnectAsUserAsync("alice");
         await using var bob = await server.ConnectAsUserAsync("bob");
@@ -42,7 +42,7 @@ public sealed class SeedContractTests
     [Fact]
     public async Task Send_UserWithoutConnections_ReportsZeroDelivered()
     {
-        await using var server = await HeraldTestServer.StartAsync();
+        await using var server = await StartServerAsync();
 
         Assert.Equal(0, await server.SendAsync("nobody", "hello?"));
         Assert.Equal(1, server.Hub.GetStats().MessagesPublished);
@@ -51,7 +51,7 @@ public sealed class SeedContractTests
     [Fact]
     public async Task Send_ManyUnicodeCharacters_ArriveByteForByte()
     {
-        await using var server = await HeraldTestServer.StartAsync();
+        await using var server = await StartServerAsync();
         await using var client = await server.ConnectAsUserAsync("用户-1");
         const string message = "订单 #42 已发货 ✓ — naïve café 🚀";
 
@@ -66,7 +66,7 @@ public sealed class SeedContractTests
         const int users = 200;
         const int connectionsPerUser = 5;
         const int messagesPerUser = 20;
-        await using var server = await HeraldTestServer.StartAsync();
+        await using var server = await StartServerAsync();
         var clients = new TestClient[users][];
         await Parallel.ForEachAsync(Enumerable.Range(0, users), TestContext.Current.CancellationToken, async (user, _) =>
         {
@@ -131,3 +131,7 @@ public sealed class SeedContractTests
         return messages;
     }
 }
+
+public sealed class SeedContractTestsThroughAspNetCore() : SeedContractTests(direct: false);
+
+public sealed class SeedContractTestsOnDirectPath() : SeedContractTests(direct: true);

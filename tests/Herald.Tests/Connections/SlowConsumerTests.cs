@@ -2,12 +2,12 @@ using Herald.Tests.Infrastructure;
 
 namespace Herald.Tests.Connections;
 
-public sealed class SlowConsumerTests
+public abstract class SlowConsumerTests(bool direct) : BothWebSocketPaths(direct)
 {
     [Fact]
     public async Task Enqueue_ClientStopsReading_IsCutOffWith4003WhileOthersKeepReceiving()
     {
-        await using var server = await HeraldTestServer.StartAsync(o =>
+        await using var server = await StartServerAsync(o =>
         {
             o.MaxMessageBytes = 64 * 1024;
             o.MaxQueuedBytes = 256 * 1024;
@@ -45,7 +45,7 @@ public sealed class SlowConsumerTests
     [Fact]
     public async Task Enqueue_MoreThanMaxQueuedMessages_CutsOffBeforeByteBudget()
     {
-        await using var server = await HeraldTestServer.StartAsync(o =>
+        await using var server = await StartServerAsync(o =>
         {
             o.MaxQueuedMessages = 4;
             o.CloseTimeout = TimeSpan.FromSeconds(20);
@@ -65,3 +65,7 @@ public sealed class SlowConsumerTests
             "every accepted message to be either delivered or counted as dropped");
     }
 }
+
+public sealed class SlowConsumerTestsThroughAspNetCore() : SlowConsumerTests(direct: false);
+
+public sealed class SlowConsumerTestsOnDirectPath() : SlowConsumerTests(direct: true);

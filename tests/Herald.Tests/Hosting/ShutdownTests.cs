@@ -4,12 +4,12 @@ using Herald.Tests.Infrastructure;
 
 namespace Herald.Tests.Hosting;
 
-public sealed class ShutdownTests
+public abstract class ShutdownTests(bool direct) : BothWebSocketPaths(direct)
 {
     [Fact]
     public async Task Stop_ConnectedClients_AllReceiveQueuedMessagesThen1001()
     {
-        await using var server = await HeraldTestServer.StartAsync();
+        await using var server = await StartServerAsync();
         var clients = new List<TestClient>();
         for (var i = 0; i < 20; i++)
         {
@@ -46,7 +46,7 @@ public sealed class ShutdownTests
     [Fact]
     public async Task Stop_ClientIgnoresClose_IsAbortedAfterShutdownTimeout()
     {
-        await using var server = await HeraldTestServer.StartAsync(o =>
+        await using var server = await StartServerAsync(o =>
         {
             o.ShutdownTimeout = TimeSpan.FromMilliseconds(500);
             o.CloseTimeout = TimeSpan.FromSeconds(30);
@@ -65,3 +65,7 @@ public sealed class ShutdownTests
             && e.Message.Contains("server closed (1001 server shutting down), then aborted: shutdown timeout", StringComparison.Ordinal));
     }
 }
+
+public sealed class ShutdownTestsThroughAspNetCore() : ShutdownTests(direct: false);
+
+public sealed class ShutdownTestsOnDirectPath() : ShutdownTests(direct: true);

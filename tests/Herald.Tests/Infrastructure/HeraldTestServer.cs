@@ -31,12 +31,18 @@ public sealed class HeraldTestServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<HeraldTestServer> StartAsync(Action<HeraldOptions>? configure = null, TimeProvider? timeProvider = null)
+    /// <summary>Starts a server; <paramref name="direct"/> serves WebSockets on the direct Kestrel path instead of through ASP.NET Core.</summary>
+    public static async Task<HeraldTestServer> StartAsync(Action<HeraldOptions>? configure = null, TimeProvider? timeProvider = null, bool direct = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddInMemoryCollection();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
+        if (direct)
+        {
+            builder.WebHost.UseHeraldDirectWebSockets();
+        }
+
         var logs = new TestLogCollector();
         builder.Logging.ClearProviders().SetMinimumLevel(LogLevel.Debug).AddProvider(logs);
         if (timeProvider is not null)

@@ -5,12 +5,12 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Herald.Tests.Routing;
 
-public sealed class ConnectionRegistryTests
+public abstract class ConnectionRegistryTests(bool direct) : BothWebSocketPaths(direct)
 {
     [Fact]
     public async Task LoginAndDisconnect_SameUsersChurningConcurrently_CountsReturnToZero()
     {
-        await using var server = await HeraldTestServer.StartAsync();
+        await using var server = await StartServerAsync();
 
         // Many connections of few users come and go at once: the user entry is retired and re-created under races.
         await Parallel.ForEachAsync(Enumerable.Range(0, 400), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = TestContext.Current.CancellationToken }, async (i, _) =>
@@ -41,7 +41,7 @@ public sealed class ConnectionRegistryTests
     [Fact]
     public async Task Upgrade_AfterShutdownBegan_IsRefusedWith503()
     {
-        await using var server = await HeraldTestServer.StartAsync();
+        await using var server = await StartServerAsync();
         server.Services.GetRequiredService<ConnectionRegistry>().StopAccepting();
 
         var refusal = await Assert.ThrowsAsync<WebSocketException>(() => server.ConnectAsync());
@@ -50,3 +50,7 @@ public sealed class ConnectionRegistryTests
         Assert.Equal(0, server.Hub.GetStats().ConnectionsOpened);
     }
 }
+
+public sealed class ConnectionRegistryTestsThroughAspNetCore() : ConnectionRegistryTests(direct: false);
+
+public sealed class ConnectionRegistryTestsOnDirectPath() : ConnectionRegistryTests(direct: true);

@@ -1,0 +1,118 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Text;
+using Herald.Hosting;
+using Herald.Routing;
+using Herald.WebSockets;
+using Microsoft.AspNetCore.Connections;
+
+namespace Herald.Connections;
+
+/// <summary>
+/// A Kestrel connection middleware that serves a valid WebSocket upgrade to Herald's <c>/ws</c> directly on the
+/// connection's pipes, before the HTTP layer: nothing of HTTP/1.1 (connection state, headers, context) then lives
+/// for the life of the WebSocket, which is most of what an idle connection costs. Every other first request
+/// (the HTTP API, an invalid or unusual upgrade, TLS) is handed to the HTTP layer untouched, which answers it
+/// exactly as it would without this middleware.
+/// </summary>
+internal sealed class DirectWebSocketMiddleware(ConnectionDelegate next, ConnectionServices services, ConnectionRegistry registry, MappedPrefixes mappedPrefixes)
+{
+    // An upgrade request head is a few hundred bytes; anything longer is not one we take directly.
+    private const int MaxHeadBytes = 8 * 1024;
+
+    private static ReadOnlySpan<byte> Get => "GET "u8;
+
+    private static ReadOnlySpan<byte> EndOfHead => "\r\n\r\n"u8;
+
+    public async Task OnConnectedAsync(ConnectionContext connection)
+    {
+        var input = connection.Transport.Input;
+        ReadResult result;
+        SequencePosition? endOfHead;
+        using (var deadline = new CancellationTokenSource(services.Options.LoginTimeout, services.TimeProvider))
+        {
+            try
+            {
+                (result, endOfHead) = await ReadHeadAsync(input, deadline.Token);
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+            {
+                connection.Abort(new ConnectionAbortedException("request head not received within LoginTimeout"));
+                return;
+            }
+        }
+
+        var request = endOfHead is { } end ? AcceptableUpgrade(result.Buffer.Slice(0, end)) : null;
+        if (request is null)
+        {
+            // Not for us: leave every byte where it is for the HTTP layer.
+            input.AdvanceTo(result.Buffer.Start);
+            await next(connection);
+            return;
+        }
+
+        input.AdvanceTo(result.Buffer.GetPosition(EndOfHead.Length, endOfHead!.Value));
+        connection.Transport.Output.Write(Encoding.ASCII.GetBytes(
+            "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n" +
+            $"Sec-WebSocket-Accept: {WebSocketHandshake.ComputeAcceptKey(request.Value.WebSocketKey!)}\r\n\r\n"));
+        await connection.Transport.Output.FlushAsync();
+        await new ClientConnection(new KestrelConnectionTransport(connection), services).RunAsync();
+    }
+
+    /// <summary>
+    /// Reads until the first request head is complete, or until it is plain that the connection is not a
+    /// WebSocket upgrade (not a GET, or a head too long). Consumes nothing.
+    /// </summary>
+    private static async ValueTask<(ReadResult Result, SequencePosition? EndOfHead)> ReadHeadAsync(PipeReader input, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var result = await input.ReadAsync(cancellationToken);
+            var buffer = result.Buffer;
+            if (!CouldBeGet(buffer))
+            {
+                return (result, null);
+            }
+
+            if (FindEndOfHead(buffer) is { } endOfHead)
+            {
+                return (result, endOfHead);
+            }
+
+            if (buffer.Length > MaxHeadBytes || result.IsCompleted || result.IsCanceled)
+            {
+                return (result, null);
+            }
+
+            input.AdvanceTo(buffer.Start, buffer.End);
+        }
+    }
+
+    private static bool CouldBeGet(in ReadOnlySequence<byte> buffer)
+    {
+        Span<byte> prefix = stackalloc byte[Get.Length];
+        var length = (int)Math.Min(buffer.Length, Get.Length);
+        buffer.Slice(0, length).CopyTo(prefix);
+        return Get.StartsWith(prefix[..length]);
+    }
+
+    private static SequencePosition? FindEndOfHead(in ReadOnlySequence<byte> buffer)
+    {
+        var reader = new SequenceReader<byte>(buffer);
+        return reader.TryReadTo(out ReadOnlySequence<byte> _, EndOfHead, advancePastDelimiter: false) ? reader.Position : null;
+    }
+
+    /// <summary>The request, when it is a valid WebSocket upgrade to a mapped <c>/ws</c> that Herald can accept now.</summary>
+    private UpgradeRequest? AcceptableUpgrade(ReadOnlySequence<byte> head)
+    {
+        var request = UpgradeRequest.Parse(head.ToArray());
+        return request is { Method: "GET", Version: "HTTP/1.1", Host: not null, WebSocketVersion: "13", HasSubprotocol: false } valid
+            && UpgradeRequest.HasToken(valid.Upgrade, "websocket")
+            && UpgradeRequest.HasToken(valid.Connection, "upgrade")
+            && WebSocketHandshake.IsValidKey(valid.WebSocketKey)
+            && mappedPrefixes.Snapshot().Any(prefix => valid.Path == $"{prefix}/ws")
+            && registry.IsAccepting
+            ? valid
+            : null;
+    }
+}

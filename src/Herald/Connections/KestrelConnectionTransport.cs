@@ -1,0 +1,19 @@
+using System.IO.Pipelines;
+using Microsoft.AspNetCore.Connections;
+
+namespace Herald.Connections;
+
+/// <summary>A WebSocket served straight on a Kestrel connection's own pipes, with no HTTP objects behind it.</summary>
+internal sealed class KestrelConnectionTransport(ConnectionContext connection) : IConnectionTransport
+{
+    public PipeReader Input => connection.Transport.Input;
+
+    public PipeWriter Output => connection.Transport.Output;
+
+    public string RemoteAddress => connection.RemoteEndPoint?.ToString() ?? "unknown";
+
+    public void Abort() => connection.Abort();
+
+    // Kestrel completes the pipes and closes the socket once the connection delegate returns.
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}
