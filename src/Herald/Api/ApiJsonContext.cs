@@ -6,13 +6,9 @@ namespace Herald.Api;
 /// <summary>Source-generated JSON for every body the HTTP API reads or writes.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(SendRequestBody))]
-[JsonSerializable(typeof(SendResponse))]
 [JsonSerializable(typeof(HubStats))]
 [JsonSerializable(typeof(UserPresence))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;
 
 /// <summary>The JSON body <c>POST /send</c> accepts.</summary>
 internal sealed record SendRequestBody(string? Uid, string? Message);
-
-/// <summary>The answer to <c>/send</c>: how many connections the message was queued for.</summary>
-internal sealed record SendResponse(int Delivered);

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.IO.Pipelines;
 using Herald.Delivery;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -30,7 +32,22 @@ internal sealed partial class SendEndpoint(Publisher publisher, HeraldOptions op
         }
 
         var delivered = await publisher.SendToUserAsync(uid!, message!, context.RequestAborted);
-        await context.Response.WriteAsJsonAsync(new SendResponse(delivered), ApiJsonContext.Default.SendResponse, cancellationToken: context.RequestAborted);
+        await WriteDeliveredAsync(context.Response, delivered);
+    }
+
+    /// <summary>Writes <c>{"delivered":n}</c>: the hottest answer of the API, formatted without a serializer.</summary>
+    private static ValueTask<FlushResult> WriteDeliveredAsync(HttpResponse response, int delivered)
+    {
+        var prefix = "{\"delivered\":"u8;
+        var body = response.BodyWriter.GetSpan(prefix.Length + 12);
+        prefix.CopyTo(body);
+        delivered.TryFormat(body[prefix.Length..], out var digits, provider: CultureInfo.InvariantCulture);
+        var length = prefix.Length + digits;
+        body[length++] = (byte)'}';
+        response.ContentType = "application/json; charset=utf-8";
+        response.ContentLength = length;
+        response.BodyWriter.Advance(length);
+        return response.BodyWriter.FlushAsync();
     }
 
     private IResult? Validate(string? uid, string? message)

@@ -5,6 +5,8 @@ using Herald.Hosting;
 using Herald.Routing;
 using Herald.WebSockets;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
 
 namespace Herald.Connections;
 
@@ -15,7 +17,12 @@ namespace Herald.Connections;
 /// (the HTTP API, an invalid or unusual upgrade, TLS) is handed to the HTTP layer untouched, which answers it
 /// exactly as it would without this middleware.
 /// </summary>
-internal sealed class DirectWebSocketMiddleware(ConnectionDelegate next, ConnectionServices services, ConnectionRegistry registry, MappedPrefixes mappedPrefixes)
+internal sealed class DirectWebSocketMiddleware(
+    ConnectionDelegate next,
+    ConnectionServices services,
+    ConnectionRegistry registry,
+    MappedPrefixes mappedPrefixes,
+    IOptions<KestrelServerOptions> kestrelOptions)
 {
     // An upgrade request head is a few hundred bytes; anything longer is not one we take directly.
     private const int MaxHeadBytes = 8 * 1024;
@@ -29,7 +36,8 @@ internal sealed class DirectWebSocketMiddleware(ConnectionDelegate next, Connect
         var input = connection.Transport.Input;
         ReadResult result;
         SequencePosition? endOfHead;
-        using (var deadline = new CancellationTokenSource(services.Options.LoginTimeout, services.TimeProvider))
+        // The same deadline Kestrel gives a request head, so a connection that is not ours sees no difference.
+        using (var deadline = new CancellationTokenSource(kestrelOptions.Value.Limits.RequestHeadersTimeout, services.TimeProvider))
         {
             try
             {
@@ -37,7 +45,7 @@ internal sealed class DirectWebSocketMiddleware(ConnectionDelegate next, Connect
             }
             catch (OperationCanceledException) when (deadline.IsCancellationRequested)
             {
-                connection.Abort(new ConnectionAbortedException("request head not received within LoginTimeout"));
+                connection.Abort(new ConnectionAbortedException("request head not received within Kestrel's RequestHeadersTimeout"));
                 return;
             }
         }
@@ -106,7 +114,7 @@ internal sealed class DirectWebSocketMiddleware(ConnectionDelegate next, Connect
     private UpgradeRequest? AcceptableUpgrade(ReadOnlySequence<byte> head)
     {
         var request = UpgradeRequest.Parse(head.ToArray());
-        return request is { Method: "GET", Version: "HTTP/1.1", Host: not null, WebSocketVersion: "13", HasSubprotocol: false } valid
+        return request is { Method: "GET", Version: "HTTP/1.1", Host: not null, WebSocketVersion: "13", HasSubprotocol: false, HasBody: false } valid
             && UpgradeRequest.HasToken(valid.Upgrade, "websocket")
             && UpgradeRequest.HasToken(valid.Connection, "upgrade")
             && WebSocketHandshake.IsValidKey(valid.WebSocketKey)

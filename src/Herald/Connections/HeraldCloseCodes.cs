@@ -1,8 +1,8 @@
 namespace Herald;
 
 /// <summary>
-/// The WebSocket close codes Herald sends, besides the standard 1000 (normal), 1001 (server shutting down)
-/// and 1009 (client message too big). docs/protocol.md lists them all with their reasons.
+/// Herald's own WebSocket close codes; it also sends the standard 1000 (normal), 1001 (server shutting down),
+/// 1002 (protocol error), 1007 (invalid UTF-8) and 1009 (client message too big). docs/protocol.md lists them all.
 /// </summary>
 public static class HeraldCloseCodes
 {

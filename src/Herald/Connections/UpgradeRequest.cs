@@ -6,7 +6,7 @@ namespace Herald.Connections;
 /// The parts of an HTTP/1.1 request head that decide whether it is a WebSocket upgrade Herald can take directly.
 /// Parsing is deliberately narrow: anything unusual is left to ASP.NET Core, which answers it properly.
 /// </summary>
-internal readonly record struct UpgradeRequest(string Method, string Path, string Version, string? Host, string? Upgrade, string? Connection, string? WebSocketVersion, string? WebSocketKey, bool HasSubprotocol)
+internal readonly record struct UpgradeRequest(string Method, string Path, string Version, string? Host, string? Upgrade, string? Connection, string? WebSocketVersion, string? WebSocketKey, bool HasSubprotocol, bool HasBody)
 {
     /// <summary>Reads a request head (ASCII, lines ending in CRLF, the blank line excluded).</summary>
     /// <returns>Null when the head is not a well-formed HTTP/1.1 request head.</returns>
@@ -22,6 +22,7 @@ internal readonly record struct UpgradeRequest(string Method, string Path, strin
 
         string? host = null, upgrade = null, connection = null, version = null, key = null;
         var hasSubprotocol = false;
+        var hasBody = false;
         foreach (var line in lines.AsSpan(1))
         {
             var colon = line.IndexOf(':', StringComparison.Ordinal);
@@ -40,12 +41,13 @@ internal readonly record struct UpgradeRequest(string Method, string Path, strin
                 case "SEC-WEBSOCKET-VERSION": version = value; break;
                 case "SEC-WEBSOCKET-KEY": key = value; break;
                 case "SEC-WEBSOCKET-PROTOCOL": hasSubprotocol = true; break;
+                case "CONTENT-LENGTH" or "TRANSFER-ENCODING": hasBody = true; break;
             }
         }
 
         var target = requestLine[1];
         var query = target.IndexOf('?', StringComparison.Ordinal);
-        return new UpgradeRequest(requestLine[0], query < 0 ? target : target[..query], requestLine[2], host, upgrade, connection, version, key, hasSubprotocol);
+        return new UpgradeRequest(requestLine[0], query < 0 ? target : target[..query], requestLine[2], host, upgrade, connection, version, key, hasSubprotocol, hasBody);
     }
 
     public static bool HasToken(string? header, string token) =>

@@ -27,19 +27,19 @@ public static class HeraldEndpointRouteBuilderExtensions
 
         var group = endpoints.MapGroup(prefix);
 
-        // Handlers are resolved per request, not here: resolving them reads the options, and invalid options must
-        // surface as the host's start-up validation failure, not as an exception from MapHerald.
-        group.Map("/ws", context => context.RequestServices.GetRequiredService<WebSocketEndpoint>().HandleAsync(context))
-            .WithDisplayName("Herald WebSocket");
+        // Handlers are resolved at the first request, not here: resolving them reads the options, and invalid options
+        // must surface as the host's start-up validation failure, not as an exception from MapHerald. They are
+        // singletons from the root provider, so no request pays for a service scope.
+        var webSocket = new Lazy<WebSocketEndpoint>(services.GetRequiredService<WebSocketEndpoint>);
+        var send = new Lazy<SendEndpoint>(services.GetRequiredService<SendEndpoint>);
+        var hub = new Lazy<HubEndpoints>(services.GetRequiredService<HubEndpoints>);
 
-        group.MapMethods("/send", [HttpMethods.Get, HttpMethods.Post], context => context.RequestServices.GetRequiredService<SendEndpoint>().HandleAsync(context))
-            .WithDisplayName("Herald send");
-        group.MapGet("/api/v1/stats", context => context.RequestServices.GetRequiredService<HubEndpoints>().GetStatsAsync(context))
-            .WithDisplayName("Herald stats");
+        group.Map("/ws", context => webSocket.Value.HandleAsync(context)).WithDisplayName("Herald WebSocket");
+        group.MapMethods("/send", [HttpMethods.Get, HttpMethods.Post], context => send.Value.HandleAsync(context)).WithDisplayName("Herald send");
+        group.MapGet("/api/v1/stats", context => hub.Value.GetStatsAsync(context)).WithDisplayName("Herald stats");
 
         // A catch-all, so that a uid containing '/' can be asked about as /api/v1/users/a/b.
-        group.MapGet("/api/v1/users/{**uid}", context => context.RequestServices.GetRequiredService<HubEndpoints>().GetUserAsync(context))
-            .WithDisplayName("Herald user presence");
+        group.MapGet("/api/v1/users/{**uid}", context => hub.Value.GetUserAsync(context)).WithDisplayName("Herald user presence");
         return group;
     }
 }

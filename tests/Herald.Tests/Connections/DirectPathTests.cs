@@ -68,18 +68,25 @@ public sealed class DirectPathTests
     }
 
     [Fact]
-    public async Task Upgrade_HeadNeverCompleted_IsDroppedAfterLoginTimeout()
+    public async Task Upgrade_HeadNeverCompleted_IsDroppedAfterKestrelsRequestHeadersTimeout()
     {
-        await using var server = await HeraldTestServer.StartAsync(o => o.LoginTimeout = TimeSpan.FromMilliseconds(300), direct: true);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0").UseHeraldDirectWebSockets()
+            .ConfigureKestrel(kestrel => kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromMilliseconds(300));
+        builder.Services.AddHerald();
+        await using var app = builder.Build();
+        app.MapHerald();
+        await app.StartAsync(Cancellation);
+        var baseUri = new Uri(app.Urls.Single());
         using var tcp = new TcpClient();
-        await tcp.ConnectAsync(server.BaseAddress.Host, server.BaseAddress.Port, Cancellation);
+        await tcp.ConnectAsync(baseUri.Host, baseUri.Port, Cancellation);
         var stream = tcp.GetStream();
 
         await stream.WriteAsync("GET /ws HTTP/1.1\r\nHost: slow\r\n"u8.ToArray(), Cancellation);
 
         var read = await ReadOrResetAsync(stream);
         Assert.Equal(0, read);
-        Assert.Equal(0, server.Hub.GetStats().ConnectionsOpened);
+        Assert.Equal(0, app.Services.GetRequiredService<IHeraldHub>().GetStats().ConnectionsOpened);
     }
 
     [Fact]
@@ -102,6 +109,22 @@ public sealed class DirectPathTests
         Assert.StartsWith("HTTP/1.1 101", await ReadUntilAsync(stream, "\r\n\r\n"), StringComparison.Ordinal);
         await stream.WriteAsync(RawWebSocketClient.Frame(0x81, """{"uid":"second-request"}"""u8.ToArray()), Cancellation);
         await Eventually.TrueAsync(() => server.Hub.GetUser("second-request").Online, "the login on the reused connection");
+    }
+
+    [Fact]
+    public async Task Upgrade_WithABody_IsLeftToAspNetCore()
+    {
+        await using var server = await HeraldTestServer.StartAsync(direct: true);
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(server.BaseAddress.Host, server.BaseAddress.Port, Cancellation);
+        var stream = tcp.GetStream();
+
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(
+            $"GET /ws HTTP/1.1\r\nHost: {server.BaseAddress.Authority}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+            $"Sec-WebSocket-Key: {RawWebSocketClient.NewKey()}\r\nSec-WebSocket-Version: 13\r\nContent-Length: 4\r\n\r\nbody"), Cancellation);
+
+        Assert.DoesNotContain("101", (await ReadUntilAsync(stream, "\r\n\r\n")).Split("\r\n")[0], StringComparison.Ordinal);
+        Assert.Equal(0, server.Hub.GetStats().ConnectionsOpened);
     }
 
     private static async Task<string> ReadUntilAsync(NetworkStream stream, string end)

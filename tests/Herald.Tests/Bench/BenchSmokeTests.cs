@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Herald.Tests.Infrastructure;
+
+namespace Herald.Tests.Bench;
+
+/// <summary>
+/// Each load-generator scenario, tiny and quick, against a real server: the tool keeps working and its counts
+/// agree with what the server delivered. Numbers are not judged here; docs/benchmarks.md holds those.
+/// </summary>
+public sealed class BenchSmokeTests
+{
+    [Fact]
+    public async Task Idle_TwentyConnections_AllLiveAndClosedCleanly()
+    {
+        await using var server = await HeraldTestServer.StartAsync(direct: true);
+
+        var result = await RunBenchAsync(server, "idle", "--connections", "20", "--idle-seconds", "1", "--settle-seconds", "0", "--warmup-connections", "0");
+
+        Assert.Equal(20, result.GetProperty("connections").GetInt32());
+        Assert.Equal(result.GetProperty("probesSent").GetInt32(), result.GetProperty("probesReceived").GetInt32());
+        Assert.Equal(0, result.GetProperty("connectionsLost").GetInt32());
+        Assert.Equal(20, result.GetProperty("closedCleanly").GetInt32());
+    }
+
+    [Fact]
+    public async Task Latency_HundredMessages_AllDeliveredOnce()
+    {
+        await using var server = await HeraldTestServer.StartAsync(direct: true);
+
+        var result = await RunBenchAsync(server, "latency", "--users", "10", "--rate", "200", "--messages", "100", "--warmup", "0");
+
+        Assert.Equal(100, result.GetProperty("delivered").GetInt64());
+        Assert.Equal(0, result.GetProperty("lost").GetInt64());
+        Assert.Equal(0, result.GetProperty("duplicated").GetInt64());
+        Assert.True(result.GetProperty("latency").GetProperty("p99Ms").GetDouble() > 0);
+    }
+
+    [Fact]
+    public async Task Throughput_OneSecond_NothingLost()
+    {
+        await using var server = await HeraldTestServer.StartAsync(direct: true);
+
+        var result = await RunBenchAsync(server, "throughput", "--users", "10", "--seconds", "1", "--concurrency", "2");
+
+        Assert.True(result.GetProperty("published").GetInt64() > 0);
+        Assert.Equal(result.GetProperty("published").GetInt64(), result.GetProperty("delivered").GetInt64());
+        Assert.Equal(0, result.GetProperty("lost").GetInt64());
+        Assert.Equal(server.Hub.GetStats().MessagesPublished, result.GetProperty("published").GetInt64());
+    }
+
+    [Fact]
+    public async Task Churn_OneSecond_ServerReturnsToZero()
+    {
+        await using var server = await HeraldTestServer.StartAsync(direct: true);
+
+        var result = await RunBenchAsync(server, "churn", "--seconds", "1", "--concurrency", "2");
+
+        Assert.True(result.GetProperty("cycles").GetInt64() > 0);
+        Assert.True(result.GetProperty("returnedToZero").GetBoolean());
+        Assert.Equal(0, server.Hub.GetStats().Connections);
+    }
+
+    private static async Task<JsonElement> RunBenchAsync(HeraldTestServer server, params string[] arguments)
+    {
+        var startInfo = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        startInfo.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Herald.Bench.dll"));
+        foreach (var argument in arguments.Append("--url").Append(server.BaseAddress.ToString().TrimEnd('/')))
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(startInfo)!;
+        var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var errors = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        try
+        {
+            await process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+
+        var stdout = await output;
+        Assert.True(process.ExitCode == 0, $"Herald.Bench exited with {process.ExitCode}:\n{await errors}\n{stdout}");
+        var json = stdout[..stdout.IndexOf("\n|", StringComparison.Ordinal)];
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.Clone();
+    }
+}
