@@ -25,6 +25,7 @@ internal sealed partial class ClientConnection
     private long _closeDeadline;
     private int _closeRequested;
     private int _aborted;
+    private volatile bool _ended;
     private volatile bool _discardQueued;
     private int _closeCode;
     private string _closeDescription = string.Empty;
@@ -65,6 +66,8 @@ internal sealed partial class ClientConnection
         }
         finally
         {
+            // From here on the transport belongs to the server layer again: late sweeps and aborts leave it alone.
+            _ended = true;
             services.Registry.Remove(this);
             ReleaseMessageBuffer();
             var dropped = DropQueued();
@@ -119,6 +122,11 @@ internal sealed partial class ClientConnection
     /// <summary>Ends the connection at once, without a close handshake.</summary>
     public void Abort(string reason)
     {
+        if (_ended)
+        {
+            return;
+        }
+
         // The first abort explains the end; the errors it causes in the loops add nothing.
         if (Interlocked.Exchange(ref _aborted, 1) == 0
             && Interlocked.CompareExchange(ref _endReason, reason, null) is { } closing)
@@ -137,6 +145,11 @@ internal sealed partial class ClientConnection
     public void Sweep(long now)
     {
         var options = _services.Options;
+        if (_ended)
+        {
+            return;
+        }
+
         if (IsClosing)
         {
             if (now >= Volatile.Read(ref _closeDeadline))

@@ -13,6 +13,7 @@ internal sealed class ConnectionSweeper(ConnectionRegistry registry, HeraldOptio
     private static readonly TimeSpan MaximumPeriod = TimeSpan.FromSeconds(1);
 
     private ITimer? _timer;
+    private int _sweeping;
 
     public TimeSpan Period { get; } = ComputePeriod(options);
 
@@ -23,10 +24,23 @@ internal sealed class ConnectionSweeper(ConnectionRegistry registry, HeraldOptio
 
     private void Sweep()
     {
-        var now = timeProvider.GetTimestamp();
-        foreach (var connection in registry.Connections)
+        // A tick that comes while the last sweep still runs is skipped: one sweeper at a time touches a connection.
+        if (Interlocked.Exchange(ref _sweeping, 1) != 0)
         {
-            connection.Sweep(now);
+            return;
+        }
+
+        try
+        {
+            var now = timeProvider.GetTimestamp();
+            foreach (var connection in registry.Connections)
+            {
+                connection.Sweep(now);
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _sweeping, 0);
         }
     }
 

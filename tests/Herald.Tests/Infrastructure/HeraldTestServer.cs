@@ -85,5 +85,8 @@ public sealed class HeraldTestServer : IAsyncDisposable
     {
         Http.Dispose();
         await _app.DisposeAsync();
+
+        // Whatever a test did, the server must have met it without an unexpected error.
+        Assert.DoesNotContain(Logs.Entries, entry => entry.Level >= LogLevel.Error);
     }
 }
