@@ -83,7 +83,7 @@ internal sealed partial class HeraldLifecycleService(
         Log.ShutdownStarted(logger, connections.Length, timeout.TotalSeconds);
         foreach (var connection in connections)
         {
-            // Shutdown's own deadline bounds these closes, so no per-connection close timer is armed.
+            // Shutdown's own deadline bounds these closes, so they get no close deadline of their own.
             connection.RequestClose(WebSocketCloseCodes.GoingAway, "server shutting down", discardQueued: false, abortAfter: Timeout.InfiniteTimeSpan);
         }
 
