@@ -13,6 +13,9 @@ internal static partial class LibC
     /// <summary>_SC_CLK_TCK: the clock-tick rate /proc/&lt;pid&gt;/stat counts CPU time in.</summary>
     public const int ConfClockTicks = 2;
 
+    /// <summary>PR_SET_TIMERSLACK: how late the kernel may wake this thread from a sleep, in nanoseconds.</summary>
+    public const int ProcessSetTimerSlack = 29;
+
     [StructLayout(LayoutKind.Sequential)]
     internal struct ResourceLimit
     {
@@ -38,4 +41,7 @@ internal static partial class LibC
 
     [LibraryImport(Library, EntryPoint = "nanosleep", SetLastError = true)]
     public static partial int NanoSleep(in TimeSpec request, IntPtr remaining);
+
+    [LibraryImport(Library, EntryPoint = "prctl", SetLastError = true)]
+    public static partial int ProcessControl(int option, nuint argument2, nuint argument3, nuint argument4, nuint argument5);
 }

@@ -92,6 +92,7 @@ internal sealed class OpenLoopSchedule
 
     private void Pace()
     {
+        PreciseClock.UsePreciseSleeps();
         var random = _seed is { } seed ? new Random(seed) : new Random();
         var ticksPerMessage = (double)Stopwatch.Frequency / _rate;
         var start = Stopwatch.GetTimestamp() + (Stopwatch.Frequency / 100);
@@ -104,7 +105,11 @@ internal sealed class OpenLoopSchedule
             var message = BenchMessage.Format(user, seq, due);
             Interlocked.Increment(ref _outstanding);
             Lag[i] = Stopwatch.GetTimestamp() - due;
-            _ = SendAsync(i, _userIds[user], message);
+
+            // The pacer only keeps time: the HTTP call runs on the thread pool, so a slow one never delays the next.
+            var index = i;
+            var userId = _userIds[user];
+            ThreadPool.UnsafeQueueUserWorkItem(_ => _ = SendAsync(index, userId, message), null);
         }
     }
 
