@@ -20,7 +20,16 @@ internal sealed class UpgradedRequestTransport(HttpContext context, Stream strea
     public async ValueTask DisposeAsync()
     {
         await Input.CompleteAsync();
-        await Output.CompleteAsync();
+        try
+        {
+            // Completing the writer flushes what it still holds, which fails on a connection that was cut off.
+            await Output.CompleteAsync();
+        }
+        catch (Exception exception) when (exception is IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The connection is gone either way; its end was logged with its reason.
+        }
+
         await stream.DisposeAsync();
     }
 }

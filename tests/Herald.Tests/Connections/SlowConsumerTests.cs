@@ -43,6 +43,28 @@ public abstract class SlowConsumerTests(bool direct) : BothWebSocketPaths(direct
     }
 
     [Fact]
+    public async Task Enqueue_ClientNeverReadsAgain_IsAbortedAfterCloseTimeoutWithoutAnError()
+    {
+        await using var server = await StartServerAsync(o =>
+        {
+            o.MaxQueuedBytes = 256 * 1024;
+            o.CloseTimeout = TimeSpan.FromMilliseconds(300);
+        });
+        await using var stalled = await server.ConnectAsUserAsync("stalled");
+        var payload = new string('s', 60 * 1024);
+
+        for (var i = 0; server.Hub.GetStats().SlowConsumerDisconnects == 0; i++)
+        {
+            Assert.True(i < 2_000, "the stalled client was never cut off");
+            await server.Hub.SendToUserAsync("stalled", payload, TestContext.Current.CancellationToken);
+        }
+
+        await Eventually.TrueAsync(() => server.Hub.GetStats().Connections == 0, "the stalled connection to be aborted");
+        Assert.Contains(server.Logs.Entries, e => e.EventName == "ConnectionClosed"
+            && e.Message.Contains("server closed (4003 slow consumer), then aborted: close handshake timed out", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Enqueue_MoreThanMaxQueuedMessages_CutsOffBeforeByteBudget()
     {
         await using var server = await StartServerAsync(o =>
