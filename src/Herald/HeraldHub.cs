@@ -1,11 +1,18 @@
 using Herald.Delivery;
 using Herald.Diagnostics;
 using Herald.Routing;
+using Microsoft.Extensions.Logging;
 
 namespace Herald;
 
 /// <summary>The in-process face of the hub; the HTTP API is a thin layer over the same parts.</summary>
-internal sealed class HeraldHub(Publisher publisher, ConnectionRegistry registry, HubCounters counters, TimeProvider timeProvider) : IHeraldHub
+internal sealed partial class HeraldHub(
+    Publisher publisher,
+    IBackplane backplane,
+    ConnectionRegistry registry,
+    HubCounters counters,
+    TimeProvider timeProvider,
+    ILogger<HeraldHub> logger) : IHeraldHub
 {
     public ValueTask<int> SendToUserAsync(string userId, string message, CancellationToken cancellationToken = default)
     {
@@ -20,6 +27,24 @@ internal sealed class HeraldHub(Publisher publisher, ConnectionRegistry registry
         }
 
         return publisher.SendToUserAsync(userId, message, cancellationToken);
+    }
+
+    public async ValueTask<int> DisconnectUserAsync(string userId, string? reason = null, CancellationToken cancellationToken = default)
+    {
+        if (publisher.ValidateUserId(userId) is { } userIdError)
+        {
+            throw new ArgumentException(userIdError, nameof(userId));
+        }
+
+        if (DisconnectReason.Validate(reason) is { } reasonError)
+        {
+            throw new ArgumentException(reasonError, nameof(reason));
+        }
+
+        reason ??= DisconnectReason.Default;
+        var closed = await backplane.DisconnectUserAsync(userId, reason, cancellationToken);
+        Log.UserDisconnected(logger, userId, closed, reason);
+        return closed;
     }
 
     public HubStats GetStats() => new(
@@ -44,5 +69,11 @@ internal sealed class HeraldHub(Publisher publisher, ConnectionRegistry registry
 
         var connections = registry.FindUser(userId)?.Count ?? 0;
         return new UserPresence(userId, connections > 0, connections);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventIds.UserDisconnected, LogLevel.Information, "User {UserId} disconnected on request: {Connections} connections closed with 4004 ({Reason})", EventName = "UserDisconnected")]
+        public static partial void UserDisconnected(ILogger logger, string userId, int connections, string reason);
     }
 }

@@ -11,6 +11,14 @@ public interface IHeraldHub
     /// <exception cref="ArgumentException">The user ID or the message breaks the configured limits.</exception>
     ValueTask<int> SendToUserAsync(string userId, string message, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Closes every connection of the user with close code 4004 and <paramref name="reason"/>, dropping what is
+    /// still queued for them: after a logout or a ban, say. The user may connect again afterwards.
+    /// </summary>
+    /// <returns>How many connections were closed; 0 when the user has none.</returns>
+    /// <exception cref="ArgumentException">The user ID is invalid, or the reason is over 100 bytes of UTF-8.</exception>
+    ValueTask<int> DisconnectUserAsync(string userId, string? reason = null, CancellationToken cancellationToken = default);
+
     /// <summary>The hub's counts and running totals right now.</summary>
     HubStats GetStats();
 

@@ -1,10 +1,17 @@
+using System.Text.Json;
+using Herald.Routing;
 using Microsoft.AspNetCore.Http;
 
 namespace Herald.Api;
 
-/// <summary><c>GET /api/v1/stats</c> and <c>GET /api/v1/users/{uid}</c>: the hub's state for operators and backends.</summary>
+/// <summary>
+/// <c>GET /api/v1/stats</c>, <c>GET /api/v1/users/{uid}</c> and <c>POST /api/v1/users/{uid}/disconnect</c>: the
+/// hub's state, and the one thing a backend may do to a user's connections.
+/// </summary>
 internal sealed class HubEndpoints(IHeraldHub hub, HeraldOptions options)
 {
+    private const string DisconnectAction = "/disconnect";
+
     public Task GetStatsAsync(HttpContext context) =>
         context.Response.WriteAsJsonAsync(hub.GetStats(), ApiJsonContext.Default.HubStats, cancellationToken: context.RequestAborted);
 
@@ -17,5 +24,50 @@ internal sealed class HubEndpoints(IHeraldHub hub, HeraldOptions options)
         }
 
         return context.Response.WriteAsJsonAsync(hub.GetUser(uid!), ApiJsonContext.Default.UserPresence, cancellationToken: context.RequestAborted);
+    }
+
+    /// <summary>
+    /// <c>POST /api/v1/users/{uid}/disconnect</c>, routed as a catch-all so that a uid may contain '/'; the optional
+    /// <c>reason</c> comes from the query string or a JSON body.
+    /// </summary>
+    public async Task PostUserActionAsync(HttpContext context)
+    {
+        var path = context.Request.RouteValues["path"] as string ?? string.Empty;
+        if (!path.EndsWith(DisconnectAction, StringComparison.Ordinal))
+        {
+            await Problems.Status(StatusCodes.Status404NotFound, "Unknown user action", "The only action is POST /api/v1/users/{uid}/disconnect.").ExecuteAsync(context);
+            return;
+        }
+
+        var uid = path[..^DisconnectAction.Length];
+        if (UserIdRules.Validate(uid, options.MaxUserIdLength) is { } uidError)
+        {
+            await Problems.InvalidParameter("uid", uidError).ExecuteAsync(context);
+            return;
+        }
+
+        string? reason = context.Request.Query["reason"];
+        if (context.Request.HasJsonContentType() && context.Request.ContentLength is not 0)
+        {
+            try
+            {
+                var body = await JsonSerializer.DeserializeAsync(context.Request.Body, ApiJsonContext.Default.DisconnectRequestBody, context.RequestAborted);
+                reason = body?.Reason ?? reason;
+            }
+            catch (JsonException exception)
+            {
+                await Problems.Status(StatusCodes.Status400BadRequest, "Invalid JSON body", $"The request body is not valid JSON for {{\"reason\": string}}: {exception.Message}").ExecuteAsync(context);
+                return;
+            }
+        }
+
+        if (DisconnectReason.Validate(reason) is { } reasonError)
+        {
+            await Problems.InvalidParameter("reason", reasonError).ExecuteAsync(context);
+            return;
+        }
+
+        var disconnected = await hub.DisconnectUserAsync(uid, reason, context.RequestAborted);
+        await context.Response.WriteAsJsonAsync(new DisconnectResponse(disconnected), ApiJsonContext.Default.DisconnectResponse, cancellationToken: context.RequestAborted);
     }
 }

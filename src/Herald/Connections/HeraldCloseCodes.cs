@@ -20,4 +20,10 @@ public static class HeraldCloseCodes
     /// <see cref="HeraldOptions.MaxQueuedBytes"/> allow; its queued messages were dropped.
     /// </summary>
     public const int SlowConsumer = 4003;
+
+    /// <summary>
+    /// The application asked Herald to disconnect the user (<c>POST /api/v1/users/{uid}/disconnect</c> or
+    /// <see cref="IHeraldHub.DisconnectUserAsync"/>), after a logout or a ban, say.
+    /// </summary>
+    public const int Disconnected = 4004;
 }

@@ -2,7 +2,7 @@ namespace Herald.Diagnostics;
 
 /// <summary>
 /// Every log event id this assembly writes, in one table so they stay unique (a test checks).
-/// Hundreds group the concern: 1xx hosting, 2xx connections, 3xx HTTP API.
+/// Hundreds group the concern: 1xx hosting, 2xx connections, 3xx publishing and other requests to the hub.
 /// </summary>
 internal static class EventIds
 {
@@ -27,4 +27,5 @@ internal static class EventIds
     public const int ProtocolViolation = 210;
 
     public const int PublishRejected = 300;
+    public const int UserDisconnected = 301;
 }

@@ -11,8 +11,8 @@ namespace Microsoft.AspNetCore.Builder;
 public static class HeraldEndpointRouteBuilderExtensions
 {
     /// <summary>
-    /// Maps <c>/ws</c> (WebSocket), <c>GET|POST /send</c>, <c>GET /api/v1/stats</c> and
-    /// <c>GET /api/v1/users/{uid}</c> under <paramref name="prefix"/>. The returned group takes the app's own
+    /// Maps <c>/ws</c> (WebSocket), <c>GET|POST /send</c>, <c>GET /api/v1/stats</c>, <c>GET /api/v1/users/{uid}</c>
+    /// and <c>POST /api/v1/users/{uid}/disconnect</c> under <paramref name="prefix"/>. The returned group takes the app's own
     /// conventions (authorization, CORS, rate limiting) for all of them.
     /// </summary>
     /// <exception cref="InvalidOperationException"><c>AddHerald()</c> was not called.</exception>
@@ -40,6 +40,7 @@ public static class HeraldEndpointRouteBuilderExtensions
 
         // A catch-all, so that a uid containing '/' can be asked about as /api/v1/users/a/b.
         group.MapGet("/api/v1/users/{**uid}", context => hub.Value.GetUserAsync(context)).WithDisplayName("Herald user presence");
+        group.MapPost("/api/v1/users/{**path}", context => hub.Value.PostUserActionAsync(context)).WithDisplayName("Herald user disconnect");
         return group;
     }
 }

@@ -58,6 +58,25 @@ internal sealed class UserConnections
         }
     }
 
+    /// <summary>Closes every connection of the user with <paramref name="code"/>, dropping what is queued for them.</summary>
+    /// <returns>How many connections this started closing.</returns>
+    public int CloseAll(int code, string reason)
+    {
+        lock (_gate)
+        {
+            var closed = 0;
+            foreach (var connection in _connections)
+            {
+                if (connection.RequestClose(code, reason, discardQueued: true))
+                {
+                    closed++;
+                }
+            }
+
+            return closed;
+        }
+    }
+
     /// <returns>How many connections accepted the frame into their queue.</returns>
     public int Enqueue(OutboundFrame frame)
     {
