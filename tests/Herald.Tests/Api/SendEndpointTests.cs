@@ -24,6 +24,20 @@ public sealed class SendEndpointTests
     }
 
     [Fact]
+    public async Task Get_RepeatedParametersAndPlusSigns_FirstValueWinsAndPlusIsSpace()
+    {
+        await using var server = await HeraldTestServer.StartAsync();
+        await using var first = await server.ConnectAsUserAsync("first user");
+        await using var second = await server.ConnectAsUserAsync("second");
+
+        using var response = await server.Http.GetAsync("/send?uid=first+user&uid=second&message=hello+there%21&message=ignored", Cancellation);
+
+        Assert.Equal(1, await SendResponses.ReadDeliveredAsync(response));
+        Assert.Equal("hello there!", await first.ReceiveTextAsync());
+        await second.AssertNothingReceivedAsync(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
     public async Task Post_FormBody_Delivers()
     {
         await using var server = await HeraldTestServer.StartAsync();
