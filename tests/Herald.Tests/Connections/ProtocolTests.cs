@@ -1,12 +1,6 @@
-using System.Net;
-using System.Net.WebSockets;
 using System.Text;
 using Herald.Tests.Infrastructure;
 using Herald.WebSockets;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Herald.Tests.Connections;
 
@@ -154,34 +148,6 @@ public abstract class ProtocolTests(bool direct) : BothWebSocketPaths(direct)
         }
     }
 
-    [Fact]
-    public async Task Connect_OverHttp2ExtendedConnect_LogsInAndReceives()
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
-        builder.Services.AddHerald();
-        await using var app = builder.Build();
-        app.MapHerald();
-        await app.StartAsync(TestContext.Current.CancellationToken);
-        var hub = app.Services.GetRequiredService<IHeraldHub>();
-        using var handler = new SocketsHttpHandler();
-        using var invoker = new HttpMessageInvoker(handler);
-        using var socket = new ClientWebSocket();
-        socket.Options.HttpVersion = HttpVersion.Version20;
-        socket.Options.HttpVersionPolicy = HttpVersionPolicy.RequestVersionExact;
-        socket.Options.CollectHttpResponseDetails = true;
-
-        await socket.ConnectAsync(new Uri($"ws://{new Uri(app.Urls.Single()).Authority}/ws"), invoker, TestContext.Current.CancellationToken);
-        await socket.SendAsync("""{"uid":"h2"}"""u8.ToArray(), WebSocketMessageType.Text, true, TestContext.Current.CancellationToken);
-        await Eventually.TrueAsync(() => hub.GetUser("h2").Online, "the HTTP/2 login");
-        Assert.Equal(1, await hub.SendToUserAsync("h2", "over h2", TestContext.Current.CancellationToken));
-
-        var buffer = new byte[64];
-        var result = await socket.ReceiveAsync(buffer, TestContext.Current.CancellationToken);
-        Assert.Equal(HttpStatusCode.OK, socket.HttpStatusCode); // 200 to an extended CONNECT; HTTP/1.1 would answer 101
-
-        Assert.Equal("over h2", Encoding.UTF8.GetString(buffer, 0, result.Count));
-    }
 }
 
 public sealed class ProtocolTestsThroughAspNetCore() : ProtocolTests(direct: false);
