@@ -68,12 +68,14 @@ internal sealed partial class ClientConnection
         {
             // From here on the transport belongs to the server layer again: late sweeps and aborts leave it alone.
             _ended = true;
-            services.Registry.Remove(this);
             ReleaseMessageBuffer();
             var dropped = DropQueued();
             Log.ConnectionClosed(
                 services.Logger, Id, UserId ?? "-", RemoteAddress, _endReason ?? "closed",
                 services.TimeProvider.GetElapsedTime(_openedAt).TotalSeconds, dropped);
+
+            // Last, so that a connection counted as gone (stats, shutdown's wait) has said why it ended.
+            services.Registry.Remove(this);
             await _transport.DisposeAsync();
         }
     }

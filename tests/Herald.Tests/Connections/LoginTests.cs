@@ -105,7 +105,7 @@ public abstract class LoginTests(bool direct) : BothWebSocketPaths(direct)
         await Eventually.TrueAsync(() => server.Hub.GetStats().Connections == 1, "the late connection to be removed");
         Assert.Equal(1, await server.SendAsync("punctual", "you stay"));
         Assert.Equal("you stay", await punctual.ReceiveTextAsync());
-        Assert.True(server.Logs.Contains("LoginTimedOut"));
+        await Eventually.TrueAsync(() => server.Logs.Contains("LoginTimedOut"), "the login timeout to be logged");
     }
 
     [Fact]

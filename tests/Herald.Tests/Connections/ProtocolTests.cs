@@ -86,7 +86,7 @@ public abstract class ProtocolTests(bool direct) : BothWebSocketPaths(direct)
         var (code, reason) = await client.ReceiveCloseAsync();
         Assert.Equal(expectedCode, code);
         Assert.False(string.IsNullOrEmpty(reason));
-        Assert.True(server.Logs.Contains("ProtocolViolation"));
+        await Eventually.TrueAsync(() => server.Logs.Contains("ProtocolViolation"), "the protocol violation to be logged");
         await Eventually.TrueAsync(() => server.Hub.GetStats().Connections == 0, "the connection to be dropped");
     }
 

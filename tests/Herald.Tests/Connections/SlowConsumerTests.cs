@@ -30,7 +30,7 @@ public abstract class SlowConsumerTests(bool direct) : BothWebSocketPaths(direct
 
         Assert.True(healthyReceived > 0);
         Assert.Equal(0, await server.Hub.SendToUserAsync("stalled", payload, TestContext.Current.CancellationToken));
-        Assert.True(server.Logs.Contains("SlowConsumerDisconnected"));
+        await Eventually.TrueAsync(() => server.Logs.Contains("SlowConsumerDisconnected"), "the slow consumer to be logged");
 
         // Once the stalled client reads again it finds what the kernel held, then the documented close.
         Assert.Equal(HeraldCloseCodes.SlowConsumer, await stalled.ReceiveCloseAsync());

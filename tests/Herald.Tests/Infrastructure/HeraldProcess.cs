@@ -58,12 +58,18 @@ public sealed class HeraldProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         if (waitForStart)
         {
-            var exited = process.WaitForExitAsync(TestContext.Current.CancellationToken);
-            var first = await Task.WhenAny(host._started.Task, exited).WaitAsync(StartTimeout, TestContext.Current.CancellationToken);
-            Assert.True(first == host._started.Task, $"Herald.Server exited before starting:\n{host.Output}");
+            Assert.True(await host.WaitUntilStartedAsync(), $"Herald.Server exited before starting:\n{host.Output}");
         }
 
         return host;
+    }
+
+    /// <returns>True once Herald has logged that it started; false when the process exited first.</returns>
+    public async Task<bool> WaitUntilStartedAsync()
+    {
+        var exited = _process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        var first = await Task.WhenAny(_started.Task, exited).WaitAsync(StartTimeout, TestContext.Current.CancellationToken);
+        return first == _started.Task;
     }
 
     /// <summary>A loopback TCP port that was free a moment ago.</summary>
