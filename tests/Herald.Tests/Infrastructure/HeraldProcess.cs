@@ -6,25 +6,37 @@ using System.Net.Sockets;
 namespace Herald.Tests.Infrastructure;
 
 /// <summary>
-/// The real standalone host, src/Herald.Server, as a child process: what <c>dotnet run</c> starts.
-/// Disposing kills it (by PID) if it is still running.
+/// A built app of this repository as a child process, by default the standalone host src/Herald.Server: what
+/// <c>dotnet run</c> starts. Disposing kills it (by PID) if it is still running.
 /// </summary>
 public sealed class HeraldProcess : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
 
     private readonly Process _process;
+    private readonly string _readyMarker;
     private readonly ConcurrentQueue<string> _output = new();
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private HeraldProcess(Process process) => _process = process;
+    private HeraldProcess(Process process, string readyMarker)
+    {
+        _process = process;
+        _readyMarker = readyMarker;
+    }
 
     public string Output => string.Join('\n', _output);
 
     public int Id => _process.Id;
 
-    /// <summary>Starts the host and waits until it has logged that Herald started (or has exited).</summary>
-    public static async Task<HeraldProcess> StartAsync(IEnumerable<string> arguments, IDictionary<string, string>? environment = null, bool waitForStart = true)
+    /// <summary>
+    /// Starts <paramref name="assembly"/> and waits until it prints <paramref name="readyMarker"/> (or exits).
+    /// </summary>
+    public static async Task<HeraldProcess> StartAsync(
+        IEnumerable<string> arguments,
+        IDictionary<string, string>? environment = null,
+        bool waitForStart = true,
+        string assembly = "Herald.Server.dll",
+        string readyMarker = "Herald started on")
     {
         var startInfo = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -33,7 +45,7 @@ public sealed class HeraldProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        startInfo.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Herald.Server.dll"));
+        startInfo.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, assembly));
         foreach (var argument in arguments)
         {
             startInfo.ArgumentList.Add(argument);
@@ -50,21 +62,21 @@ public sealed class HeraldProcess : IAsyncDisposable
             startInfo.Environment[name] = value;
         }
 
-        var process = Process.Start(startInfo) ?? throw new InvalidOperationException("could not start Herald.Server");
-        var host = new HeraldProcess(process);
+        var process = Process.Start(startInfo) ?? throw new InvalidOperationException($"could not start {assembly}");
+        var host = new HeraldProcess(process, readyMarker);
         process.OutputDataReceived += (_, e) => host.OnOutput(e.Data);
         process.ErrorDataReceived += (_, e) => host.OnOutput(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         if (waitForStart)
         {
-            Assert.True(await host.WaitUntilStartedAsync(), $"Herald.Server exited before starting:\n{host.Output}");
+            Assert.True(await host.WaitUntilStartedAsync(), $"{assembly} exited before starting:\n{host.Output}");
         }
 
         return host;
     }
 
-    /// <returns>True once Herald has logged that it started; false when the process exited first.</returns>
+    /// <returns>True once the process has printed its ready marker; false when it exited first.</returns>
     public async Task<bool> WaitUntilStartedAsync()
     {
         var exited = _process.WaitForExitAsync(TestContext.Current.CancellationToken);
@@ -114,7 +126,7 @@ public sealed class HeraldProcess : IAsyncDisposable
         }
 
         _output.Enqueue(line);
-        if (line.Contains("Herald started on", StringComparison.Ordinal))
+        if (line.Contains(_readyMarker, StringComparison.Ordinal))
         {
             _started.TrySetResult();
         }

@@ -1,0 +1,48 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using Herald.Client;
+
+namespace TaskRunner;
+
+/// <summary>
+/// Runs queued jobs one after another and tells the user who started each one how far it got. This is the
+/// business logic Herald stays out of: it only carries the progress messages.
+/// </summary>
+internal sealed partial class JobRunner(Channel<Job> jobs, HeraldPublisher herald, ILogger<JobRunner> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await foreach (var job in jobs.Reader.ReadAllAsync(stoppingToken))
+        {
+            for (var step = 1; step <= job.Steps; step++)
+            {
+                await Task.Delay(job.StepDuration, stoppingToken);
+                await ReportAsync(job, step, stoppingToken);
+            }
+        }
+    }
+
+    private async Task ReportAsync(Job job, int step, CancellationToken cancellationToken)
+    {
+        var progress = JsonSerializer.Serialize(new JobProgress(job.Id, step, job.Steps, step == job.Steps), SampleJsonContext.Default.JobProgress);
+        try
+        {
+            var delivered = await herald.SendAsync(job.Uid, progress, cancellationToken);
+            Log.Reported(logger, job.Id, step, job.Steps, job.Uid, delivered);
+        }
+        catch (Exception exception) when (exception is HeraldApiException or HttpRequestException)
+        {
+            // The job goes on: a progress report that cannot be pushed is not a reason to stop the work.
+            Log.ReportFailed(logger, exception, job.Id, step, job.Uid);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "Job {Job}: step {Step}/{Of} reported to user {Uid} on {Delivered} connections")]
+        public static partial void Reported(ILogger logger, string job, int step, int of, string uid, int delivered);
+
+        [LoggerMessage(2, LogLevel.Warning, "Job {Job}: step {Step} could not be reported to user {Uid}")]
+        public static partial void ReportFailed(ILogger logger, Exception exception, string job, int step, string uid);
+    }
+}

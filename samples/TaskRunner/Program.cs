@@ -1,0 +1,39 @@
+using System.Threading.Channels;
+using Herald.Client;
+using TaskRunner;
+
+var builder = WebApplication.CreateSlimBuilder(args);
+builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+{
+    builder.WebHost.UseUrls("http://localhost:5080");
+}
+
+// The only thing this backend knows about Herald: its address. Push is one call on HeraldPublisher.
+var heraldUrl = new Uri(builder.Configuration["Herald:Url"] ?? "http://localhost:8181/");
+builder.Services.AddHttpClient<HeraldPublisher>(http => http.BaseAddress = heraldUrl);
+builder.Services.AddSingleton(Channel.CreateBounded<Job>(new BoundedChannelOptions(100) { FullMode = BoundedChannelFullMode.Wait }));
+builder.Services.AddHostedService<JobRunner>();
+builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, SampleJsonContext.Default));
+
+var app = builder.Build();
+
+app.MapGet("/", () => Results.Stream(typeof(Job).Assembly.GetManifestResourceStream("index.html")!, "text/html; charset=utf-8"));
+var heraldWebSocket = new UriBuilder(new Uri(heraldUrl, "ws")) { Scheme = heraldUrl.Scheme == Uri.UriSchemeHttps ? "wss" : "ws" }.Uri;
+app.MapGet("/config", () => new SampleConfig(heraldWebSocket.ToString()));
+app.MapPost("/jobs", async (JobRequest request, Channel<Job> jobs, CancellationToken cancellationToken) =>
+{
+    if (string.IsNullOrWhiteSpace(request.Uid) || request.Steps is < 1 or > 100 || request.StepMilliseconds is < 0 or > 10_000)
+    {
+        return Results.ValidationProblem(new Dictionary<string, string[]>
+        {
+            ["job"] = ["uid is required, steps must be 1 to 100, stepMilliseconds 0 to 10000"],
+        });
+    }
+
+    var job = new Job(Guid.NewGuid().ToString("N")[..8], request.Uid, request.Steps, TimeSpan.FromMilliseconds(request.StepMilliseconds));
+    await jobs.Writer.WriteAsync(job, cancellationToken);
+    return Results.Accepted(value: new JobAccepted(job.Id));
+});
+
+app.Run();
