@@ -13,7 +13,11 @@ internal sealed class UpgradedRequestTransport(HttpContext context, Stream strea
 
     public PipeWriter Output { get; } = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
 
-    public string RemoteAddress { get; } = $"{context.Connection.RemoteIpAddress}:{context.Connection.RemotePort}";
+    public string RemoteAddress { get; } = FormatRemoteAddress(context);
+
+    /// <summary>The peer as the logs show it, for a request whether or not it becomes a WebSocket.</summary>
+    public static string FormatRemoteAddress(HttpContext context) =>
+        $"{context.Connection.RemoteIpAddress}:{context.Connection.RemotePort}";
 
     public void Abort() => context.Abort();
 

@@ -74,7 +74,7 @@ internal sealed partial class WebSocketEndpoint(ConnectionServices services, Con
 
     private Task RefuseAsync(HttpContext context, int status, string title, string reason, string detail)
     {
-        Log.UpgradeRefused(logger, $"{context.Connection.RemoteIpAddress}:{context.Connection.RemotePort}", reason);
+        Log.UpgradeRefused(logger, UpgradedRequestTransport.FormatRemoteAddress(context), reason);
         if (status == StatusCodes.Status426UpgradeRequired)
         {
             context.Response.Headers.Upgrade = "websocket";
