@@ -17,11 +17,12 @@ internal enum EnqueueOutcome
 
 /// <summary>
 /// One connection's outgoing frames: many publishers, one send loop. Bounded by a message count and a byte
-/// budget; one control frame (ping or pong) may wait beside them, outside the budget, and goes out first. Built for the hot path and for idle connections: the ring buffer is allocated only once a frame
-/// arrives and handed back when a burst drains, and waiting or waking the send loop allocates nothing (the
-/// queue is its own wait handle and its own thread-pool work item). A frame with a conflation key replaces a
-/// queued one with the same key: the old one leaves its place and the new one goes to the end, so the order of
-/// what is written stays the order of publishing.
+/// budget; one control frame (ping or pong) may wait beside them, outside the budget, and goes out first, and
+/// frames replayed from the history are queued outside the budget too. Built for the hot path and for idle
+/// connections: the ring buffer is allocated only once a frame arrives and handed back when a burst drains, and
+/// waiting or waking the send loop allocates nothing (the queue is its own wait handle and its own thread-pool
+/// work item). A frame with a conflation key replaces a queued one with the same key: the old one leaves its
+/// place and the new one goes to the end, so the order of what is written stays the order of publishing.
 /// </summary>
 internal sealed class FrameQueue : IValueTaskSource<bool>, IThreadPoolWorkItem
 {
@@ -32,10 +33,11 @@ internal sealed class FrameQueue : IValueTaskSource<bool>, IThreadPoolWorkItem
     private readonly Lock _gate = new();
     private readonly int _maxMessages;
     private readonly int _maxBytes;
-    private OutboundFrame?[] _ring = [];
+    private Entry[] _ring = [];
     private OutboundFrame? _control;
     private int _head;
     private int _count;
+    private int _budgeted;
     private int _bytes;
     private bool _completed;
     private bool _readerWaiting;
@@ -54,7 +56,7 @@ internal sealed class FrameQueue : IValueTaskSource<bool>, IThreadPoolWorkItem
         {
             lock (_gate)
             {
-                return _count;
+                return _budgeted;
             }
         }
     }
@@ -70,7 +72,12 @@ internal sealed class FrameQueue : IValueTaskSource<bool>, IThreadPoolWorkItem
         }
     }
 
-    public EnqueueOutcome TryEnqueue(OutboundFrame frame)
+    /// <param name="frame">The frame to queue.</param>
+    /// <param name="outsideBudget">
+    /// True for a frame replayed from the history: it does not count against the budget, because its bytes are the
+    /// history's and a resume must not cut off the connection it catches up.
+    /// </param>
+    public EnqueueOutcome TryEnqueue(OutboundFrame frame, bool outsideBudget = false)
     {
         EnqueueOutcome outcome;
         lock (_gate)
@@ -81,19 +88,24 @@ internal sealed class FrameQueue : IValueTaskSource<bool>, IThreadPoolWorkItem
             }
 
             var replaced = frame.ConflationKey is { } key && RemoveQueued(key);
-            if (_count == _maxMessages || _bytes + (long)frame.Length > _maxBytes)
+            if (!outsideBudget && (_budgeted == _maxMessages || _bytes + (long)frame.Length > _maxBytes))
             {
                 return EnqueueOutcome.OverBudget;
             }
 
             if (_count == _ring.Length)
             {
-                Resize(Math.Min(Math.Max(InitialCapacity, _ring.Length * 2), _maxMessages));
+                Resize(Math.Max(InitialCapacity, _ring.Length * 2));
             }
 
-            _ring[(_head + _count) % _ring.Length] = frame;
+            _ring[(_head + _count) % _ring.Length] = new Entry(frame, outsideBudget);
             _count++;
-            _bytes += frame.Length;
+            if (!outsideBudget)
+            {
+                _budgeted++;
+                _bytes += frame.Length;
+            }
+
             outcome = replaced ? EnqueueOutcome.QueuedReplacing : EnqueueOutcome.Queued;
             if (!_readerWaiting)
             {
@@ -150,11 +162,12 @@ internal sealed class FrameQueue : IValueTaskSource<bool>, IThreadPoolWorkItem
                 return false;
             }
 
-            frame = _ring[_head]!;
-            _ring[_head] = null;
+            var entry = _ring[_head];
+            frame = entry.Frame!;
+            _ring[_head] = default;
             _head = (_head + 1) % _ring.Length;
             _count--;
-            _bytes -= frame.Length;
+            Release(entry);
             if (_count == 0 && _ring.Length > RetainedCapacity)
             {
                 _ring = [];
@@ -222,6 +235,7 @@ internal sealed class FrameQueue : IValueTaskSource<bool>, IThreadPoolWorkItem
             _ring = [];
             _head = 0;
             _count = 0;
+            _budgeted = 0;
             _bytes = 0;
             return dropped;
         }
@@ -249,28 +263,37 @@ internal sealed class FrameQueue : IValueTaskSource<bool>, IThreadPoolWorkItem
         for (var i = 0; i < _count; i++)
         {
             var index = (_head + i) % _ring.Length;
-            if (!string.Equals(_ring[index]!.ConflationKey, conflationKey, StringComparison.Ordinal))
+            if (!string.Equals(_ring[index].Frame!.ConflationKey, conflationKey, StringComparison.Ordinal))
             {
                 continue;
             }
 
-            _bytes -= _ring[index]!.Length;
+            Release(_ring[index]);
             for (var j = i; j < _count - 1; j++)
             {
                 _ring[(_head + j) % _ring.Length] = _ring[(_head + j + 1) % _ring.Length];
             }
 
             _count--;
-            _ring[(_head + _count) % _ring.Length] = null;
+            _ring[(_head + _count) % _ring.Length] = default;
             return true;
         }
 
         return false;
     }
 
+    private void Release(in Entry entry)
+    {
+        if (!entry.OutsideBudget)
+        {
+            _budgeted--;
+            _bytes -= entry.Frame!.Length;
+        }
+    }
+
     private void Resize(int capacity)
     {
-        var ring = new OutboundFrame?[capacity];
+        var ring = new Entry[capacity];
         for (var i = 0; i < _count; i++)
         {
             ring[i] = _ring[(_head + i) % _ring.Length];
@@ -279,4 +302,7 @@ internal sealed class FrameQueue : IValueTaskSource<bool>, IThreadPoolWorkItem
         _ring = ring;
         _head = 0;
     }
+
+    /// <summary>A queued frame, and whether it counts against the budget.</summary>
+    private readonly record struct Entry(OutboundFrame? Frame, bool OutsideBudget);
 }

@@ -65,7 +65,7 @@ internal sealed class Subscription
 
             foreach (var message in read.Messages)
             {
-                QueueIfNew(message);
+                QueueIfNew(message, replayed: true);
             }
 
             (_epoch, _lastSeq) = (read.Head.Epoch, Math.Max(_lastSeq, read.Head.Seq));
@@ -79,7 +79,7 @@ internal sealed class Subscription
         }
     }
 
-    private bool QueueIfNew(StreamMessage message)
+    private bool QueueIfNew(StreamMessage message, bool replayed = false)
     {
         if (message.Epoch == _epoch && message.Seq <= _lastSeq)
         {
@@ -87,6 +87,6 @@ internal sealed class Subscription
         }
 
         (_epoch, _lastSeq) = (message.Epoch, message.Seq);
-        return Connection.TryEnqueue(message.FrameFor(Connection.Flavour));
+        return Connection.TryEnqueue(message.FrameFor(Connection.Flavour), outsideBudget: replayed);
     }
 }
