@@ -80,6 +80,19 @@ public sealed class PublishEndpointTests
     }
 
     [Fact]
+    public async Task Publish_EmptyStringData_IsAcceptedAndSentAsAnEmptyTextFrame()
+    {
+        // Unlike /send's message, data may be any JSON value but null (docs/http-api.md), the empty string included.
+        await using var server = await HeraldTestServer.StartAsync();
+        await using var client = await server.ConnectAsUserAsync("u1");
+
+        var answer = await server.PublishAsync("""{"users":["u1"],"data":""}""");
+
+        Assert.Equal(1, answer.Delivered);
+        Assert.Equal(string.Empty, await client.ReceiveTextAsync());
+    }
+
+    [Fact]
     public async Task Publish_UserWithTwoConnections_DeliversToBoth()
     {
         await using var server = await HeraldTestServer.StartAsync();
