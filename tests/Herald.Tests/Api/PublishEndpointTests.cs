@@ -926,6 +926,9 @@ public sealed class PublishEndpointTests
         Assert.Equal(5, afterTwo.GetProperty("historyMessages").GetInt32());
         Assert.True(afterTwo.GetProperty("historyBytes").GetInt64() > afterOne.GetProperty("historyBytes").GetInt64());
         Assert.Equal(0, afterTwo.GetProperty("topics").GetInt32());
+
+        // Counted once per stream: 1 for the first publish, 4 for the second.
+        Assert.Equal(5, afterTwo.GetProperty("messagesPublished").GetInt64());
     }
 
     private static async Task<JsonElement> GetStatsAsync(HeraldTestServer server)
