@@ -87,10 +87,16 @@ internal sealed class FrameQueue : IValueTaskSource<bool>, IThreadPoolWorkItem
                 return EnqueueOutcome.Completed;
             }
 
-            var replaced = frame.ConflationKey is { } key && RemoveQueued(key);
-            if (!outsideBudget && (_budgeted == _maxMessages || _bytes + (long)frame.Length > _maxBytes))
+            var replacing = frame.ConflationKey is { } key ? IndexOfQueued(key) : -1;
+            if (!outsideBudget && OverBudget(frame, replacing))
             {
                 return EnqueueOutcome.OverBudget;
+            }
+
+            var replaced = replacing >= 0;
+            if (replaced)
+            {
+                RemoveAt(replacing);
             }
 
             if (_count == _ring.Length)
@@ -225,12 +231,20 @@ internal sealed class FrameQueue : IValueTaskSource<bool>, IThreadPoolWorkItem
     }
 
     /// <summary>Empties the queue.</summary>
-    /// <returns>How many messages were thrown away.</returns>
+    /// <returns>How many published messages were thrown away (replies and control frames are not counted).</returns>
     public int Clear()
     {
         lock (_gate)
         {
-            var dropped = _count;
+            var dropped = 0;
+            for (var i = 0; i < _count; i++)
+            {
+                if (_ring[(_head + i) % _ring.Length].Frame!.IsMessage)
+                {
+                    dropped++;
+                }
+            }
+
             _control = null;
             _ring = [];
             _head = 0;
@@ -257,29 +271,43 @@ internal sealed class FrameQueue : IValueTaskSource<bool>, IThreadPoolWorkItem
     void IValueTaskSource<bool>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
         _readerSignal.OnCompleted(continuation, state, token, flags);
 
-    /// <returns>True when a queued frame with <paramref name="conflationKey"/> was found and removed.</returns>
-    private bool RemoveQueued(string conflationKey)
+    /// <returns>The position in the queue of the frame with <paramref name="conflationKey"/>, or -1.</returns>
+    private int IndexOfQueued(string conflationKey)
     {
         for (var i = 0; i < _count; i++)
         {
-            var index = (_head + i) % _ring.Length;
-            if (!string.Equals(_ring[index].Frame!.ConflationKey, conflationKey, StringComparison.Ordinal))
+            if (string.Equals(_ring[(_head + i) % _ring.Length].Frame!.ConflationKey, conflationKey, StringComparison.Ordinal))
             {
-                continue;
+                return i;
             }
-
-            Release(_ring[index]);
-            for (var j = i; j < _count - 1; j++)
-            {
-                _ring[(_head + j) % _ring.Length] = _ring[(_head + j + 1) % _ring.Length];
-            }
-
-            _count--;
-            _ring[(_head + _count) % _ring.Length] = default;
-            return true;
         }
 
-        return false;
+        return -1;
+    }
+
+    /// <summary>Whether <paramref name="frame"/> would break the budget, counting the queued frame it replaces (if any) as gone.</summary>
+    private bool OverBudget(OutboundFrame frame, int replacing)
+    {
+        var (messages, bytes) = (_budgeted, (long)_bytes);
+        if (replacing >= 0 && !_ring[(_head + replacing) % _ring.Length].OutsideBudget)
+        {
+            messages--;
+            bytes -= _ring[(_head + replacing) % _ring.Length].Frame!.Length;
+        }
+
+        return messages >= _maxMessages || bytes + frame.Length > _maxBytes;
+    }
+
+    private void RemoveAt(int position)
+    {
+        Release(_ring[(_head + position) % _ring.Length]);
+        for (var j = position; j < _count - 1; j++)
+        {
+            _ring[(_head + j) % _ring.Length] = _ring[(_head + j + 1) % _ring.Length];
+        }
+
+        _count--;
+        _ring[(_head + _count) % _ring.Length] = default;
     }
 
     private void Release(in Entry entry)

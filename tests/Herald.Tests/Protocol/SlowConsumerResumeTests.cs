@@ -38,11 +38,14 @@ public sealed class SlowConsumerResumeTests
         }
 
         Assert.Equal(4003, (int)stalled.Raw.Socket.CloseStatus!.Value);
-        Assert.InRange(received.Count, 1, Published - 1);
+        Assert.InRange(received.Count, 0, Published - 1);
         await stalled.DisposeAsync();
 
-        var last = received[^1];
-        var resume = new JsonObject { ["user:ada"] = new JsonObject { ["epoch"] = (string?)last["epoch"], ["seq"] = (long)last["seq"]! } };
+        // Under load the queue may overflow before the first frame is written: then the client resumes from the start.
+        var position = received.Count == 0
+            ? new JsonObject { ["seq"] = 0 }
+            : new JsonObject { ["epoch"] = (string?)received[^1]["epoch"], ["seq"] = (long)received[^1]["seq"]! };
+        var resume = new JsonObject { ["user:ada"] = position };
         var (resumed, joined, _) = await V1Client.LogInAsync(server, "ada", resume);
         await using var _ = resumed;
 
