@@ -55,12 +55,16 @@ internal static class PublishRequestParser
         }
 
         var draft = new PublishDraft();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seen = PublishField.None;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var name = reader.GetString()!;
+            // Names are matched on the raw bytes: a batch reads thousands of them, and a known one needs no string.
+            var field = Identify(ref reader);
+            var name = field == PublishField.Unknown ? reader.GetString()! : Name(field);
             reader.Read();
-            var problem = seen.Add(name) ? ReadField(ref reader, json, name, draft) : $"{name} appears more than once";
+            var repeated = field != PublishField.Unknown && (seen & field) != 0;
+            seen |= field;
+            var problem = repeated ? $"{name} appears more than once" : ReadField(ref reader, json, field, name, draft);
             if (problem is not null)
             {
                 error ??= problem;
@@ -89,15 +93,34 @@ internal static class PublishRequestParser
         return reader.TokenType == JsonTokenType.StartArray ? null : "messages must be an array of publish objects";
     }
 
-    private static string? ReadField(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, string name, PublishDraft draft)
+    private static PublishField Identify(ref Utf8JsonReader reader) =>
+        reader.ValueTextEquals("users"u8) ? PublishField.Users
+        : reader.ValueTextEquals("topics"u8) ? PublishField.Topics
+        : reader.ValueTextEquals("broadcast"u8) ? PublishField.Broadcast
+        : reader.ValueTextEquals("data"u8) ? PublishField.Data
+        : reader.ValueTextEquals("key"u8) ? PublishField.Key
+        : reader.ValueTextEquals("idempotencyKey"u8) ? PublishField.IdempotencyKey
+        : PublishField.Unknown;
+
+    private static string Name(PublishField field) => field switch
     {
-        switch (name)
+        PublishField.Users => "users",
+        PublishField.Topics => "topics",
+        PublishField.Broadcast => "broadcast",
+        PublishField.Data => "data",
+        PublishField.Key => "key",
+        _ => "idempotencyKey",
+    };
+
+    private static string? ReadField(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, PublishField field, string name, PublishDraft draft)
+    {
+        switch (field)
         {
-            case "users":
+            case PublishField.Users:
                 return ReadStrings(ref reader, name, draft.Users);
-            case "topics":
+            case PublishField.Topics:
                 return ReadStrings(ref reader, name, draft.Topics);
-            case "broadcast":
+            case PublishField.Broadcast:
                 if (reader.TokenType is not (JsonTokenType.True or JsonTokenType.False))
                 {
                     return "broadcast must be true or false";
@@ -105,14 +128,14 @@ internal static class PublishRequestParser
 
                 draft.Broadcast = reader.GetBoolean();
                 return null;
-            case "data":
+            case PublishField.Data:
                 draft.Content = ReadContent(ref reader, json);
                 return null;
-            case "key":
+            case PublishField.Key:
                 var keyProblem = ReadOptionalString(ref reader, name, out var key);
                 draft.Key = key;
                 return keyProblem;
-            case "idempotencyKey":
+            case PublishField.IdempotencyKey:
                 var idempotencyKeyProblem = ReadOptionalString(ref reader, name, out var idempotencyKey);
                 draft.IdempotencyKey = idempotencyKey;
                 return idempotencyKeyProblem;
@@ -173,5 +196,19 @@ internal static class PublishRequestParser
             default:
                 return $"{name} must be a string";
         }
+    }
+
+    /// <summary>The fields of a publish, as flags so that one integer remembers which were seen.</summary>
+    [Flags]
+    private enum PublishField
+    {
+        None = 0,
+        Users = 1,
+        Topics = 2,
+        Broadcast = 4,
+        Data = 8,
+        Key = 16,
+        IdempotencyKey = 32,
+        Unknown = 64,
     }
 }
