@@ -4,23 +4,38 @@ namespace Herald.Delivery;
 
 /// <summary>
 /// The single-node backplane: this node is every node, so publishing is appending to the history and
-/// dispatching, under the stream's lock so that seq order and delivery order are the same.
+/// dispatching, one message at a time per stream so that seq order and delivery order are the same.
 /// </summary>
-internal sealed class InMemoryBackplane(InMemoryHistory history, Dispatcher dispatcher) : IBackplane
+internal sealed class InMemoryBackplane(InMemoryHistory history, Dispatcher dispatcher) : IBackplane, IDisposable
 {
-    // Striped: a lock per stream would cost memory per user; one lock would serialize unrelated streams.
-    private readonly Lock[] _streamLocks = [.. Enumerable.Range(0, 256).Select(_ => new Lock())];
+    // Striped: a gate per stream would cost memory per user; one gate would serialize unrelated streams. Waited on
+    // asynchronously: a broadcast to many connections holds its gate for milliseconds, and publishers queued behind
+    // it must not block thread-pool threads that the connections' send loops need.
+    private readonly SemaphoreSlim[] _streamGates = [.. Enumerable.Range(0, 256).Select(_ => new SemaphoreSlim(1, 1))];
 
-    public ValueTask<StreamDelivery> PublishAsync(StreamId stream, PublishedMessage message, CancellationToken cancellationToken)
+    public async ValueTask<StreamDelivery> PublishAsync(StreamId stream, PublishedMessage message, CancellationToken cancellationToken)
     {
-        var streamLock = _streamLocks[(uint)StringComparer.Ordinal.GetHashCode(stream.Name) % (uint)_streamLocks.Length];
-        lock (streamLock)
+        var gate = _streamGates[(uint)StringComparer.Ordinal.GetHashCode(stream.Name) % (uint)_streamGates.Length];
+        await gate.WaitAsync(cancellationToken);
+        try
         {
             var appended = history.Append(stream, message);
-            return ValueTask.FromResult(new StreamDelivery(appended, dispatcher.Deliver(appended)));
+            return new StreamDelivery(appended, dispatcher.Deliver(appended));
+        }
+        finally
+        {
+            gate.Release();
         }
     }
 
     public ValueTask<int> DisconnectUserAsync(string userId, string reason, CancellationToken cancellationToken) =>
         ValueTask.FromResult(dispatcher.DisconnectUser(userId, reason));
+
+    public void Dispose()
+    {
+        foreach (var gate in _streamGates)
+        {
+            gate.Dispose();
+        }
+    }
 }
