@@ -2,7 +2,9 @@ using System.Text;
 using Herald.Connections;
 using Herald.Delivery;
 using Herald.Diagnostics;
+using Herald.Protocol;
 using Herald.Routing;
+using Herald.Streams;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Herald.Microbench;
@@ -18,8 +20,10 @@ internal sealed class Hub
         Options = options ?? new HeraldOptions { MaxQueuedMessages = 1_000_000, MaxQueuedBytes = int.MaxValue };
         Counters = new HubCounters(TimeProvider.System);
         Registry = new ConnectionRegistry();
-        Services = new ConnectionServices(Registry, Counters, Options, TimeProvider.System, NullLogger<ClientConnection>.Instance);
-        Publisher = new Publisher(new InMemoryBackplane(new Dispatcher(Registry)), Counters, Options);
+        History = new InMemoryHistory(Options, TimeProvider.System);
+        Services = new ConnectionServices(Registry, History, Counters, Options, TimeProvider.System, NullLogger<ClientConnection>.Instance);
+        Publisher = new Publisher(
+            new InMemoryBackplane(History, new Dispatcher(Registry)), new IdempotencyStore(Options, TimeProvider.System), Counters, Options, TimeProvider.System);
     }
 
     public HeraldOptions Options { get; }
@@ -27,6 +31,8 @@ internal sealed class Hub
     public HubCounters Counters { get; }
 
     public ConnectionRegistry Registry { get; }
+
+    public InMemoryHistory History { get; }
 
     public ConnectionServices Services { get; }
 
@@ -36,7 +42,7 @@ internal sealed class Hub
     public ClientConnection Connect(string userId)
     {
         var before = Registry.FindUser(userId)?.Count ?? 0;
-        var connection = new ClientConnection(new SinkTransport(MaskedTextFrame($$"""{"uid":"{{userId}}"}""")), Services);
+        var connection = new ClientConnection(new SinkTransport(MaskedTextFrame($$"""{"uid":"{{userId}}"}""")), WireFlavour.Seed, Services);
         _ = connection.RunAsync();
         var spinner = default(SpinWait);
         while ((Registry.FindUser(userId)?.Count ?? 0) == before)

@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Herald.Connections;
+using Herald.Streams;
 
 namespace Herald.Microbench;
 
@@ -13,6 +14,8 @@ public class RegistryBenchmarks
     private Hub _hub = null!;
     private ClientConnection _spare = null!;
     private string[] _userIds = null!;
+    private Subscription _transient = null!;
+    private Subscription[] _contended = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -25,6 +28,8 @@ public class RegistryBenchmarks
         }
 
         _spare = _hub.Connect("spare");
+        _transient = Subscription.Live(_spare, StreamId.ForUser("transient"));
+        _contended = [.. _userIds.Take(64).Select(userId => Subscription.Live(_spare, StreamId.ForUser(userId)))];
     }
 
     [Benchmark]
@@ -33,16 +38,16 @@ public class RegistryBenchmarks
     [Benchmark]
     public void AddAndRemoveNewUser()
     {
-        _hub.Registry.AddToUser("transient", _spare);
-        _hub.Registry.RemoveFromUser("transient", _spare);
+        _hub.Registry.AddToUser(_transient);
+        _hub.Registry.RemoveFromUser(_transient);
     }
 
     [Benchmark(OperationsPerInvoke = ContendedOperations)]
     public void AddAndRemoveUnderContention() =>
         Parallel.For(0, ContendedOperations, i =>
         {
-            var userId = _userIds[i % 64];
-            _hub.Registry.AddToUser(userId, _spare);
-            _hub.Registry.RemoveFromUser(userId, _spare);
+            var subscription = _contended[i % 64];
+            _hub.Registry.AddToUser(subscription);
+            _hub.Registry.RemoveFromUser(subscription);
         });
 }

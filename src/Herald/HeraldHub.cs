@@ -1,6 +1,10 @@
 using Herald.Delivery;
 using Herald.Diagnostics;
 using Herald.Routing;
+using Herald.Streams;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 
 namespace Herald;
@@ -8,6 +12,8 @@ namespace Herald;
 /// <summary>The in-process face of the hub; the HTTP API is a thin layer over the same parts.</summary>
 internal sealed partial class HeraldHub(
     Publisher publisher,
+    PublicationRules rules,
+    InMemoryHistory history,
     IBackplane backplane,
     ConnectionRegistry registry,
     HubCounters counters,
@@ -29,6 +35,22 @@ internal sealed partial class HeraldHub(
         return publisher.SendToUserAsync(userId, message, cancellationToken);
     }
 
+    public async ValueTask<HeraldPublishResult> PublishAsync(HeraldPublication publication, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(publication);
+        var content = ReadContent(publication, out var contentError);
+        var accepted = contentError is null
+            ? rules.TryCreate(publication.Users, publication.Topics, publication.Broadcast, content, publication.Key, publication.IdempotencyKey, out contentError)
+            : null;
+        if (accepted is null)
+        {
+            throw new ArgumentException(contentError, nameof(publication));
+        }
+
+        var outcome = await publisher.PublishAsync(accepted, cancellationToken);
+        return outcome.Result ?? throw new ArgumentException(outcome.Conflict, nameof(publication));
+    }
+
     public async ValueTask<int> DisconnectUserAsync(string userId, string? reason = null, CancellationToken cancellationToken = default)
     {
         if (publisher.ValidateUserId(userId) is { } userIdError)
@@ -47,7 +69,10 @@ internal sealed partial class HeraldHub(
         return closed;
     }
 
-    public HubStats GetStats() => new(
+    public HubStats GetStats()
+    {
+        var kept = history.Counts;
+        return new HubStats(
         Connections: registry.ConnectionCount,
         PendingLogins: registry.PendingLoginCount,
         Users: registry.UserCount,
@@ -58,7 +83,13 @@ internal sealed partial class HeraldHub(
         MessagesDropped: counters.MessagesDropped,
         SlowConsumerDisconnects: counters.SlowConsumerDisconnects,
         StartedAt: counters.StartedAt,
-        UptimeSeconds: Math.Round((timeProvider.GetUtcNow() - counters.StartedAt).TotalSeconds, 3));
+        UptimeSeconds: Math.Round((timeProvider.GetUtcNow() - counters.StartedAt).TotalSeconds, 3),
+        Topics: registry.TopicCount,
+        MessagesConflated: counters.MessagesConflated,
+        HistoryStreams: kept.Streams,
+        HistoryMessages: kept.Messages,
+        HistoryBytes: kept.Bytes);
+    }
 
     public UserPresence GetUser(string userId)
     {
@@ -69,6 +100,25 @@ internal sealed partial class HeraldHub(
 
         var connections = registry.FindUser(userId)?.Count ?? 0;
         return new UserPresence(userId, connections > 0, connections);
+    }
+
+    private static MessageContent? ReadContent(HeraldPublication publication, out string? error)
+    {
+        error = null;
+        switch (publication)
+        {
+            case { Text: not null, Json: not null }:
+                error = "give the message as Text or as Json, not both";
+                return null;
+            case { Text: { } text }:
+                return MessageContent.Text(Encoding.UTF8.GetBytes(text));
+            case { Json: { ValueKind: JsonValueKind.String } json }:
+                return MessageContent.Text(Encoding.UTF8.GetBytes(json.GetString()!));
+            case { Json: { ValueKind: not (JsonValueKind.Null or JsonValueKind.Undefined) } json }:
+                return MessageContent.Json(JsonMarshal.GetRawUtf8Value(json).ToArray());
+            default:
+                return null;
+        }
     }
 
     private static partial class Log

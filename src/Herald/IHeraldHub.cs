@@ -6,10 +6,18 @@ namespace Herald;
 /// </summary>
 public interface IHeraldHub
 {
-    /// <summary>Sends <paramref name="message"/> as a text frame to every live connection of the user.</summary>
+    /// <summary>Sends <paramref name="message"/> as text to the user's stream: every live connection of the user gets it, and it is kept in the stream's history.</summary>
     /// <returns>How many connections the message was queued for; 0 when the user has none.</returns>
     /// <exception cref="ArgumentException">The user ID or the message breaks the configured limits.</exception>
     ValueTask<int> SendToUserAsync(string userId, string message, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Publishes a message to users, topics or everyone (the same as <c>POST /api/v1/publish</c>): each target
+    /// stream gives it its next seq, keeps it in its history and queues it to every connection on it.
+    /// </summary>
+    /// <returns>The message's ID, and its seq and reach in each stream.</returns>
+    /// <exception cref="ArgumentException">The publication breaks a rule (the message says which), or reuses an idempotency key for a different message.</exception>
+    ValueTask<HeraldPublishResult> PublishAsync(HeraldPublication publication, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Closes every connection of the user with close code 4004 and <paramref name="reason"/>, dropping what is

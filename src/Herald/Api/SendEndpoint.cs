@@ -11,7 +11,7 @@ namespace Herald.Api;
 /// <c>GET|POST /send?uid=&amp;message=</c>, the seed's publish call: the message goes as a raw text frame to every
 /// connection of the user, and the answer says how many that was.
 /// </summary>
-internal sealed partial class SendEndpoint(Publisher publisher, HeraldOptions options, ILogger<SendEndpoint> logger)
+internal sealed class SendEndpoint(Publisher publisher, HeraldOptions options, ILogger<SendEndpoint> logger)
 {
     // Room for the message escaped as JSON or form data (up to 3 bytes per byte), the uid and the field names.
     private readonly long _maxBodyBytes = (4L * options.MaxMessageBytes) + (64 * 1024);
@@ -54,22 +54,16 @@ internal sealed partial class SendEndpoint(Publisher publisher, HeraldOptions op
     {
         if (publisher.ValidateUserId(uid) is { } uidError)
         {
-            Log.PublishRejected(logger, "uid", uidError);
+            ApiLog.PublishRejected(logger, "uid", uidError);
             return Problems.InvalidParameter("uid", uidError);
         }
 
         if (publisher.ValidateMessage(message) is { } messageError)
         {
-            Log.PublishRejected(logger, "message", messageError);
+            ApiLog.PublishRejected(logger, "message", messageError);
             return Problems.InvalidParameter("message", messageError);
         }
 
         return null;
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(Diagnostics.EventIds.PublishRejected, LogLevel.Information, "Publish refused: {Parameter} is invalid, {Error}", EventName = "PublishRejected")]
-        public static partial void PublishRejected(ILogger logger, string parameter, string error);
     }
 }

@@ -1,4 +1,5 @@
 using Herald.Diagnostics;
+using Herald.Streams;
 using Microsoft.Extensions.Logging;
 
 namespace Herald.Connections;
@@ -36,5 +37,11 @@ internal sealed partial class ClientConnection
 
         [LoggerMessage(EventIds.ConnectionFailed, LogLevel.Error, "Connection {ConnectionId} of user {UserId} from {RemoteAddress} failed unexpectedly", EventName = "ConnectionFailed")]
         public static partial void ConnectionFailed(ILogger logger, Exception exception, long connectionId, string userId, string remoteAddress);
+    
+        [LoggerMessage(EventIds.CommandRefused, LogLevel.Information, "Connection {ConnectionId} of user {UserId}: refused a {Command} command ({Code}): {Reason}", EventName = "CommandRefused")]
+        public static partial void CommandRefused(ILogger logger, long connectionId, string userId, string command, string code, string reason);
+
+        [LoggerMessage(EventIds.ResumeIncomplete, LogLevel.Information, "Connection {ConnectionId} of user {UserId} could not fully resume {Stream} from epoch {Epoch} seq {Seq}: {Outcome}; replayed the {Replayed} messages still kept", EventName = "ResumeIncomplete")]
+        public static partial void ResumeIncomplete(ILogger logger, long connectionId, string userId, string stream, ResumeOutcome outcome, string epoch, long seq, int replayed);
     }
 }

@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Text.Unicode;
 using Herald.Delivery;
+using Herald.Protocol;
+using Herald.Streams;
 using Herald.WebSockets;
 
 namespace Herald.Connections;
@@ -11,6 +13,7 @@ internal sealed partial class ClientConnection
     private byte[]? _message;
     private int _messageLength;
     private WebSocketOpcode _messageOpcode;
+    private WebSocketOpcode _completedOpcode;
 
     // Once set (a message over the limit, or closing), data frames are read past and thrown away.
     private bool _discardingData;
@@ -21,6 +24,9 @@ internal sealed partial class ClientConnection
         Continue,
         NeedMoreData,
         StopReading,
+
+        /// <summary>A whole data message is in the message buffer, to be handled before the next frame.</summary>
+        MessageReady,
     }
 
     /// <summary>
@@ -37,7 +43,20 @@ internal sealed partial class ClientConnection
             {
                 var result = await input.ReadAsync();
                 Volatile.Write(ref _lastSeen, _services.TimeProvider.GetTimestamp());
-                var outcome = ProcessFrames(result.Buffer, out var consumed);
+                var buffer = result.Buffer;
+                FrameOutcome outcome;
+                SequencePosition consumed;
+
+                // Handling a message may wait (a join reads the history), so frames after it are parsed only once it is done.
+                while ((outcome = ProcessFrames(buffer, out consumed)) == FrameOutcome.MessageReady)
+                {
+                    buffer = buffer.Slice(consumed);
+                    if ((outcome = await OnClientMessageAsync()) == FrameOutcome.StopReading)
+                    {
+                        break;
+                    }
+                }
+
                 input.AdvanceTo(consumed, result.Buffer.End);
                 if (outcome == FrameOutcome.StopReading)
                 {
@@ -138,12 +157,14 @@ internal sealed partial class ClientConnection
         }
 
         _messageOpcode = WebSocketOpcode.Continuation;
-        var message = _message is null ? [] : _message.AsSpan(0, _messageLength);
-        var outcome = opcode == WebSocketOpcode.Text && !Utf8.IsValid(message)
-            ? Fail(WebSocketCloseCodes.InvalidPayloadData, "text message is not valid UTF-8")
-            : OnClientMessage(opcode, message);
-        ReleaseMessageBuffer();
-        return outcome;
+        if (opcode == WebSocketOpcode.Text && !Utf8.IsValid(_message is null ? [] : _message.AsSpan(0, _messageLength)))
+        {
+            ReleaseMessageBuffer();
+            return Fail(WebSocketCloseCodes.InvalidPayloadData, "text message is not valid UTF-8");
+        }
+
+        _completedOpcode = opcode;
+        return FrameOutcome.MessageReady;
     }
 
     private FrameOutcome ProcessControlFrame(ref ReadOnlySequence<byte> remaining, in ClientFrameHeader header)
@@ -177,14 +198,43 @@ internal sealed partial class ClientConnection
         }
     }
 
-    private FrameOutcome OnClientMessage(WebSocketOpcode opcode, ReadOnlySpan<byte> message)
+    /// <summary>Handles the whole message in the message buffer, in the connection's flavour, then lets the buffer go.</summary>
+    private async ValueTask<FrameOutcome> OnClientMessageAsync()
     {
-        if (opcode != WebSocketOpcode.Text)
+        try
         {
-            Log.ClientMessageIgnored(_services.Logger, Id, UserId ?? "-", "binary message", message.Length);
+            var message = _message is null ? ReadOnlyMemory<byte>.Empty : _message.AsMemory(0, _messageLength);
+            if (_completedOpcode != WebSocketOpcode.Text)
+            {
+                Log.ClientMessageIgnored(_services.Logger, Id, UserId ?? "-", "binary message", message.Length);
+                return FrameOutcome.Continue;
+            }
+
+            if (IsClosing)
+            {
+                return FrameOutcome.Continue;
+            }
+
+            if (Flavour == WireFlavour.HeraldV1)
+            {
+                await OnCommandAsync(message);
+            }
+            else
+            {
+                OnSeedMessage(message.Span);
+            }
+
             return FrameOutcome.Continue;
         }
+        finally
+        {
+            ReleaseMessageBuffer();
+        }
+    }
 
+    /// <summary>The seed flavour: a login is the only message that means anything.</summary>
+    private void OnSeedMessage(ReadOnlySpan<byte> message)
+    {
         var outcome = LoginMessage.Parse(message, _services.Options.MaxUserIdLength, out var userId, out var error);
         switch (outcome)
         {
@@ -192,21 +242,34 @@ internal sealed partial class ClientConnection
                 Log.ClientMessageIgnored(_services.Logger, Id, UserId ?? "-", "text message that is not a login", message.Length);
                 break;
             case LoginParseOutcome.Invalid:
-                Log.LoginRejected(_services.Logger, Id, RemoteAddress, error!);
-                RequestClose(HeraldCloseCodes.InvalidLogin, error!, discardQueued: true);
+                RejectLogin(HeraldCloseCodes.InvalidLogin, error!, error!);
                 break;
             case LoginParseOutcome.Valid when UserId is not null:
-                Log.LoginRejected(_services.Logger, Id, RemoteAddress, "a second login on a logged-in connection");
-                RequestClose(HeraldCloseCodes.AlreadyLoggedIn, "already logged in", discardQueued: true);
+                RejectLogin(HeraldCloseCodes.AlreadyLoggedIn, "already logged in", "a second login on a logged-in connection");
                 break;
             case LoginParseOutcome.Valid:
-                UserId = userId;
-                _services.Registry.AddToUser(userId!, this);
-                Log.ConnectionLoggedIn(_services.Logger, Id, userId!, RemoteAddress);
+                LogIn(userId!, joining: false);
                 break;
         }
+    }
 
-        return FrameOutcome.Continue;
+    private void RejectLogin(int code, string reason, string logReason)
+    {
+        Log.LoginRejected(_services.Logger, Id, RemoteAddress, logReason);
+        RequestClose(code, reason, discardQueued: true);
+    }
+
+    /// <summary>
+    /// Ties the connection to the user and puts it on the user stream and the broadcast stream: live at once, or
+    /// (<paramref name="joining"/>) holding live messages until the joins complete.
+    /// </summary>
+    private void LogIn(string userId, bool joining)
+    {
+        UserId = userId;
+        UserSubscription = joining ? Subscription.Joining(this, StreamId.ForUser(userId)) : Subscription.Live(this, StreamId.ForUser(userId));
+        BroadcastSubscription = joining ? Subscription.Joining(this, StreamId.Broadcast) : Subscription.Live(this, StreamId.Broadcast);
+        _services.Registry.AddToUser(UserSubscription);
+        Log.ConnectionLoggedIn(_services.Logger, Id, userId, RemoteAddress);
     }
 
     private void OnClientMessageTooLarge(int limit)

@@ -1,4 +1,6 @@
 using Herald.Delivery;
+using Herald.Protocol;
+using Herald.Streams;
 using Herald.WebSockets;
 
 namespace Herald.Connections;
@@ -31,9 +33,10 @@ internal sealed partial class ClientConnection
     private string _closeDescription = string.Empty;
     private string? _endReason;
 
-    public ClientConnection(IConnectionTransport transport, ConnectionServices services)
+    public ClientConnection(IConnectionTransport transport, WireFlavour flavour, ConnectionServices services)
     {
         Id = Interlocked.Increment(ref _lastId);
+        Flavour = flavour;
         _transport = transport;
         _services = services;
         _openedAt = _lastSeen = services.TimeProvider.GetTimestamp();
@@ -44,8 +47,19 @@ internal sealed partial class ClientConnection
 
     public string RemoteAddress => _transport.RemoteAddress;
 
+    public WireFlavour Flavour { get; }
+
     /// <summary>The user this connection logged in as; null until then.</summary>
     public string? UserId { get; private set; }
+
+    /// <summary>The connection's place on its user stream; null until login.</summary>
+    public Subscription? UserSubscription { get; private set; }
+
+    /// <summary>The connection's place on the broadcast stream; null until login.</summary>
+    public Subscription? BroadcastSubscription { get; private set; }
+
+    /// <summary>The topics the connection is on. Read only by the receive loop, and after both loops have ended.</summary>
+    public IEnumerable<Subscription> TopicSubscriptions => _topics?.Values ?? Enumerable.Empty<Subscription>();
 
     private bool IsClosing => Volatile.Read(ref _closeRequested) != 0;
 
@@ -87,13 +101,19 @@ internal sealed partial class ClientConnection
     /// <returns>False when the connection is closing or was just cut off as a slow consumer.</returns>
     public bool TryEnqueue(OutboundFrame frame)
     {
-        var outcome = _queue.TryEnqueue(frame);
-        if (outcome == EnqueueOutcome.OverBudget)
+        switch (_queue.TryEnqueue(frame))
         {
-            OnSlowConsumer();
+            case EnqueueOutcome.Queued:
+                return true;
+            case EnqueueOutcome.QueuedReplacing:
+                _services.Counters.MessageConflated();
+                return true;
+            case EnqueueOutcome.OverBudget:
+                OnSlowConsumer();
+                return false;
+            default:
+                return false;
         }
-
-        return outcome == EnqueueOutcome.Queued;
     }
 
     /// <summary>

@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using System.Text;
 using Herald.Hosting;
 using Herald.Routing;
+using Herald.Protocol;
 using Herald.WebSockets;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -51,20 +52,21 @@ internal sealed class DirectWebSocketMiddleware(
         }
 
         var request = endOfHead is { } end ? AcceptableUpgrade(result.Buffer.Slice(0, end)) : null;
-        if (request is null)
+        if (request is not { } upgrade || !Subprotocols.TrySelect(upgrade.Subprotocols, out var flavour))
         {
-            // Not for us: leave every byte where it is for the HTTP layer.
+            // Not for us: leave every byte where it is for the HTTP layer, which accepts or refuses it.
             input.AdvanceTo(result.Buffer.Start);
             await next(connection);
             return;
         }
 
         input.AdvanceTo(result.Buffer.GetPosition(EndOfHead.Length, endOfHead!.Value));
+        var selected = flavour == WireFlavour.HeraldV1 ? $"Sec-WebSocket-Protocol: {Subprotocols.HeraldV1}\r\n" : string.Empty;
         connection.Transport.Output.Write(Encoding.ASCII.GetBytes(
             "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n" +
-            $"Sec-WebSocket-Accept: {WebSocketHandshake.ComputeAcceptKey(request.Value.WebSocketKey!)}\r\n\r\n"));
+            $"Sec-WebSocket-Accept: {WebSocketHandshake.ComputeAcceptKey(upgrade.WebSocketKey!)}\r\n{selected}\r\n"));
         await connection.Transport.Output.FlushAsync();
-        await new ClientConnection(new KestrelConnectionTransport(connection), services).RunAsync();
+        await new ClientConnection(new KestrelConnectionTransport(connection), flavour, services).RunAsync();
     }
 
     /// <summary>
@@ -114,7 +116,7 @@ internal sealed class DirectWebSocketMiddleware(
     private UpgradeRequest? AcceptableUpgrade(ReadOnlySequence<byte> head)
     {
         var request = UpgradeRequest.Parse(head.ToArray());
-        return request is { Method: "GET", Version: "HTTP/1.1", Host: not null, WebSocketVersion: "13", HasSubprotocol: false, HasBody: false } valid
+        return request is { Method: "GET", Version: "HTTP/1.1", Host: not null, WebSocketVersion: "13", HasBody: false } valid
             && UpgradeRequest.HasToken(valid.Upgrade, "websocket")
             && UpgradeRequest.HasToken(valid.Connection, "upgrade")
             && WebSocketHandshake.IsValidKey(valid.WebSocketKey)

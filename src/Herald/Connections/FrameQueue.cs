@@ -7,6 +7,10 @@ namespace Herald.Connections;
 internal enum EnqueueOutcome
 {
     Queued,
+
+    /// <summary>Queued, and an undelivered frame with the same conflation key was removed for it.</summary>
+    QueuedReplacing,
+
     OverBudget,
     Completed,
 }
@@ -15,7 +19,9 @@ internal enum EnqueueOutcome
 /// One connection's outgoing frames: many publishers, one send loop. Bounded by a message count and a byte
 /// budget; one control frame (ping or pong) may wait beside them, outside the budget, and goes out first. Built for the hot path and for idle connections: the ring buffer is allocated only once a frame
 /// arrives and handed back when a burst drains, and waiting or waking the send loop allocates nothing (the
-/// queue is its own wait handle and its own thread-pool work item).
+/// queue is its own wait handle and its own thread-pool work item). A frame with a conflation key replaces a
+/// queued one with the same key: the old one leaves its place and the new one goes to the end, so the order of
+/// what is written stays the order of publishing.
 /// </summary>
 internal sealed class FrameQueue : IValueTaskSource<bool>, IThreadPoolWorkItem
 {
@@ -66,6 +72,7 @@ internal sealed class FrameQueue : IValueTaskSource<bool>, IThreadPoolWorkItem
 
     public EnqueueOutcome TryEnqueue(OutboundFrame frame)
     {
+        EnqueueOutcome outcome;
         lock (_gate)
         {
             if (_completed)
@@ -73,6 +80,7 @@ internal sealed class FrameQueue : IValueTaskSource<bool>, IThreadPoolWorkItem
                 return EnqueueOutcome.Completed;
             }
 
+            var replaced = frame.ConflationKey is { } key && RemoveQueued(key);
             if (_count == _maxMessages || _bytes + (long)frame.Length > _maxBytes)
             {
                 return EnqueueOutcome.OverBudget;
@@ -86,9 +94,10 @@ internal sealed class FrameQueue : IValueTaskSource<bool>, IThreadPoolWorkItem
             _ring[(_head + _count) % _ring.Length] = frame;
             _count++;
             _bytes += frame.Length;
+            outcome = replaced ? EnqueueOutcome.QueuedReplacing : EnqueueOutcome.Queued;
             if (!_readerWaiting)
             {
-                return EnqueueOutcome.Queued;
+                return outcome;
             }
 
             _readerWaiting = false;
@@ -96,7 +105,7 @@ internal sealed class FrameQueue : IValueTaskSource<bool>, IThreadPoolWorkItem
 
         // Wake the send loop on the thread pool, never on the publisher's thread.
         ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
-        return EnqueueOutcome.Queued;
+        return outcome;
     }
 
     /// <summary>
@@ -233,6 +242,31 @@ internal sealed class FrameQueue : IValueTaskSource<bool>, IThreadPoolWorkItem
 
     void IValueTaskSource<bool>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
         _readerSignal.OnCompleted(continuation, state, token, flags);
+
+    /// <returns>True when a queued frame with <paramref name="conflationKey"/> was found and removed.</returns>
+    private bool RemoveQueued(string conflationKey)
+    {
+        for (var i = 0; i < _count; i++)
+        {
+            var index = (_head + i) % _ring.Length;
+            if (!string.Equals(_ring[index]!.ConflationKey, conflationKey, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            _bytes -= _ring[index]!.Length;
+            for (var j = i; j < _count - 1; j++)
+            {
+                _ring[(_head + j) % _ring.Length] = _ring[(_head + j + 1) % _ring.Length];
+            }
+
+            _count--;
+            _ring[(_head + _count) % _ring.Length] = null;
+            return true;
+        }
+
+        return false;
+    }
 
     private void Resize(int capacity)
     {

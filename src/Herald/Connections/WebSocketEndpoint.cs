@@ -1,4 +1,5 @@
 using Herald.Api;
+using Herald.Protocol;
 using Herald.Routing;
 using Herald.WebSockets;
 using Microsoft.AspNetCore.Http;
@@ -50,6 +51,18 @@ internal sealed partial class WebSocketEndpoint(ConnectionServices services, Con
             return;
         }
 
+        if (!Subprotocols.TrySelect(request.Headers.SecWebSocketProtocol, out var flavour))
+        {
+            await RefuseAsync(context, StatusCodes.Status400BadRequest, "Unsupported WebSocket subprotocol", "unsupported Sec-WebSocket-Protocol",
+                $"This endpoint speaks {Subprotocols.HeraldV1}, or the seed flavour when no subprotocol is asked for (was '{request.Headers.SecWebSocketProtocol}').");
+            return;
+        }
+
+        if (flavour == WireFlavour.HeraldV1)
+        {
+            context.Response.Headers.SecWebSocketProtocol = Subprotocols.HeraldV1;
+        }
+
         if (!registry.IsAccepting)
         {
             await RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, "Server shutting down", "server shutting down",
@@ -69,7 +82,7 @@ internal sealed partial class WebSocketEndpoint(ConnectionServices services, Con
             stream = await upgrade!.UpgradeAsync();
         }
 
-        await new ClientConnection(new UpgradedRequestTransport(context, stream), services).RunAsync();
+        await new ClientConnection(new UpgradedRequestTransport(context, stream), flavour, services).RunAsync();
     }
 
     private Task RefuseAsync(HttpContext context, int status, string title, string reason, string detail)

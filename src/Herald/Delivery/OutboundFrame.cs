@@ -1,5 +1,3 @@
-using Herald.WebSockets;
-
 namespace Herald.Delivery;
 
 /// <summary>
@@ -9,10 +7,11 @@ namespace Herald.Delivery;
 /// </summary>
 internal sealed class OutboundFrame
 {
-    private OutboundFrame(byte[] bytes, bool isMessage)
+    private OutboundFrame(byte[] bytes, bool isMessage, string? conflationKey)
     {
         Bytes = bytes;
         IsMessage = isMessage;
+        ConflationKey = conflationKey;
     }
 
     /// <summary>The whole frame as it goes on the wire.</summary>
@@ -20,12 +19,15 @@ internal sealed class OutboundFrame
 
     public int Length => Bytes.Length;
 
-    /// <summary>True for a published message; false for a control frame (ping, pong), which no count includes.</summary>
+    /// <summary>True for a published message; false for a reply to the client or a control frame, which no message count includes.</summary>
     public bool IsMessage { get; }
 
-    /// <summary>A published text message.</summary>
-    public static OutboundFrame Text(string text) => new(ServerFrame.CreateText(text), isMessage: true);
+    /// <summary>The stream and key of a message published with a conflation key: a queued frame with the same one is replaced.</summary>
+    public string? ConflationKey { get; }
 
-    /// <summary>A control frame (ping, pong) built by <see cref="ServerFrame"/>.</summary>
-    public static OutboundFrame Control(byte[] frame) => new(frame, isMessage: false);
+    /// <summary>A published message, in the wire flavour of the connections it is for.</summary>
+    public static OutboundFrame Message(byte[] frame, string? conflationKey) => new(frame, isMessage: true, conflationKey);
+
+    /// <summary>A frame that answers the client (a herald.v1 reply), or a control frame (ping, pong) built by <see cref="WebSockets.ServerFrame"/>.</summary>
+    public static OutboundFrame Control(byte[] frame) => new(frame, isMessage: false, conflationKey: null);
 }

@@ -1,13 +1,14 @@
 using System.Text;
 using Herald.Diagnostics;
+using Herald.Streams;
 
 namespace Herald.Delivery;
 
 /// <summary>
-/// Where every publish enters the delivery path, whatever API it came from: validates, prepares the frame
-/// once, hands it to the backplane and counts it.
+/// Where every publish enters the delivery path, whatever API it came from: makes the message once, hands it to
+/// the backplane for each of its streams (which gives it its seq there and delivers it), and counts it.
 /// </summary>
-internal sealed class Publisher(IBackplane backplane, HubCounters counters, HeraldOptions options)
+internal sealed class Publisher(IBackplane backplane, IdempotencyStore idempotency, HubCounters counters, HeraldOptions options, TimeProvider timeProvider)
 {
     /// <returns>Null when the message may be sent, else the reason it may not, naming the parameter.</returns>
     public string? ValidateMessage(string? message)
@@ -31,13 +32,39 @@ internal sealed class Publisher(IBackplane backplane, HubCounters counters, Hera
 
     public string? ValidateUserId(string? userId) => UserIdRules.Validate(userId, options.MaxUserIdLength);
 
-    /// <summary>Sends <paramref name="message"/>, already validated, as a text frame to every connection of the user.</summary>
+    /// <summary>The seed's send: <paramref name="message"/>, already validated, as text to the user's stream.</summary>
     /// <returns>How many connections it was queued for.</returns>
     public async ValueTask<int> SendToUserAsync(string userId, string message, CancellationToken cancellationToken)
     {
-        var frame = OutboundFrame.Text(message);
-        var queuedFor = await backplane.PublishToUserAsync(userId, frame, cancellationToken);
-        counters.MessagePublished(queuedFor);
-        return queuedFor;
+        var published = PublishedMessage.Create(timeProvider, MessageContent.Text(Encoding.UTF8.GetBytes(message)), key: null);
+        var delivery = await backplane.PublishAsync(StreamId.ForUser(userId), published, cancellationToken);
+        counters.MessagePublished(delivery.Delivered);
+        return delivery.Delivered;
+    }
+
+    /// <summary>Publishes to every stream of the publication, once per idempotency key.</summary>
+    public ValueTask<IdempotentOutcome> PublishAsync(Publication publication, CancellationToken cancellationToken) =>
+        publication.IdempotencyKey is null
+            ? WithoutKeyAsync(publication, cancellationToken)
+            : idempotency.PublishOnceAsync(publication, PublishNowAsync, cancellationToken);
+
+    private async ValueTask<IdempotentOutcome> WithoutKeyAsync(Publication publication, CancellationToken cancellationToken) =>
+        new(await PublishNowAsync(publication, cancellationToken), null);
+
+    private async ValueTask<HeraldPublishResult> PublishNowAsync(Publication publication, CancellationToken cancellationToken)
+    {
+        var published = PublishedMessage.Create(timeProvider, publication.Content, publication.Key);
+        var streams = new HeraldStreamResult[publication.Streams.Count];
+        var delivered = 0;
+        for (var i = 0; i < streams.Length; i++)
+        {
+            // Once the first stream has the message, the rest must too: a cancelled caller does not split a publish.
+            var delivery = await backplane.PublishAsync(publication.Streams[i], published, i == 0 ? cancellationToken : CancellationToken.None);
+            counters.MessagePublished(delivery.Delivered);
+            streams[i] = new HeraldStreamResult(delivery.Message.Stream.Name, delivery.Message.Epoch, delivery.Message.Seq, delivery.Delivered);
+            delivered += delivery.Delivered;
+        }
+
+        return new HeraldPublishResult(published.Id, delivered, streams);
     }
 }

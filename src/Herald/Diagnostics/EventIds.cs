@@ -25,6 +25,8 @@ internal static class EventIds
     public const int ConnectionFailed = 208;
     public const int UpgradeRefused = 209;
     public const int ProtocolViolation = 210;
+    public const int CommandRefused = 211;
+    public const int ResumeIncomplete = 212;
 
     public const int PublishRejected = 300;
     public const int UserDisconnected = 301;

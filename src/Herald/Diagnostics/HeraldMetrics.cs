@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Herald.Routing;
+using Herald.Streams;
 
 namespace Herald.Diagnostics;
 
@@ -11,7 +12,7 @@ internal sealed class HeraldMetrics
 {
     public const string MeterName = "Herald";
 
-    public HeraldMetrics(IMeterFactory meterFactory, ConnectionRegistry registry, HubCounters counters)
+    public HeraldMetrics(IMeterFactory meterFactory, ConnectionRegistry registry, HubCounters counters, InMemoryHistory history)
     {
         var meter = meterFactory.Create(MeterName);
         meter.CreateObservableUpDownCounter("herald.connections", () => registry.ConnectionCount, "{connection}", "Open WebSocket connections, logged in or not.");
@@ -23,5 +24,9 @@ internal sealed class HeraldMetrics
         meter.CreateObservableCounter("herald.messages.queued", () => counters.MessagesQueued, "{message}", "Copies of published messages queued for a connection.");
         meter.CreateObservableCounter("herald.messages.delivered", () => counters.MessagesDelivered, "{message}", "Copies written to a connection's socket.");
         meter.CreateObservableCounter("herald.messages.dropped", () => counters.MessagesDropped, "{message}", "Copies queued but never written because their connection closed first.");
+        meter.CreateObservableCounter("herald.messages.conflated", () => counters.MessagesConflated, "{message}", "Queued copies replaced by a newer message with the same conflation key.");
+        meter.CreateObservableUpDownCounter("herald.topics", () => registry.TopicCount, "{topic}", "Topics with at least one subscribed connection.");
+        meter.CreateObservableUpDownCounter("herald.history.messages", () => history.Counts.Messages, "{message}", "Messages the history keeps for resuming.");
+        meter.CreateObservableUpDownCounter("herald.history.bytes", () => history.Counts.Bytes, "By", "Memory the history accounts for.");
     }
 }

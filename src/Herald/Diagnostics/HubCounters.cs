@@ -12,6 +12,7 @@ internal sealed class HubCounters(TimeProvider timeProvider)
     private long _messagesDelivered;
     private long _messagesDropped;
     private long _slowConsumerDisconnects;
+    private long _messagesConflated;
 
     /// <summary>When the hub started: the counters are made when the host starts (the metrics hold them).</summary>
     public DateTimeOffset StartedAt { get; } = timeProvider.GetUtcNow();
@@ -28,6 +29,8 @@ internal sealed class HubCounters(TimeProvider timeProvider)
 
     public long SlowConsumerDisconnects => Interlocked.Read(ref _slowConsumerDisconnects);
 
+    public long MessagesConflated => Interlocked.Read(ref _messagesConflated);
+
     public void ConnectionOpened() => Interlocked.Increment(ref _connectionsOpened);
 
     public void MessagePublished(int queuedFor)
@@ -39,6 +42,8 @@ internal sealed class HubCounters(TimeProvider timeProvider)
     public void AddDelivered(int count) => Interlocked.Add(ref _messagesDelivered, count);
 
     public void AddDropped(int count) => Interlocked.Add(ref _messagesDropped, count);
+
+    public void MessageConflated() => Interlocked.Increment(ref _messagesConflated);
 
     public void SlowConsumerDisconnected() => Interlocked.Increment(ref _slowConsumerDisconnects);
 }

@@ -5,13 +5,18 @@ namespace Herald;
 /// <param name="PendingLogins">Open connections that have not logged in yet.</param>
 /// <param name="Users">Distinct users with at least one logged-in connection.</param>
 /// <param name="ConnectionsOpened">Connections accepted since start.</param>
-/// <param name="MessagesPublished">Messages accepted for publishing since start.</param>
+/// <param name="MessagesPublished">Messages accepted for publishing since start, counted once per stream they went to.</param>
 /// <param name="MessagesQueued">Copies of those messages queued for a connection (the sum of every "delivered" answer).</param>
 /// <param name="MessagesDelivered">Copies written to a connection's socket.</param>
 /// <param name="MessagesDropped">Copies queued but never written because their connection closed first.</param>
 /// <param name="SlowConsumerDisconnects">Connections cut off for falling too far behind.</param>
 /// <param name="StartedAt">When the hub started (UTC).</param>
 /// <param name="UptimeSeconds">Seconds since the hub started.</param>
+/// <param name="Topics">Topics with at least one subscribed connection.</param>
+/// <param name="MessagesConflated">Queued copies replaced by a newer message with the same conflation key before they were written.</param>
+/// <param name="HistoryStreams">Streams the history knows (with an epoch and a last seq).</param>
+/// <param name="HistoryMessages">Messages the history keeps for resuming.</param>
+/// <param name="HistoryBytes">Memory the history accounts for, in bytes (bounded by HistoryMaxBytes).</param>
 public sealed record HubStats(
     int Connections,
     int PendingLogins,
@@ -23,4 +28,9 @@ public sealed record HubStats(
     long MessagesDropped,
     long SlowConsumerDisconnects,
     DateTimeOffset StartedAt,
-    double UptimeSeconds);
+    double UptimeSeconds,
+    int Topics,
+    long MessagesConflated,
+    int HistoryStreams,
+    int HistoryMessages,
+    long HistoryBytes);

@@ -11,8 +11,8 @@ namespace Microsoft.AspNetCore.Builder;
 public static class HeraldEndpointRouteBuilderExtensions
 {
     /// <summary>
-    /// Maps <c>/ws</c> (WebSocket), <c>GET|POST /send</c>, <c>GET /api/v1/stats</c>, <c>GET /api/v1/users/{uid}</c>
-    /// and <c>POST /api/v1/users/{uid}/disconnect</c> under <paramref name="prefix"/>. The returned group takes the app's own
+    /// Maps <c>/ws</c> (WebSocket), <c>GET|POST /send</c>, <c>POST /api/v1/publish</c>, <c>POST /api/v1/publish/batch</c>,
+    /// <c>GET /api/v1/stats</c>, <c>GET /api/v1/users/{uid}</c> and <c>POST /api/v1/users/{uid}/disconnect</c> under <paramref name="prefix"/>. The returned group takes the app's own
     /// conventions (authorization, CORS, rate limiting) for all of them.
     /// </summary>
     /// <exception cref="InvalidOperationException"><c>AddHerald()</c> was not called.</exception>
@@ -32,10 +32,13 @@ public static class HeraldEndpointRouteBuilderExtensions
         // singletons from the root provider, so no request pays for a service scope.
         var webSocket = new Lazy<WebSocketEndpoint>(services.GetRequiredService<WebSocketEndpoint>);
         var send = new Lazy<SendEndpoint>(services.GetRequiredService<SendEndpoint>);
+        var publish = new Lazy<PublishEndpoint>(services.GetRequiredService<PublishEndpoint>);
         var hub = new Lazy<HubEndpoints>(services.GetRequiredService<HubEndpoints>);
 
         group.Map("/ws", context => webSocket.Value.HandleAsync(context)).WithDisplayName("Herald WebSocket");
         group.MapMethods("/send", [HttpMethods.Get, HttpMethods.Post], context => send.Value.HandleAsync(context)).WithDisplayName("Herald send");
+        group.MapPost("/api/v1/publish", context => publish.Value.PublishAsync(context)).WithDisplayName("Herald publish");
+        group.MapPost("/api/v1/publish/batch", context => publish.Value.PublishBatchAsync(context)).WithDisplayName("Herald publish batch");
         group.MapGet("/api/v1/stats", context => hub.Value.GetStatsAsync(context)).WithDisplayName("Herald stats");
 
         // A catch-all, so that a uid containing '/' can be asked about as /api/v1/users/a/b.

@@ -25,6 +25,33 @@ public sealed class HeraldOptions
     /// <summary>Default for <see cref="MaxQueuedBytes"/>.</summary>
     public const int DefaultMaxQueuedBytes = 4 * 1024 * 1024;
 
+    /// <summary>Default for <see cref="HistoryMaxMessages"/>.</summary>
+    public const int DefaultHistoryMaxMessages = 100;
+
+    /// <summary>Default for <see cref="HistoryMaxBytes"/>.</summary>
+    public const long DefaultHistoryMaxBytes = 64 * 1024 * 1024;
+
+    /// <summary>Default for <see cref="MaxIdempotencyKeys"/>.</summary>
+    public const int DefaultMaxIdempotencyKeys = 100_000;
+
+    /// <summary>Default for <see cref="MaxTopicsPerConnection"/>.</summary>
+    public const int DefaultMaxTopicsPerConnection = 64;
+
+    /// <summary>Default for <see cref="MaxPublishTargets"/>.</summary>
+    public const int DefaultMaxPublishTargets = 1000;
+
+    /// <summary>Default for <see cref="MaxBatchMessages"/>.</summary>
+    public const int DefaultMaxBatchMessages = 1000;
+
+    /// <summary>Default for <see cref="MaxBatchBytes"/>.</summary>
+    public const int DefaultMaxBatchBytes = 16 * 1024 * 1024;
+
+    /// <summary>Default for <see cref="HistoryMaxAge"/>.</summary>
+    public static readonly TimeSpan DefaultHistoryMaxAge = TimeSpan.FromMinutes(5);
+
+    /// <summary>Default for <see cref="IdempotencyWindow"/>.</summary>
+    public static readonly TimeSpan DefaultIdempotencyWindow = TimeSpan.FromMinutes(5);
+
     /// <summary>Default for <see cref="LoginTimeout"/>.</summary>
     public static readonly TimeSpan DefaultLoginTimeout = TimeSpan.FromSeconds(10);
 
@@ -69,4 +96,31 @@ public sealed class HeraldOptions
 
     /// <summary>How long shutdown waits for connections to close after sending 1001 before aborting them.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = DefaultShutdownTimeout;
+
+    /// <summary>Messages each stream keeps for resuming; older ones leave first.</summary>
+    public int HistoryMaxMessages { get; set; } = DefaultHistoryMaxMessages;
+
+    /// <summary>How long a message is kept for resuming; a stream with nothing published for this long is forgotten (its next message starts a new epoch).</summary>
+    public TimeSpan HistoryMaxAge { get; set; } = DefaultHistoryMaxAge;
+
+    /// <summary>Memory all streams' history may take together, in bytes; the oldest messages leave first.</summary>
+    public long HistoryMaxBytes { get; set; } = DefaultHistoryMaxBytes;
+
+    /// <summary>How long an idempotency key is remembered: a retry within it is answered with the first result.</summary>
+    public TimeSpan IdempotencyWindow { get; set; } = DefaultIdempotencyWindow;
+
+    /// <summary>Idempotency keys remembered at most; beyond it the oldest are forgotten early.</summary>
+    public int MaxIdempotencyKeys { get; set; } = DefaultMaxIdempotencyKeys;
+
+    /// <summary>Topics one herald.v1 connection may be on at once.</summary>
+    public int MaxTopicsPerConnection { get; set; } = DefaultMaxTopicsPerConnection;
+
+    /// <summary>Users and topics one publish may name together.</summary>
+    public int MaxPublishTargets { get; set; } = DefaultMaxPublishTargets;
+
+    /// <summary>Messages one batch publish may carry.</summary>
+    public int MaxBatchMessages { get; set; } = DefaultMaxBatchMessages;
+
+    /// <summary>Largest body of a batch publish, in bytes.</summary>
+    public int MaxBatchBytes { get; set; } = DefaultMaxBatchBytes;
 }

@@ -8,6 +8,9 @@ internal sealed class HeraldOptionsValidator : IValidateOptions<HeraldOptions>
     // No Herald timeout is sensibly longer; a larger value is almost always "10" read as ten days.
     private static readonly TimeSpan MaxDuration = TimeSpan.FromHours(1);
 
+    // Retention may sensibly reach a day (a user away overnight); memory is bounded by the byte and count limits.
+    private static readonly TimeSpan MaxRetention = TimeSpan.FromDays(1);
+
     // A login frame with the longest uid must fit in a client message, with room for the JSON around it.
     private const int LoginFrameOverhead = 16;
 
@@ -39,10 +42,20 @@ internal sealed class HeraldOptionsValidator : IValidateOptions<HeraldOptions>
         RequireDuration(failures, nameof(HeraldOptions.KeepAliveInterval), options.KeepAliveInterval, allowZero: true);
         RequireDuration(failures, nameof(HeraldOptions.KeepAliveTimeout), options.KeepAliveTimeout, allowZero: true);
 
+        RequireRange(failures, nameof(HeraldOptions.HistoryMaxMessages), options.HistoryMaxMessages, 1, 1_000_000);
+        RequireDuration(failures, nameof(HeraldOptions.HistoryMaxAge), options.HistoryMaxAge, allowZero: false, MaxRetention);
+        RequireRange(failures, nameof(HeraldOptions.HistoryMaxBytes), options.HistoryMaxBytes, 1024 * 1024, long.MaxValue);
+        RequireDuration(failures, nameof(HeraldOptions.IdempotencyWindow), options.IdempotencyWindow, allowZero: false, MaxRetention);
+        RequireRange(failures, nameof(HeraldOptions.MaxIdempotencyKeys), options.MaxIdempotencyKeys, 1, 10_000_000);
+        RequireRange(failures, nameof(HeraldOptions.MaxTopicsPerConnection), options.MaxTopicsPerConnection, 1, 10_000);
+        RequireRange(failures, nameof(HeraldOptions.MaxPublishTargets), options.MaxPublishTargets, 1, 100_000);
+        RequireRange(failures, nameof(HeraldOptions.MaxBatchMessages), options.MaxBatchMessages, 1, 100_000);
+        RequireRange(failures, nameof(HeraldOptions.MaxBatchBytes), options.MaxBatchBytes, 64 * 1024, int.MaxValue);
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
-    private static void RequireRange(List<string> failures, string key, int value, int min, int max)
+    private static void RequireRange(List<string> failures, string key, long value, long min, long max)
     {
         if (value < min || value > max)
         {
@@ -50,14 +63,15 @@ internal sealed class HeraldOptionsValidator : IValidateOptions<HeraldOptions>
         }
     }
 
-    private static void RequireDuration(List<string> failures, string key, TimeSpan value, bool allowZero)
+    private static void RequireDuration(List<string> failures, string key, TimeSpan value, bool allowZero, TimeSpan? max = null)
     {
-        if ((value > TimeSpan.Zero || (allowZero && value == TimeSpan.Zero)) && value <= MaxDuration)
+        var longest = max ?? MaxDuration;
+        if ((value > TimeSpan.Zero || (allowZero && value == TimeSpan.Zero)) && value <= longest)
         {
             return;
         }
 
-        var allowed = allowZero ? "zero (off) or a duration up to 01:00:00" : "a duration above zero and up to 01:00:00";
+        var allowed = allowZero ? $"zero (off) or a duration up to {longest:c}" : $"a duration above zero and up to {longest:c}";
         failures.Add($"Herald:{key} must be {allowed}, written like 00:00:10 (was {value}; note that a bare number such as 10 means days).");
     }
 }

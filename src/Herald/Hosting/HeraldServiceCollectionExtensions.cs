@@ -5,6 +5,7 @@ using Herald.Delivery;
 using Herald.Diagnostics;
 using Herald.Hosting;
 using Herald.Routing;
+using Herald.Streams;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -37,14 +38,19 @@ public static class HeraldServiceCollectionExtensions
         services.TryAddSingleton<ConnectionRegistry>();
         services.TryAddSingleton<ConnectionServices>();
         services.TryAddSingleton<ConnectionSweeper>();
+        services.TryAddSingleton<InMemoryHistory>();
+        services.TryAddSingleton<IHistory>(static provider => provider.GetRequiredService<InMemoryHistory>());
         services.TryAddSingleton<Dispatcher>();
         services.TryAddSingleton<IBackplane, InMemoryBackplane>();
+        services.TryAddSingleton<IdempotencyStore>();
+        services.TryAddSingleton<PublicationRules>();
         services.TryAddSingleton<Publisher>();
         services.TryAddSingleton<IHeraldHub, HeraldHub>();
 
         services.TryAddSingleton<MappedPrefixes>();
         services.TryAddSingleton<WebSocketEndpoint>();
         services.TryAddSingleton<SendEndpoint>();
+        services.TryAddSingleton<PublishEndpoint>();
         services.TryAddSingleton<HubEndpoints>();
         services.AddHostedService<HeraldLifecycleService>();
 

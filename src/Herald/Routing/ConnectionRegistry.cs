@@ -1,16 +1,18 @@
 using System.Collections.Concurrent;
 using Herald.Connections;
+using Herald.Streams;
 
 namespace Herald.Routing;
 
 /// <summary>
-/// Every open connection, and the index from user ID to that user's connections. Finding a user's
-/// connections is one dictionary lookup, never a scan of all connections.
+/// Every open connection, and the indexes from user ID and from topic name to their subscribers on this node.
+/// Finding a stream's connections is one dictionary lookup, never a scan of all connections.
 /// </summary>
 internal sealed class ConnectionRegistry
 {
     private readonly ConcurrentDictionary<long, ClientConnection> _connections = new();
-    private readonly ConcurrentDictionary<string, UserConnections> _users = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, StreamSubscribers> _users = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, StreamSubscribers> _topics = new(StringComparer.Ordinal);
     private int _connectionCount;
     private int _loggedInCount;
     private int _userCount;
@@ -22,6 +24,8 @@ internal sealed class ConnectionRegistry
     public int PendingLoginCount => Math.Max(0, ConnectionCount - Volatile.Read(ref _loggedInCount));
 
     public int UserCount => Volatile.Read(ref _userCount);
+
+    public int TopicCount => _topics.Count;
 
     public bool IsAccepting => _accepting;
 
@@ -59,9 +63,14 @@ internal sealed class ConnectionRegistry
             return;
         }
 
-        if (connection.UserId is { } userId)
+        if (connection.UserSubscription is { } user)
         {
-            RemoveFromUser(userId, connection);
+            RemoveFromUser(user);
+        }
+
+        foreach (var topic in connection.TopicSubscriptions)
+        {
+            RemoveFromTopic(topic);
         }
 
         if (Interlocked.Decrement(ref _connectionCount) == 0)
@@ -70,49 +79,53 @@ internal sealed class ConnectionRegistry
         }
     }
 
-    public void AddToUser(string userId, ClientConnection connection)
+    public void AddToUser(Subscription subscription)
     {
-        while (true)
+        var isFirst = Add(_users, subscription);
+        Interlocked.Increment(ref _loggedInCount);
+        if (isFirst)
         {
-            var user = _users.GetOrAdd(userId, static _ => new UserConnections());
-            if (user.TryAdd(connection, out var isFirst))
-            {
-                Interlocked.Increment(ref _loggedInCount);
-                if (isFirst)
-                {
-                    Interlocked.Increment(ref _userCount);
-                }
-
-                return;
-            }
-
-            // The entry was retired between the lookup and the add; its removal from the map is imminent.
-            _users.TryRemove(new KeyValuePair<string, UserConnections>(userId, user));
+            Interlocked.Increment(ref _userCount);
         }
     }
 
-    public void RemoveFromUser(string userId, ClientConnection connection)
+    public void RemoveFromUser(Subscription subscription)
     {
-        if (!_users.TryGetValue(userId, out var user))
-        {
-            return;
-        }
-
-        var removal = user.Remove(connection);
-        if (removal == UserRemoval.NotFound)
+        var removal = Remove(_users, subscription);
+        if (removal == SubscriberRemoval.NotFound)
         {
             return;
         }
 
         Interlocked.Decrement(ref _loggedInCount);
-        if (removal == UserRemoval.RemovedLast)
+        if (removal == SubscriberRemoval.RemovedLast)
         {
             Interlocked.Decrement(ref _userCount);
-            _users.TryRemove(new KeyValuePair<string, UserConnections>(userId, user));
         }
     }
 
-    public UserConnections? FindUser(string userId) => _users.GetValueOrDefault(userId);
+    public void AddToTopic(Subscription subscription) => Add(_topics, subscription);
+
+    public void RemoveFromTopic(Subscription subscription) => Remove(_topics, subscription);
+
+    public StreamSubscribers? FindUser(string userId) => _users.GetValueOrDefault(userId);
+
+    public StreamSubscribers? FindTopic(string topic) => _topics.GetValueOrDefault(topic);
+
+    /// <returns>How many connections on the broadcast stream accepted the message into their queue.</returns>
+    public int DeliverToAll(StreamMessage message)
+    {
+        var accepted = 0;
+        foreach (var pair in _connections)
+        {
+            if (pair.Value.BroadcastSubscription?.Deliver(message) == true)
+            {
+                accepted++;
+            }
+        }
+
+        return accepted;
+    }
 
     /// <summary>Stops admitting connections; <see cref="TryAdd"/> refuses from now on.</summary>
     public void StopAccepting() => _accepting = false;
@@ -128,5 +141,39 @@ internal sealed class ConnectionRegistry
         }
 
         return emptied.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <returns>True when the subscription is the stream's first on this node.</returns>
+    private static bool Add(ConcurrentDictionary<string, StreamSubscribers> index, Subscription subscription)
+    {
+        var target = subscription.Stream.Target;
+        while (true)
+        {
+            var subscribers = index.GetOrAdd(target, static _ => new StreamSubscribers());
+            if (subscribers.TryAdd(subscription, out var isFirst))
+            {
+                return isFirst;
+            }
+
+            // The entry was retired between the lookup and the add; its removal from the map is imminent.
+            index.TryRemove(new KeyValuePair<string, StreamSubscribers>(target, subscribers));
+        }
+    }
+
+    private static SubscriberRemoval Remove(ConcurrentDictionary<string, StreamSubscribers> index, Subscription subscription)
+    {
+        var target = subscription.Stream.Target;
+        if (!index.TryGetValue(target, out var subscribers))
+        {
+            return SubscriberRemoval.NotFound;
+        }
+
+        var removal = subscribers.Remove(subscription);
+        if (removal == SubscriberRemoval.RemovedLast)
+        {
+            index.TryRemove(new KeyValuePair<string, StreamSubscribers>(target, subscribers));
+        }
+
+        return removal;
     }
 }

@@ -1,6 +1,7 @@
 using Herald.Connections;
 using Herald.Delivery;
 using Herald.WebSockets;
+using Herald.Tests.Infrastructure;
 
 namespace Herald.Tests.Connections;
 
@@ -12,7 +13,7 @@ public sealed class FrameQueueTests
     public void TryDequeue_AfterEnqueues_ReturnsFramesInOrderThroughGrowth()
     {
         var queue = new FrameQueue(maxMessages: 100, maxBytes: 10_000);
-        var frames = Enumerable.Range(0, 50).Select(i => OutboundFrame.Text($"m{i}")).ToArray();
+        var frames = Enumerable.Range(0, 50).Select(i => TestFrames.Text($"m{i}")).ToArray();
 
         Assert.All(frames, frame => Assert.Equal(EnqueueOutcome.Queued, queue.TryEnqueue(frame)));
 
@@ -34,8 +35,8 @@ public sealed class FrameQueueTests
         var queue = new FrameQueue(maxMessages: 8, maxBytes: 10_000);
         for (var i = 0; i < 1_000; i++)
         {
-            Assert.Equal(EnqueueOutcome.Queued, queue.TryEnqueue(OutboundFrame.Text($"a{i}")));
-            Assert.Equal(EnqueueOutcome.Queued, queue.TryEnqueue(OutboundFrame.Text($"b{i}")));
+            Assert.Equal(EnqueueOutcome.Queued, queue.TryEnqueue(TestFrames.Text($"a{i}")));
+            Assert.Equal(EnqueueOutcome.Queued, queue.TryEnqueue(TestFrames.Text($"b{i}")));
             Assert.True(queue.TryDequeue(out var a));
             Assert.True(queue.TryDequeue(out var b));
             Assert.Equal($"a{i}", TextOf(a));
@@ -47,7 +48,7 @@ public sealed class FrameQueueTests
     public void TryEnqueue_OverMessageCount_IsOverBudget()
     {
         var queue = new FrameQueue(maxMessages: 3, maxBytes: 10_000);
-        var frame = OutboundFrame.Text("x");
+        var frame = TestFrames.Text("x");
 
         for (var i = 0; i < 3; i++)
         {
@@ -64,9 +65,9 @@ public sealed class FrameQueueTests
         // Whole frames count: two header bytes plus the text.
         var queue = new FrameQueue(maxMessages: 100, maxBytes: 12);
 
-        Assert.Equal(EnqueueOutcome.Queued, queue.TryEnqueue(OutboundFrame.Text("123456")));
-        Assert.Equal(EnqueueOutcome.OverBudget, queue.TryEnqueue(OutboundFrame.Text("12345")));
-        Assert.Equal(EnqueueOutcome.Queued, queue.TryEnqueue(OutboundFrame.Text("12")));
+        Assert.Equal(EnqueueOutcome.Queued, queue.TryEnqueue(TestFrames.Text("123456")));
+        Assert.Equal(EnqueueOutcome.OverBudget, queue.TryEnqueue(TestFrames.Text("12345")));
+        Assert.Equal(EnqueueOutcome.Queued, queue.TryEnqueue(TestFrames.Text("12")));
         Assert.Equal(12, queue.Bytes);
     }
 
@@ -75,7 +76,7 @@ public sealed class FrameQueueTests
     {
         var queue = new FrameQueue(maxMessages: 1, maxBytes: 1_000);
         var ping = OutboundFrame.Control(ServerFrame.Create(WebSocketOpcode.Ping, []));
-        queue.TryEnqueue(OutboundFrame.Text("message"));
+        queue.TryEnqueue(TestFrames.Text("message"));
 
         queue.SetControl(ping);
 
@@ -91,11 +92,11 @@ public sealed class FrameQueueTests
     public async Task Complete_WithFramesQueued_RefusesNewOnesAndLetsReaderDrainThenEnds()
     {
         var queue = new FrameQueue(maxMessages: 10, maxBytes: 1_000);
-        queue.TryEnqueue(OutboundFrame.Text("last"));
+        queue.TryEnqueue(TestFrames.Text("last"));
 
         queue.Complete();
 
-        Assert.Equal(EnqueueOutcome.Completed, queue.TryEnqueue(OutboundFrame.Text("late")));
+        Assert.Equal(EnqueueOutcome.Completed, queue.TryEnqueue(TestFrames.Text("late")));
         Assert.True(await queue.WaitToReadAsync());
         Assert.True(queue.TryDequeue(out _));
         Assert.False(await queue.WaitToReadAsync());
@@ -108,7 +109,7 @@ public sealed class FrameQueueTests
 
         var waiting = queue.WaitToReadAsync().AsTask();
         Assert.False(waiting.IsCompleted);
-        queue.TryEnqueue(OutboundFrame.Text("wake"));
+        queue.TryEnqueue(TestFrames.Text("wake"));
         Assert.True(await waiting.WaitAsync(Timeout, TestContext.Current.CancellationToken));
         Assert.True(queue.TryDequeue(out _));
 
@@ -123,8 +124,8 @@ public sealed class FrameQueueTests
     public void Clear_WithFramesQueued_ReturnsHowManyWereDropped()
     {
         var queue = new FrameQueue(maxMessages: 10, maxBytes: 1_000);
-        queue.TryEnqueue(OutboundFrame.Text("a"));
-        queue.TryEnqueue(OutboundFrame.Text("b"));
+        queue.TryEnqueue(TestFrames.Text("a"));
+        queue.TryEnqueue(TestFrames.Text("b"));
 
         Assert.Equal(2, queue.Clear());
         Assert.Equal(0, queue.Count);
@@ -138,7 +139,7 @@ public sealed class FrameQueueTests
         const int perProducer = 20_000;
         var queue = new FrameQueue(maxMessages: 1_000_000, maxBytes: int.MaxValue);
         var frames = Enumerable.Range(0, producers)
-            .Select(p => Enumerable.Range(0, perProducer).Select(i => OutboundFrame.Text($"{p}:{i}")).ToArray())
+            .Select(p => Enumerable.Range(0, perProducer).Select(i => TestFrames.Text($"{p}:{i}")).ToArray())
             .ToArray();
         var next = new int[producers];
 

@@ -1,0 +1,165 @@
+using System.Text;
+using System.Text.Json;
+using Herald.Streams;
+
+namespace Herald.Api;
+
+/// <summary>A publish as the client wrote it, before the publication rules: fields are null (or empty) when absent.</summary>
+internal sealed class PublishDraft
+{
+    public List<string?> Users { get; } = [];
+
+    public List<string?> Topics { get; } = [];
+
+    public bool Broadcast { get; set; }
+
+    public MessageContent? Content { get; set; }
+
+    public string? Key { get; set; }
+
+    public string? IdempotencyKey { get; set; }
+}
+
+/// <summary>
+/// Reads the JSON bodies of <c>POST /api/v1/publish</c> and <c>/api/v1/publish/batch</c> straight from the UTF-8
+/// bytes: <c>data</c> is kept as the exact bytes that were sent, with no document built, and every refusal names
+/// the field. Malformed JSON throws <see cref="JsonException"/>; a field that breaks its type is reported, and the
+/// rest of the message is still read past, so a batch can go on with the next message.
+/// </summary>
+internal static class PublishRequestParser
+{
+    private const string Fields = "users, topics, broadcast, data, key and idempotencyKey";
+
+    /// <summary>Reads the publish object that starts at the reader's current token.</summary>
+    /// <returns>The draft, or null with <paramref name="error"/> naming the first field that is wrong.</returns>
+    public static PublishDraft? ReadMessage(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, out string? error)
+    {
+        error = null;
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            error = "a publish must be a JSON object";
+            reader.Skip();
+            return null;
+        }
+
+        var draft = new PublishDraft();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = reader.GetString()!;
+            reader.Read();
+            var problem = seen.Add(name) ? ReadField(ref reader, json, name, draft) : $"{name} appears more than once";
+            if (problem is not null)
+            {
+                error ??= problem;
+                reader.Skip();
+            }
+        }
+
+        return error is null ? draft : null;
+    }
+
+    /// <summary>Reads <c>{"messages": [ ... ]}</c> up to the array's first element.</summary>
+    /// <returns>Null when the reader is at the array's first token, else why the body is not a batch.</returns>
+    public static string? ReadBatchStart(ref Utf8JsonReader reader)
+    {
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return "the body must be a JSON object: {\"messages\": [...]}";
+        }
+
+        if (!reader.Read() || reader.TokenType != JsonTokenType.PropertyName || !reader.ValueTextEquals("messages"u8))
+        {
+            return "the body must have exactly one property, messages: {\"messages\": [...]}";
+        }
+
+        reader.Read();
+        return reader.TokenType == JsonTokenType.StartArray ? null : "messages must be an array of publish objects";
+    }
+
+    private static string? ReadField(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, string name, PublishDraft draft)
+    {
+        switch (name)
+        {
+            case "users":
+                return ReadStrings(ref reader, name, draft.Users);
+            case "topics":
+                return ReadStrings(ref reader, name, draft.Topics);
+            case "broadcast":
+                if (reader.TokenType is not (JsonTokenType.True or JsonTokenType.False))
+                {
+                    return "broadcast must be true or false";
+                }
+
+                draft.Broadcast = reader.GetBoolean();
+                return null;
+            case "data":
+                draft.Content = ReadContent(ref reader, json);
+                return null;
+            case "key":
+                var keyProblem = ReadOptionalString(ref reader, name, out var key);
+                draft.Key = key;
+                return keyProblem;
+            case "idempotencyKey":
+                var idempotencyKeyProblem = ReadOptionalString(ref reader, name, out var idempotencyKey);
+                draft.IdempotencyKey = idempotencyKey;
+                return idempotencyKeyProblem;
+            default:
+                return $"unknown property '{name}'; a publish takes {Fields}";
+        }
+    }
+
+    private static MessageContent? ReadContent(ref Utf8JsonReader reader, ReadOnlySpan<byte> json)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.Null:
+                return null;
+            case JsonTokenType.String:
+                return MessageContent.Text(reader.ValueIsEscaped ? Encoding.UTF8.GetBytes(reader.GetString()!) : reader.ValueSpan.ToArray());
+            default:
+                var start = (int)reader.TokenStartIndex;
+                reader.Skip();
+                return MessageContent.Json(json[start..(int)reader.BytesConsumed].ToArray());
+        }
+    }
+
+    private static string? ReadStrings(ref Utf8JsonReader reader, string name, List<string?> values)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            return $"{name} must be an array of strings";
+        }
+
+        string? problem = null;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType == JsonTokenType.String)
+            {
+                values.Add(reader.GetString());
+                continue;
+            }
+
+            problem ??= $"{name}[{values.Count}] must be a string";
+            reader.Skip();
+            values.Add(null);
+        }
+
+        return problem;
+    }
+
+    private static string? ReadOptionalString(ref Utf8JsonReader reader, string name, out string? value)
+    {
+        value = null;
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.Null:
+                return null;
+            case JsonTokenType.String:
+                value = reader.GetString();
+                return null;
+            default:
+                return $"{name} must be a string";
+        }
+    }
+}

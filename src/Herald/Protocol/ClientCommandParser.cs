@@ -1,0 +1,171 @@
+using System.Text.Json;
+using Herald.Streams;
+
+namespace Herald.Protocol;
+
+/// <summary>
+/// Reads a herald.v1 client message. Commands are rare (a login, a few subscribes), so this favours exact error
+/// messages over speed and reads the whole message as a document.
+/// </summary>
+internal static class ClientCommandParser
+{
+    public const string InvalidCommand = "invalid_command";
+    public const string UnknownType = "unknown_type";
+
+    private const int MaxEpochLength = 64;
+
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 8 };
+
+    /// <returns>The command, or null with <paramref name="error"/> saying why the message is not one.</returns>
+    public static ClientCommand? Parse(ReadOnlyMemory<byte> utf8, out CommandError? error)
+    {
+        error = null;
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(utf8, DocumentOptions);
+        }
+        catch (JsonException exception)
+        {
+            error = new CommandError(InvalidCommand, $"not a JSON object: {exception.Message}", null);
+            return null;
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                error = new CommandError(InvalidCommand, $"a command must be a JSON object (was {Describe(root.ValueKind)})", null);
+                return null;
+            }
+
+            if (!root.TryGetProperty("type"u8, out var typeElement) || typeElement.ValueKind != JsonValueKind.String)
+            {
+                error = new CommandError(InvalidCommand, "type is required and must be a string", null);
+                return null;
+            }
+
+            var type = typeElement.GetString()!;
+            var kind = type switch
+            {
+                "login" => CommandKind.Login,
+                "subscribe" => CommandKind.Subscribe,
+                "unsubscribe" => CommandKind.Unsubscribe,
+                "ping" => CommandKind.Ping,
+                _ => (CommandKind?)null,
+            };
+            if (kind is null)
+            {
+                error = new CommandError(UnknownType, $"unknown type '{type}'; this server knows login, subscribe, unsubscribe and ping", type);
+                return null;
+            }
+
+            string? message = null;
+            var command = kind switch
+            {
+                CommandKind.Login => ReadLogin(root, out message),
+                CommandKind.Subscribe => ReadSubscribe(root, out message),
+                CommandKind.Unsubscribe => new ClientCommand(CommandKind.Unsubscribe, null, StringOrNull(root, "topic"u8), null, null),
+                _ => new ClientCommand(CommandKind.Ping, null, null, null, null),
+            };
+            if (message is not null)
+            {
+                error = new CommandError(InvalidCommand, message, type);
+            }
+
+            return command;
+        }
+    }
+
+    private static ClientCommand? ReadLogin(JsonElement root, out string? error)
+    {
+        error = null;
+        var uid = root.TryGetProperty("uid"u8, out var uidElement) ? uidElement : default;
+        if (uid.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.String))
+        {
+            error = "uid must be a string";
+            return null;
+        }
+
+        Dictionary<string, StreamPosition>? resume = null;
+        if (root.TryGetProperty("resume"u8, out var resumeElement))
+        {
+            if (resumeElement.ValueKind != JsonValueKind.Object)
+            {
+                error = "resume must be an object mapping a stream name to a position";
+                return null;
+            }
+
+            resume = new Dictionary<string, StreamPosition>(StringComparer.Ordinal);
+            foreach (var property in resumeElement.EnumerateObject())
+            {
+                if (ReadPosition(property.Value, $"resume.{property.Name}", out error) is not { } position)
+                {
+                    return null;
+                }
+
+                resume[property.Name] = position;
+            }
+        }
+
+        return new ClientCommand(CommandKind.Login, uid.ValueKind == JsonValueKind.String ? uid.GetString() : null, null, null, resume);
+    }
+
+    private static ClientCommand? ReadSubscribe(JsonElement root, out string? error)
+    {
+        error = null;
+        StreamPosition? position = null;
+        if (root.TryGetProperty("resume"u8, out var resumeElement) && (position = ReadPosition(resumeElement, "resume", out error)) is null)
+        {
+            return null;
+        }
+
+        return new ClientCommand(CommandKind.Subscribe, null, StringOrNull(root, "topic"u8), position, null);
+    }
+
+    /// <summary>Reads <c>{"epoch": string | null, "seq": n}</c>: a null or absent epoch only with seq 0.</summary>
+    private static StreamPosition? ReadPosition(JsonElement element, string field, out string? error)
+    {
+        error = null;
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            error = $"{field} must be a position: {{\"epoch\": string, \"seq\": number}}";
+            return null;
+        }
+
+        if (!element.TryGetProperty("seq"u8, out var seqElement) || seqElement.ValueKind != JsonValueKind.Number
+            || !seqElement.TryGetInt64(out var seq) || seq < 0)
+        {
+            error = $"{field}.seq is required and must be a whole number, 0 or more";
+            return null;
+        }
+
+        var epoch = element.TryGetProperty("epoch"u8, out var epochElement) ? epochElement : default;
+        switch (epoch.ValueKind)
+        {
+            case JsonValueKind.Undefined or JsonValueKind.Null when seq == 0:
+                return StreamPosition.Start;
+            case JsonValueKind.Undefined or JsonValueKind.Null:
+                error = $"{field}.epoch is required when seq is not 0";
+                return null;
+            case JsonValueKind.String when epoch.GetString() is { Length: > 0 and <= MaxEpochLength } text:
+                return new StreamPosition(text, seq);
+            default:
+                error = $"{field}.epoch must be a string of 1 to {MaxEpochLength} characters, as the server sent it";
+                return null;
+        }
+    }
+
+    private static string? StringOrNull(JsonElement root, ReadOnlySpan<byte> name) =>
+        root.TryGetProperty(name, out var element) && element.ValueKind == JsonValueKind.String ? element.GetString() : null;
+
+    private static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        _ => "null",
+    };
+}

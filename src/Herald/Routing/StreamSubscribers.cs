@@ -1,0 +1,99 @@
+using Herald.Streams;
+
+namespace Herald.Routing;
+
+/// <summary>
+/// The subscriptions of this node's connections to one user stream or topic stream. Delivery reads the array
+/// without locking (it is replaced, never changed, on add and remove); the backplane delivers one stream's
+/// messages one at a time, so every subscriber sees them in the same order. Once the last subscriber leaves, the
+/// entry is retired and never reused, which lets the registry drop it without racing a new subscriber.
+/// </summary>
+internal sealed class StreamSubscribers
+{
+    private readonly Lock _gate = new();
+    private Subscription[] _subscriptions = [];
+    private bool _retired;
+
+    public int Count => Volatile.Read(ref _subscriptions).Length;
+
+    /// <returns>False when the entry is retired and a fresh one must be made.</returns>
+    public bool TryAdd(Subscription subscription, out bool isFirst)
+    {
+        lock (_gate)
+        {
+            isFirst = _subscriptions.Length == 0;
+            if (_retired)
+            {
+                return false;
+            }
+
+            Volatile.Write(ref _subscriptions, [.. _subscriptions, subscription]);
+            return true;
+        }
+    }
+
+    /// <summary>Removes the subscription; the entry retires when it was the last one.</summary>
+    public SubscriberRemoval Remove(Subscription subscription)
+    {
+        lock (_gate)
+        {
+            var index = Array.IndexOf(_subscriptions, subscription);
+            if (index < 0)
+            {
+                return SubscriberRemoval.NotFound;
+            }
+
+            if (_subscriptions.Length == 1)
+            {
+                Volatile.Write(ref _subscriptions, []);
+                _retired = true;
+                return SubscriberRemoval.RemovedLast;
+            }
+
+            var remaining = new Subscription[_subscriptions.Length - 1];
+            Array.Copy(_subscriptions, 0, remaining, 0, index);
+            Array.Copy(_subscriptions, index + 1, remaining, index, remaining.Length - index);
+            Volatile.Write(ref _subscriptions, remaining);
+            return SubscriberRemoval.Removed;
+        }
+    }
+
+    /// <summary>Closes every subscriber's connection with <paramref name="code"/>, dropping what is queued for them.</summary>
+    /// <returns>How many connections this started closing.</returns>
+    public int CloseAll(int code, string reason)
+    {
+        var closed = 0;
+        foreach (var subscription in Volatile.Read(ref _subscriptions))
+        {
+            if (subscription.Connection.RequestClose(code, reason, discardQueued: true))
+            {
+                closed++;
+            }
+        }
+
+        return closed;
+    }
+
+    /// <returns>How many subscribers accepted the message into their connection's queue.</returns>
+    public int Deliver(StreamMessage message)
+    {
+        var accepted = 0;
+        foreach (var subscription in Volatile.Read(ref _subscriptions))
+        {
+            if (subscription.Deliver(message))
+            {
+                accepted++;
+            }
+        }
+
+        return accepted;
+    }
+}
+
+/// <summary>What <see cref="StreamSubscribers.Remove"/> did.</summary>
+internal enum SubscriberRemoval
+{
+    NotFound,
+    Removed,
+    RemovedLast,
+}

@@ -1,0 +1,92 @@
+using Herald.Connections;
+using Herald.Delivery;
+
+namespace Herald.Streams;
+
+/// <summary>
+/// One connection on one stream. It is registered with the stream before the history is read, so no message
+/// published meanwhile can slip past: until <see cref="CompleteJoin"/> runs, live messages wait here; then the
+/// replay is queued, followed by the waiting messages the replay did not already contain. From then on a
+/// message is queued only if it is past the last one queued (same epoch, higher seq), so nothing is sent twice
+/// and the stream's order holds.
+/// </summary>
+internal sealed class Subscription
+{
+    private readonly Lock _gate = new();
+    private bool _joining;
+    private List<StreamMessage>? _waiting;
+    private string? _epoch;
+    private long _lastSeq;
+
+    private Subscription(ClientConnection connection, StreamId stream, bool joining)
+    {
+        Connection = connection;
+        Stream = stream;
+        _joining = joining;
+    }
+
+    public ClientConnection Connection { get; }
+
+    public StreamId Stream { get; }
+
+    /// <summary>A subscription that is live at once: it gets every message delivered from now on (the seed flavour's login).</summary>
+    public static Subscription Live(ClientConnection connection, StreamId stream) => new(connection, stream, joining: false);
+
+    /// <summary>A subscription that holds live messages until <see cref="CompleteJoin"/>.</summary>
+    public static Subscription Joining(ClientConnection connection, StreamId stream) => new(connection, stream, joining: true);
+
+    /// <returns>True when the message was queued for the connection (or is waiting for the join to complete).</returns>
+    public bool Deliver(StreamMessage message)
+    {
+        lock (_gate)
+        {
+            if (!_joining)
+            {
+                return QueueIfNew(message);
+            }
+
+            (_waiting ??= []).Add(message);
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Queues <paramref name="reply"/> (the herald.v1 <c>joined</c>), then the history's messages, then what was
+    /// delivered while the history was read and is newer than it.
+    /// </summary>
+    public void CompleteJoin(HistoryRead read, OutboundFrame? reply)
+    {
+        lock (_gate)
+        {
+            if (reply is not null)
+            {
+                Connection.TryEnqueue(reply);
+            }
+
+            foreach (var message in read.Messages)
+            {
+                QueueIfNew(message);
+            }
+
+            (_epoch, _lastSeq) = (read.Head.Epoch, Math.Max(_lastSeq, read.Head.Seq));
+            foreach (var message in _waiting ?? [])
+            {
+                QueueIfNew(message);
+            }
+
+            _waiting = null;
+            _joining = false;
+        }
+    }
+
+    private bool QueueIfNew(StreamMessage message)
+    {
+        if (message.Epoch == _epoch && message.Seq <= _lastSeq)
+        {
+            return false;
+        }
+
+        (_epoch, _lastSeq) = (message.Epoch, message.Seq);
+        return Connection.TryEnqueue(message.FrameFor(Connection.Flavour));
+    }
+}
