@@ -84,6 +84,11 @@ public sealed partial class HeraldSubscriber
             }
 
             await RestoreTopicsAsync(connection);
+
+            // Connected once logged in, not once every stream's joined has been read: those come after the replayed
+            // messages, which wait for the application when there are more than the buffer holds.
+            SetState(new HeraldSubscriberState(HeraldSubscriberStatus.Connected));
+            _firstConnection.TrySetResult();
             return await ReceiveAsync(connection);
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
@@ -179,8 +184,8 @@ public sealed partial class HeraldSubscriber
         return resume;
     }
 
-    // From now on topic commands go to this connection. The login's two joins and one subscribe per topic are
-    // expected in this order; the last of them completes the login.
+    // From now on topic commands go to this connection; the topics remembered so far are subscribed again, each
+    // from its last position. Their answers come in order, after whatever the login replays.
     private async Task RestoreTopicsAsync(SubscriberConnection connection)
     {
         await _sendLock.WaitAsync(_stopping.Token);
@@ -191,11 +196,9 @@ public sealed partial class HeraldSubscriber
             {
                 _connection = connection;
                 topics = [.. _topics.Select(topic => (topic, _positions.Get(TopicNames.Stream(topic))))];
-                connection.Pending.Add(new PendingAnswer("login", _userStream, null, null, false));
-                connection.Pending.Add(new PendingAnswer("login", BroadcastStream, null, null, topics.Count == 0));
-                for (var i = 0; i < topics.Count; i++)
+                foreach (var (topic, _) in topics)
                 {
-                    connection.Pending.Add(new PendingAnswer("subscribe", TopicNames.Stream(topics[i].Topic), topics[i].Topic, null, i == topics.Count - 1));
+                    connection.Pending.Add(new PendingAnswer("subscribe", TopicNames.Stream(topic), topic, null));
                 }
             }
 

@@ -83,7 +83,7 @@ public sealed partial class HeraldSubscriber
         bool wanted;
         lock (_gate)
         {
-            answer = connection.TakePending("subscribe", stream) ?? connection.TakePending("login", stream);
+            answer = connection.TakePending("subscribe", stream);
 
             // A topic the application unsubscribed from since: its unsubscribe follows, so stay off the stream.
             wanted = TopicNames.TopicOf(stream) is not { } topic || _topics.Contains(topic);
@@ -94,12 +94,12 @@ public sealed partial class HeraldSubscriber
             }
         }
 
+        // Answered as soon as read, not once the application has read the messages buffered before it.
+        answer?.Waiter?.TrySetResult();
         if (wanted)
         {
             await _deliveries.Writer.WriteAsync(new Delivery(null, joined), _stopping.Token);
         }
-
-        Answered(answer);
     }
 
     private Task LeaveAsync(SubscriberConnection connection, string stream)
@@ -115,7 +115,7 @@ public sealed partial class HeraldSubscriber
             }
         }
 
-        Answered(answer);
+        answer?.Waiter?.TrySetResult();
         return Task.CompletedTask;
     }
 
@@ -141,7 +141,7 @@ public sealed partial class HeraldSubscriber
         if (answer?.Topic is not { } refusedTopic || code == "already_subscribed")
         {
             // Already on the topic is what a subscribe asks for.
-            Answered(answer);
+            answer?.Waiter?.TrySetResult();
             return Task.CompletedTask;
         }
 
@@ -155,27 +155,7 @@ public sealed partial class HeraldSubscriber
             SubscriptionRefused?.Invoke(this, refusal);
         }
 
-        if (answer.CompletesLogin)
-        {
-            Connected();
-        }
-
         return Task.CompletedTask;
-    }
-
-    private void Answered(PendingAnswer? answer)
-    {
-        answer?.Waiter?.TrySetResult();
-        if (answer?.CompletesLogin == true)
-        {
-            Connected();
-        }
-    }
-
-    private void Connected()
-    {
-        SetState(new HeraldSubscriberState(HeraldSubscriberStatus.Connected));
-        _firstConnection.TrySetResult();
     }
 
     private static HeraldMessage ToMessage(ServerEnvelope envelope) => new(

@@ -86,7 +86,7 @@ public sealed partial class HeraldSubscriber
                 }
 
                 command = subscribe ? ClientEnvelopes.Subscribe(topic, _positions.Get(stream)) : ClientEnvelopes.Unsubscribe(topic);
-                connection.Pending.Add(new PendingAnswer(subscribe ? "subscribe" : "unsubscribe", stream, topic, waiter, false));
+                connection.Pending.Add(new PendingAnswer(subscribe ? "subscribe" : "unsubscribe", stream, topic, waiter));
             }
 
             try

@@ -117,8 +117,9 @@ public sealed partial class HeraldSubscriber : IAsyncDisposable
     }
 
     /// <summary>
-    /// Starts connecting, and waits until the subscriber is first connected: logged in and on every stream. The
-    /// subscriber connects once; later calls wait for the same first connection.
+    /// Starts connecting, and waits until the subscriber is first <see cref="HeraldSubscriberStatus.Connected"/>
+    /// (logged in). The subscriber starts once; later calls wait for the same first connection. Before it,
+    /// <see cref="State"/> is Connecting with attempt 0.
     /// </summary>
     /// <param name="cancellationToken">Cancels the wait, not the subscriber: it keeps trying until disposed.</param>
     /// <exception cref="HeraldSubscriberClosedException">The subscriber closed for good before it connected (a refused login, out of attempts, disposed).</exception>
@@ -229,6 +230,10 @@ public sealed partial class HeraldSubscriber : IAsyncDisposable
     {
         SetState(state);
         _deliveries.Writer.TryComplete();
-        _firstConnection.TrySetException(new HeraldSubscriberClosedException(State));
+        if (_firstConnection.TrySetException(new HeraldSubscriberClosedException(State)))
+        {
+            // Observed here, so that a subscriber nobody started does not report an unobserved task exception.
+            _ = _firstConnection.Task.Exception;
+        }
     }
 }

@@ -36,7 +36,10 @@ public enum HeraldSubscriberStatus
     /// <summary>Opening a WebSocket and logging in.</summary>
     Connecting,
 
-    /// <summary>Logged in and on every stream (user, broadcast, and each topic); messages flow.</summary>
+    /// <summary>
+    /// Logged in: on the user stream and <c>broadcast</c>, with the remembered topics subscribed again (each one's
+    /// <c>joined</c> follows, reported by <see cref="HeraldSubscriber.StreamJoined"/>); messages flow.
+    /// </summary>
     Connected,
 
     /// <summary>The connection was lost (or could not be opened); the subscriber waits, then tries again.</summary>

@@ -100,6 +100,36 @@ public sealed class HeraldSubscriberTests
         Assert.NotEqual(before.Epoch, message.Epoch);
     }
 
+    [Fact(Skip = "Server: a resume's replay is queued under MaxQueuedMessages/MaxQueuedBytes, and after a 4003 it holds at least what overflowed them, so every resume is cut off again (client report, 2026-11-25)")]
+    public async Task Subscriber_CutOffAsASlowConsumer_ResumesWithEveryMessageInOrder()
+    {
+        // Far more than the socket buffers between server and client hold, so that the server's queue overflows
+        // while the application does not read; the history keeps all of it.
+        const int Count = 300;
+        await using var server = await HeraldTestServer.StartAsync(o =>
+        {
+            o.MaxQueuedMessages = 4;
+            o.HistoryMaxMessages = Count;
+        });
+        await using var probe = await SubscriberProbe.StartAsync(server.WebSocketUri, "u1", o => new HeraldSubscriberOptions
+        {
+            ServerUri = o.ServerUri, UserId = o.UserId, Reconnect = o.Reconnect, MaxBufferedMessages = 1,
+        });
+        var publisher = new HeraldPublisher(server.Http);
+        var payload = new string('x', 60_000);
+        for (var n = 1; n <= Count; n++)
+        {
+            await publisher.PublishAsync(Publication.Text(payload) with { Users = ["u1"] }, Cancellation);
+        }
+
+        var messages = await probe.NextAsync(Count);
+
+        Assert.Equal(Enumerable.Range(1, Count).Select(n => (long)n), Seqs(messages));
+        Assert.Equal(1, (await publisher.GetStatsAsync(Cancellation)).SlowConsumerDisconnects);
+        Assert.Contains(probe.States, s => s is { Status: HeraldSubscriberStatus.Reconnecting, CloseStatus: 4003 or 1006 });
+        Assert.DoesNotContain(probe.Joins, j => j.MissedMessages);
+    }
+
     [Fact]
     public async Task Subscriber_Reconnected_RestoresItsTopicsWithoutRepeatingTheirMessages()
     {

@@ -12,6 +12,7 @@ public sealed class SubscriberProbe : IAsyncDisposable
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
     private readonly IAsyncEnumerator<HeraldMessage> _messages;
+    private Task<bool> _moving = Task.FromResult(true);
 
     public SubscriberProbe(HeraldSubscriber subscriber)
     {
@@ -45,25 +46,37 @@ public sealed class SubscriberProbe : IAsyncDisposable
     /// <summary>The next message; fails the test when none comes within the timeout.</summary>
     public async Task<HeraldMessage> NextAsync()
     {
-        var next = await _messages.MoveNextAsync().AsTask().WaitAsync(Timeout, TestContext.Current.CancellationToken);
-        Assert.True(next, $"the subscriber ended (state {Subscriber.State}) before the next message");
+        Assert.True(await MoveNextAsync(), $"the subscriber ended (state {Subscriber.State}) before the next message");
         return _messages.Current;
     }
 
     public async Task<List<HeraldMessage>> NextAsync(int count)
     {
         var messages = new List<HeraldMessage>(count);
-        for (var i = 0; i < count; i++)
+        try
         {
-            messages.Add(await NextAsync());
+            for (var i = 0; i < count; i++)
+            {
+                messages.Add(await NextAsync());
+            }
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"Only {messages.Count} of {count} messages came (last seq {messages.LastOrDefault()?.Seq}); states: {string.Join(", ", States)}");
         }
 
         return messages;
     }
 
     /// <summary>Waits for the end of the messages, which comes when the subscriber closed for good.</summary>
-    public async Task AssertEndedAsync() =>
-        Assert.False(await _messages.MoveNextAsync().AsTask().WaitAsync(Timeout, TestContext.Current.CancellationToken), "expected the messages to end");
+    public async Task AssertEndedAsync() => Assert.False(await MoveNextAsync(), "expected the messages to end");
+
+    // A wait that timed out leaves its MoveNextAsync running; DisposeAsync lets it finish before disposing the enumerator.
+    private Task<bool> MoveNextAsync()
+    {
+        _moving = _messages.MoveNextAsync().AsTask();
+        return _moving.WaitAsync(Timeout, TestContext.Current.CancellationToken);
+    }
 
     public Task WaitForStatusAsync(HeraldSubscriberStatus status) =>
         Infrastructure.Eventually.TrueAsync(() => Subscriber.State.Status == status, $"the subscriber to be {status} (is {Subscriber.State})");
@@ -71,6 +84,7 @@ public sealed class SubscriberProbe : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Subscriber.DisposeAsync();
+        await ((Task)_moving).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await _messages.DisposeAsync();
     }
 }
