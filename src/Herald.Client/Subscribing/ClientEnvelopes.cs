@@ -43,6 +43,9 @@ internal static class ClientEnvelopes
         writer.WriteString("topic", topic);
     });
 
+    /// <summary><c>{"type":"ping"}</c>: the server answers <c>pong</c>.</summary>
+    public static byte[] Ping() => Write(writer => writer.WriteString("type", "ping"));
+
     // {"epoch":"...","seq":n}; a position without an epoch is {"seq":0}, "I have seen nothing".
     private static void WritePosition(Utf8JsonWriter writer, StreamPosition position)
     {

@@ -64,7 +64,7 @@ public sealed partial class HeraldSubscriber
     {
         using var socket = new ClientWebSocket();
         ConfigureSocket(socket.Options);
-        var connection = new SubscriberConnection(socket);
+        var connection = new SubscriberConnection(socket, _options.TimeProvider);
         try
         {
             using (var timeout = new CancellationTokenSource(_options.ConnectTimeout, _options.TimeProvider))
@@ -89,7 +89,17 @@ public sealed partial class HeraldSubscriber
             // messages, which wait for the application when there are more than the buffer holds.
             SetState(new HeraldSubscriberState(HeraldSubscriberStatus.Connected));
             _firstConnection.TrySetResult();
-            return await ReceiveAsync(connection);
+            using var connectionEnded = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+            var keepAlive = _options.KeepAliveInterval > TimeSpan.Zero ? KeepAliveAsync(connection, connectionEnded.Token) : Task.CompletedTask;
+            try
+            {
+                return await ReceiveAsync(connection);
+            }
+            finally
+            {
+                await connectionEnded.CancelAsync();
+                await keepAlive;
+            }
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
@@ -101,9 +111,13 @@ public sealed partial class HeraldSubscriber
             await CloseAfterProtocolViolationAsync(connection);
             return new ConnectionEnd(null, null, new InvalidDataException($"Herald sent an envelope that breaks the {SubProtocol} protocol: {exception.Message}", exception), connection.LoggedIn, false);
         }
-        catch (WebSocketException exception)
+        catch (Exception exception) when (exception is WebSocketException or OperationCanceledException)
         {
-            return new ConnectionEnd(connection.LoggedIn ? ConnectionEnd.AbnormalClosure : null, null, exception, connection.LoggedIn, false);
+            // A broken connection, or one aborted: by the keep-alive, or by the socket itself. (Disposal is caught above.)
+            var error = connection.TimedOut
+                ? new TimeoutException($"Herald did not answer a ping within {_options.KeepAliveTimeout}.", exception)
+                : exception;
+            return new ConnectionEnd(connection.LoggedIn ? ConnectionEnd.AbnormalClosure : null, null, error, connection.LoggedIn, false);
         }
         finally
         {
@@ -130,8 +144,6 @@ public sealed partial class HeraldSubscriber
     private void ConfigureSocket(ClientWebSocketOptions socketOptions)
     {
         socketOptions.AddSubProtocol(SubProtocol);
-        socketOptions.KeepAliveInterval = _options.KeepAliveInterval;
-        socketOptions.KeepAliveTimeout = _options.KeepAliveTimeout;
         _options.ConfigureWebSocket?.Invoke(socketOptions);
     }
 

@@ -53,7 +53,7 @@ public sealed partial class HeraldSubscriber
             }
         }
 
-        await _deliveries.Writer.WriteAsync(new Delivery(message, null), _stopping.Token);
+        await connection.DeliverAsync(_deliveries.Writer.WriteAsync, new Delivery(message, null), _stopping.Token);
         lock (_gate)
         {
             if (connection.Streams.Contains(message.Stream))
@@ -98,7 +98,7 @@ public sealed partial class HeraldSubscriber
         answer?.Waiter?.TrySetResult();
         if (wanted)
         {
-            await _deliveries.Writer.WriteAsync(new Delivery(null, joined), _stopping.Token);
+            await connection.DeliverAsync(_deliveries.Writer.WriteAsync, new Delivery(null, joined), _stopping.Token);
         }
     }
 

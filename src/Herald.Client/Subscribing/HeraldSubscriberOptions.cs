@@ -48,17 +48,21 @@ public sealed class HeraldSubscriberOptions
     public TimeSpan CloseTimeout { get; init; } = DefaultCloseTimeout;
 
     /// <summary>
-    /// How often the subscriber pings the server; with <see cref="KeepAliveTimeout"/>, how a connection that died
-    /// silently is noticed. <see cref="TimeSpan.Zero"/> turns pings off.
+    /// After this long without a frame from the server, the subscriber sends a <c>ping</c>; with
+    /// <see cref="KeepAliveTimeout"/>, how a connection that died silently is noticed. <see cref="TimeSpan.Zero"/>
+    /// turns pings off.
     /// </summary>
     public TimeSpan KeepAliveInterval { get; init; } = DefaultKeepAliveInterval;
 
-    /// <summary>How long a ping may go unanswered before the connection is given up (and reconnected); <see cref="Timeout.InfiniteTimeSpan"/> for never.</summary>
+    /// <summary>
+    /// How long a ping may go without any frame from the server before the connection is given up (and
+    /// reconnected); <see cref="Timeout.InfiniteTimeSpan"/> for never.
+    /// </summary>
     public TimeSpan KeepAliveTimeout { get; init; } = DefaultKeepAliveTimeout;
 
     /// <summary>
     /// Adjusts each new connection's <see cref="ClientWebSocketOptions"/> (headers, cookies, proxy, certificates),
-    /// after the subscriber has set the subprotocol and keep-alive.
+    /// after the subscriber has added the <c>herald.v1</c> subprotocol.
     /// </summary>
     public Action<ClientWebSocketOptions>? ConfigureWebSocket { get; init; }
 
@@ -86,6 +90,10 @@ public sealed class HeraldSubscriberOptions
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ConnectTimeout, TimeSpan.Zero, nameof(ConnectTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(CloseTimeout, TimeSpan.Zero, nameof(CloseTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThan(KeepAliveInterval, TimeSpan.Zero, nameof(KeepAliveInterval));
+        if (KeepAliveTimeout <= TimeSpan.Zero && KeepAliveTimeout != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(KeepAliveTimeout), KeepAliveTimeout, $"{nameof(KeepAliveTimeout)} must be more than zero, or Timeout.InfiniteTimeSpan for never.");
+        }
         ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
     }
 }

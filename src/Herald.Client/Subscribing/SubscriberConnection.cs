@@ -5,13 +5,26 @@ namespace Herald.Client.Subscribing;
 /// <summary>
 /// One WebSocket of a subscriber and what only that connection knows: the streams it is on and the answers it
 /// waits for. The subscriber guards <see cref="Streams"/> and <see cref="Pending"/> with its lock; the socket
-/// has one receive (the connection task) and one send at a time (the subscriber's send lock).
+/// has one receive (the connection task) and one send at a time (the subscriber's send lock). The keep-alive
+/// reads <see cref="LastHeard"/> and <see cref="IsDelivering"/> from its own task.
 /// </summary>
-internal sealed class SubscriberConnection(ClientWebSocket socket)
+internal sealed class SubscriberConnection(ClientWebSocket socket, TimeProvider timeProvider)
 {
     private byte[] _receiveBuffer = new byte[16 * 1024];
+    private long _lastHeard = timeProvider.GetTimestamp();
+    private volatile bool _delivering;
+    private volatile bool _timedOut;
 
     public ClientWebSocket Socket { get; } = socket;
+
+    /// <summary>When the last frame came from the server (a <see cref="TimeProvider"/> timestamp), or the last delivery ended.</summary>
+    public long LastHeard => Volatile.Read(ref _lastHeard);
+
+    /// <summary>True while the receive loop waits for room in the buffer: then it reads nothing, and silence is not the network's.</summary>
+    public bool IsDelivering => _delivering;
+
+    /// <summary>True once the keep-alive aborted the connection because a ping went unanswered.</summary>
+    public bool TimedOut => _timedOut;
 
     /// <summary>The streams a <c>joined</c> put this connection on, until a <c>left</c> or an unsubscribe takes it off.</summary>
     public HashSet<string> Streams { get; } = new(StringComparer.Ordinal);
@@ -21,6 +34,28 @@ internal sealed class SubscriberConnection(ClientWebSocket socket)
 
     /// <summary>True once <c>welcome</c> came: the login was accepted.</summary>
     public bool LoggedIn { get; set; }
+
+    /// <summary>Runs <paramref name="delivery"/> (a write into the buffer) as time the keep-alive does not count as silence.</summary>
+    public async Task DeliverAsync<T>(Func<T, CancellationToken, ValueTask> delivery, T item, CancellationToken cancellationToken)
+    {
+        _delivering = true;
+        try
+        {
+            await delivery(item, cancellationToken);
+        }
+        finally
+        {
+            _delivering = false;
+            Volatile.Write(ref _lastHeard, timeProvider.GetTimestamp());
+        }
+    }
+
+    /// <summary>Ends a connection that stopped answering: the pending receive fails, and the subscriber reconnects.</summary>
+    public void AbortUnanswered()
+    {
+        _timedOut = true;
+        Socket.Abort();
+    }
 
     /// <summary>Takes the first pending answer for <paramref name="command"/>, on <paramref name="stream"/> when given.</summary>
     public PendingAnswer? TakePending(string command, string? stream)
@@ -51,6 +86,7 @@ internal sealed class SubscriberConnection(ClientWebSocket socket)
             }
 
             var result = await Socket.ReceiveAsync(_receiveBuffer.AsMemory(length), cancellationToken);
+            Volatile.Write(ref _lastHeard, timeProvider.GetTimestamp());
             if (result.MessageType == WebSocketMessageType.Close)
             {
                 return null;

@@ -5,8 +5,8 @@ namespace Herald.Tests.Client;
 
 /// <summary>
 /// A TCP proxy on 127.0.0.1:0 in front of a server, which a test can break as a network would: drop every
-/// connection at once (a reset on both sides, no Close frame), refuse new ones for a while, or send them to
-/// another server. A subscriber connects through it to meet real connection losses without a hook in its code.
+/// connection at once (a reset on both sides, no Close frame), let them go silent (bytes vanish, nothing is
+/// closed), refuse new ones for a while, or send them to another server. A subscriber connects through it to meet real connection losses without a hook in its code.
 /// </summary>
 public sealed class BreakableProxy : IAsyncDisposable
 {
@@ -14,6 +14,7 @@ public sealed class BreakableProxy : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _gate = new();
     private readonly List<Socket> _sockets = [];
+    private readonly HashSet<Socket> _silenced = [];
     private readonly Task _accepting;
     private volatile bool _refusing;
     private volatile Uri _target;
@@ -45,6 +46,18 @@ public sealed class BreakableProxy : IAsyncDisposable
 
     /// <summary>While true, every new connection is reset as soon as it is accepted.</summary>
     public void RefuseConnections(bool refuse) => _refusing = refuse;
+
+    /// <summary>
+    /// From now on, every open connection carries nothing in either direction, yet stays open: what a peer sees when
+    /// the network between them dies silently (a laptop's sleep, a NAT that forgot the connection).
+    /// </summary>
+    public void SilenceConnections()
+    {
+        lock (_gate)
+        {
+            _silenced.UnionWith(_sockets);
+        }
+    }
 
     /// <summary>Resets every open connection on both sides, as a network failure would.</summary>
     public void DropConnections()
@@ -121,6 +134,8 @@ public sealed class BreakableProxy : IAsyncDisposable
             {
                 _sockets.Remove(client);
                 _sockets.Remove(server);
+                _silenced.Remove(client);
+                _silenced.Remove(server);
             }
 
             Reset(client);
@@ -128,7 +143,7 @@ public sealed class BreakableProxy : IAsyncDisposable
         }
     }
 
-    private static async Task PumpAsync(Socket from, Socket to)
+    private async Task PumpAsync(Socket from, Socket to)
     {
         var buffer = new byte[16 * 1024];
         try
@@ -136,12 +151,23 @@ public sealed class BreakableProxy : IAsyncDisposable
             int read;
             while ((read = await from.ReceiveAsync(buffer, SocketFlags.None)) > 0)
             {
-                await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None);
+                if (!IsSilenced(from))
+                {
+                    await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None);
+                }
             }
         }
         catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
         {
             // Reset by DropConnections or by a peer.
+        }
+    }
+
+    private bool IsSilenced(Socket socket)
+    {
+        lock (_gate)
+        {
+            return _silenced.Contains(socket);
         }
     }
 

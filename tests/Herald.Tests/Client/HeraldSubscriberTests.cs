@@ -58,6 +58,29 @@ public sealed class HeraldSubscriberTests
     }
 
     [Fact]
+    public async Task Subscriber_ConnectionGoesSilent_KeepAliveNoticesItAndResumes()
+    {
+        await using var server = await HeraldTestServer.StartAsync();
+        await using var proxy = new BreakableProxy(server.BaseAddress);
+        await using var probe = await SubscriberProbe.StartAsync(proxy.WebSocketUri, "u1", o => new HeraldSubscriberOptions
+        {
+            ServerUri = o.ServerUri, UserId = o.UserId, Reconnect = o.Reconnect,
+            KeepAliveInterval = TimeSpan.FromMilliseconds(100), KeepAliveTimeout = TimeSpan.FromMilliseconds(300),
+        });
+        var publisher = new HeraldPublisher(server.Http);
+
+        proxy.SilenceConnections();
+        await PublishToUserAsync(publisher, "u1", 1, 1);
+        await Eventually.TrueAsync(() => probe.States.Count(s => s.Status == HeraldSubscriberStatus.Connected) == 2, $"the subscriber to notice the silence and connect again ({string.Join(", ", probe.States)})");
+        await PublishToUserAsync(publisher, "u1", 2, 2);
+
+        Assert.Equal(["m1", "m2"], (await probe.NextAsync(2)).Select(m => m.Data.GetString()));
+        var loss = Assert.Single(probe.States, s => s.Status == HeraldSubscriberStatus.Reconnecting);
+        Assert.Equal(1006, loss.CloseStatus);
+        Assert.NotNull(loss.Error);
+    }
+
+    [Fact]
     public async Task Subscriber_HistoryWindowExceeded_ReportsNotRecoveredBeforeTheKeptMessages()
     {
         await using var server = await HeraldTestServer.StartAsync(o => o.HistoryMaxMessages = 3);
@@ -242,18 +265,20 @@ public sealed class HeraldSubscriberTests
     }
 
     [Fact]
-    public async Task Subscriber_StartingFromRetained_GetsWhatWasPublishedBeforeItConnected()
+    public async Task Subscriber_StartingFromRetained_GetsWhatWasPublishedBeforeItConnectedEvenBeyondItsBuffer()
     {
         await using var server = await HeraldTestServer.StartAsync();
         var publisher = new HeraldPublisher(server.Http);
-        await PublishToUserAsync(publisher, "u1", 1, 2);
+        await PublishToUserAsync(publisher, "u1", 1, 5);
 
+        // StartAsync completes although the replay is larger than the buffer and nothing reads yet.
         await using var probe = await SubscriberProbe.StartAsync(server.WebSocketUri, "u1", o => new HeraldSubscriberOptions
         {
-            ServerUri = o.ServerUri, UserId = o.UserId, Reconnect = o.Reconnect, StartPosition = HeraldStartPosition.Retained,
+            ServerUri = o.ServerUri, UserId = o.UserId, Reconnect = o.Reconnect, StartPosition = HeraldStartPosition.Retained, MaxBufferedMessages = 1,
         });
 
-        Assert.Equal(["m1", "m2"], (await probe.NextAsync(2)).Select(m => m.Data.GetString()));
+        Assert.Equal(["m1", "m2", "m3", "m4", "m5"], (await probe.NextAsync(5)).Select(m => m.Data.GetString()));
+        Assert.Equal(HeraldResumeOutcome.Recovered, probe.Joins.First(j => j.Stream == "user:u1").Outcome);
     }
 
     [Fact]
