@@ -10,7 +10,8 @@ namespace Herald.Client;
 /// Give it an <see cref="HttpClient"/> whose <see cref="HttpClient.BaseAddress"/> is Herald's (with the
 /// <c>MapHerald</c> prefix, if any, and a trailing slash), or register it as a typed client:
 /// <c>services.AddHttpClient&lt;HeraldPublisher&gt;(c =&gt; c.BaseAddress = new Uri("http://herald:8181/"))</c>.
-/// A refusal surfaces as <see cref="HeraldApiException"/> carrying the server's message.
+/// A refusal surfaces as <see cref="HeraldApiException"/> carrying the server's message. Thread-safe, as its
+/// <see cref="HttpClient"/> is: one instance may serve the whole application.
 /// </summary>
 public sealed partial class HeraldPublisher
 {

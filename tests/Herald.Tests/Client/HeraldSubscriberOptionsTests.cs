@@ -52,6 +52,42 @@ public sealed class HeraldSubscriberOptionsTests
     }
 
     [Fact]
+    public async Task ReadAllAsync_SecondReaderAtOnce_ThrowsAndTheFirstEndsOnDispose()
+    {
+        var subscriber = new HeraldSubscriber(Valid);
+        await using var first = subscriber.ReadAllAsync(TestContext.Current.CancellationToken).GetAsyncEnumerator(TestContext.Current.CancellationToken);
+        var waiting = first.MoveNextAsync().AsTask();
+
+        await using var second = subscriber.ReadAllAsync(TestContext.Current.CancellationToken).GetAsyncEnumerator(TestContext.Current.CancellationToken);
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await second.MoveNextAsync());
+        await subscriber.DisposeAsync();
+
+        Assert.False(await waiting.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken));
+        Assert.Equal(new HeraldSubscriberState(HeraldSubscriberStatus.Closed) { CloseStatus = 1000 }, subscriber.State);
+    }
+
+    [Fact]
+    public async Task StartAsync_AfterDispose_Throws()
+    {
+        var subscriber = new HeraldSubscriber(Valid);
+        await subscriber.DisposeAsync();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => subscriber.StartAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task SubscribeAsync_BeforeStart_IsRemembered()
+    {
+        await using var subscriber = new HeraldSubscriber(new HeraldSubscriberOptions { ServerUri = Valid.ServerUri, UserId = "1", Topics = ["a"] });
+
+        await subscriber.SubscribeAsync("b", TestContext.Current.CancellationToken);
+        await subscriber.SubscribeAsync("b", TestContext.Current.CancellationToken);
+        await subscriber.UnsubscribeAsync("a", TestContext.Current.CancellationToken);
+
+        Assert.Equal(["b"], subscriber.Topics);
+    }
+
+    [Fact]
     public void TopicNames_LongestAllowed_IsValid() =>
         TopicNames.ThrowIfInvalid(new string('a', TopicNames.MaxLength), "topic");
 
