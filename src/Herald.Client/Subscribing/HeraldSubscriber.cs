@@ -212,28 +212,42 @@ public sealed partial class HeraldSubscriber : IAsyncDisposable
 
     private void SetState(HeraldSubscriberState state)
     {
-        lock (_gate)
+        if (TryChangeState(state))
         {
-            if (_state.Status == HeraldSubscriberStatus.Closed)
-            {
-                return;
-            }
-
-            _state = state;
+            StateChanged?.Invoke(this, state);
         }
-
-        StateChanged?.Invoke(this, state);
     }
 
-    // The one way into the final state: the messages already received stay readable, then the enumeration ends.
+    // The one way into the final state. The messages already received stay readable, then the enumeration ends;
+    // both that and StartAsync's outcome are settled before the handlers run, so a throwing handler cannot leave
+    // a reader or a starter waiting.
     private void Close(HeraldSubscriberState state)
     {
-        SetState(state);
+        var changed = TryChangeState(state);
         _deliveries.Writer.TryComplete();
         if (_firstConnection.TrySetException(new HeraldSubscriberClosedException(State)))
         {
             // Observed here, so that a subscriber nobody started does not report an unobserved task exception.
             _ = _firstConnection.Task.Exception;
+        }
+
+        if (changed)
+        {
+            StateChanged?.Invoke(this, state);
+        }
+    }
+
+    private bool TryChangeState(HeraldSubscriberState state)
+    {
+        lock (_gate)
+        {
+            if (_state.Status == HeraldSubscriberStatus.Closed)
+            {
+                return false;
+            }
+
+            _state = state;
+            return true;
         }
     }
 }

@@ -241,6 +241,30 @@ public sealed class HeraldSubscriberTests
     }
 
     [Fact]
+    public async Task StateChangedHandler_Throws_ClosesTheSubscriberWithItsException()
+    {
+        await using var server = await HeraldTestServer.StartAsync();
+        await using var subscriber = new HeraldSubscriber(new HeraldSubscriberOptions { ServerUri = server.WebSocketUri, UserId = "u1" });
+        var bug = new InvalidOperationException("a bug in the application's handler");
+        subscriber.StateChanged += (_, state) =>
+        {
+            if (state.Status == HeraldSubscriberStatus.Connected)
+            {
+                throw bug;
+            }
+        };
+
+        var closed = await Assert.ThrowsAsync<HeraldSubscriberClosedException>(() => subscriber.StartAsync(Cancellation).WaitAsync(SubscriberProbe.Timeout, Cancellation));
+
+        Assert.Same(bug, closed.State.Error);
+        Assert.Equal(HeraldSubscriberStatus.Closed, subscriber.State.Status);
+        await foreach (var message in subscriber.ReadAllAsync(Cancellation))
+        {
+            Assert.Fail($"expected no message, got {message}");
+        }
+    }
+
+    [Fact]
     public async Task StartAsync_ServerUnreachable_GivesUpAfterMaxAttempts()
     {
         await using var server = await HeraldTestServer.StartAsync();
