@@ -54,7 +54,8 @@ public sealed partial class HeraldSubscriber
         }
         catch (Exception exception)
         {
-            // Only an event handler of the application's can throw here; going on would hide its failure.
+            // Not a connection failure (RunConnectionAsync turns those into a ConnectionEnd): an event handler of the
+            // application's threw. Going on would hide its failure.
             Close(new HeraldSubscriberState(HeraldSubscriberStatus.Closed) { Error = exception });
         }
     }
