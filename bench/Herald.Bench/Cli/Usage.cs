@@ -19,13 +19,19 @@ internal static class Usage
           latency     --users N (1000) --rate R (1000) --messages M (10000) --warmup W (min(200, M/10))
                       --http-connections H (64) --seed S
                       M messages at R/s on an open-loop schedule to random users: publish-to-receive percentiles
-          throughput  --users N (1000) --seconds T (10) --concurrency C (32) --mode send
-                      --max-messages X (50000000)
-                      C keep-alive callers publish as fast as the server answers: published/s, delivered/s, CPU per message
+          throughput  --users N (1000) --seconds T (10) --mode send|batch (send) --concurrency C (32; 4 with batch)
+                      --batch-size B (500, batch only; at most 1000) --max-messages X (50000000)
+                      C keep-alive callers publish as fast as the server answers, one message per /send or B per
+                      POST /api/v1/publish/batch, message i to user i % N: published/s, delivered/s, CPU per
+                      message, send-to-receive percentiles
           churn       --seconds T (10) --concurrency C (16)
                       C loops of connect, log in, receive one message, close: cycles/s, and that the server drains to zero
+          fanout      --subscribers N (10000) --rate R (10) --seconds T (10) --topic NAME --warmup W (R)
+                      --http-connections H (16)
+                      R messages/s for T s through POST /api/v1/publish, each to all N connections (broadcast, to
+                      seed-flavour connections; or to the topic, with herald.v1 connections subscribed to it), open
+                      loop: copies delivered per second and per server CPU second, lost, duplicated, percentiles
 
-        fanout is not available: the server has no broadcast or topic API yet.
         Output: one JSON document and one Markdown table row (under its header) on stdout; progress on stderr.
         Exit codes: 0 result printed, 1 the run failed, 2 bad usage, 130 cancelled.
         """;

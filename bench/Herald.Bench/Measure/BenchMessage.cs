@@ -8,6 +8,9 @@ namespace Herald.Bench.Measure;
 /// </summary>
 internal static class BenchMessage
 {
+    /// <summary>The user index of a message for every connection (a broadcast or a topic): <c>-1:seq:timestamp</c>.</summary>
+    public const int Everyone = -1;
+
     private const byte Separator = (byte)':';
 
     public static string Format(int user, long seq, long timestamp) => $"{user}:{seq}:{timestamp}";

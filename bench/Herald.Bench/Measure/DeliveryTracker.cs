@@ -6,21 +6,27 @@ namespace Herald.Bench.Measure;
 /// <summary>
 /// Checks every received <see cref="BenchMessage"/> against what was sent: one bit per sequence number finds
 /// duplicates and counts unique deliveries, the user index finds misdeliveries, and (optionally) the first
-/// receipt of each message records its latency. Lock-free; no allocation per message.
+/// receipt of each message records its latency, exactly per message or into a <see cref="LatencyHistogram"/>.
+/// Lock-free; no allocation per message.
 /// </summary>
 internal sealed class DeliveryTracker : IMessageSink
 {
     private readonly int[] _seen;
     private readonly long[]? _latencyTicks;
+    private readonly LatencyHistogram? _histogram;
     private long _duplicates;
     private long _misdelivered;
     private long _unrecognized;
 
-    public DeliveryTracker(long capacity, bool recordLatency)
+    /// <param name="capacity">Sequence numbers tracked: [0, capacity).</param>
+    /// <param name="recordLatency">Keep every message's latency (8 bytes per sequence number) for <see cref="CollectLatencies"/>.</param>
+    /// <param name="histogram">Where to count each message's latency as well; null for nowhere.</param>
+    public DeliveryTracker(long capacity, bool recordLatency, LatencyHistogram? histogram = null)
     {
         Capacity = capacity;
         _seen = new int[(capacity + 31) / 32];
         _latencyTicks = recordLatency ? new long[capacity] : null;
+        _histogram = histogram;
     }
 
     /// <summary>Sequence numbers in [0, Capacity) are tracked.</summary>
@@ -57,6 +63,8 @@ internal sealed class DeliveryTracker : IMessageSink
         {
             _latencyTicks[seq] = receivedAt - sentAt;
         }
+
+        _histogram?.Record(receivedAt - sentAt);
     }
 
     public bool WasReceived(long seq) => (Volatile.Read(ref _seen[seq >> 5]) & (1 << (int)(seq & 31))) != 0;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net.WebSockets;
-using System.Text;
 
 namespace Herald.Bench.Net;
 
@@ -11,8 +10,8 @@ namespace Herald.Bench.Net;
 /// </summary>
 internal sealed class BenchConnection
 {
-    /// <summary>Bench messages are under 64 bytes; anything longer than this is counted and skipped.</summary>
-    private const int BufferSize = 256;
+    /// <summary>Bench messages are under 64 bytes, their herald.v1 envelopes under 256; anything longer than this is counted and skipped.</summary>
+    private const int BufferSize = 512;
 
     private readonly ClientWebSocket _socket;
     private readonly IMessageSink? _sink;
@@ -52,15 +51,17 @@ internal sealed class BenchConnection
     /// </summary>
     public Task FirstMessage => _firstMessage?.Task ?? throw new InvalidOperationException("opened without signalFirstMessage");
 
-    /// <summary>Connects, sends the login <c>{"uid":"..."}</c> and starts the receive loop.</summary>
+    /// <summary>Connects, sends the protocol's greeting (the login, and a subscription if any) and starts the receive loop.</summary>
     public static async Task<BenchConnection> OpenAsync(
-        WebSocketConnector connector, int index, string userId, IMessageSink? sink, bool signalFirstMessage, CancellationToken cancellationToken)
+        WebSocketConnector connector, int index, string userId, ClientProtocol protocol, IMessageSink? sink, bool signalFirstMessage, CancellationToken cancellationToken)
     {
-        var socket = await connector.ConnectAsync(cancellationToken);
+        var socket = await connector.ConnectAsync(protocol.SubProtocol, cancellationToken);
         try
         {
-            var login = Encoding.UTF8.GetBytes($$"""{"uid":"{{userId}}"}""");
-            await socket.SendAsync(login, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+            foreach (var message in protocol.Greeting(userId))
+            {
+                await socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+            }
         }
         catch
         {

@@ -37,9 +37,9 @@ internal sealed class ConnectionSet
 
     public double ConnectsPerSecond => OpenSeconds > 0 ? Round.To1(Opened / OpenSeconds) : 0;
 
-    /// <summary>Opens <paramref name="count"/> connections as users <c>{userPrefix}{index}</c>.</summary>
+    /// <summary>Opens <paramref name="count"/> connections as users <c>{userPrefix}{index}</c>, speaking <paramref name="protocol"/>.</summary>
     public static async Task<ConnectionSet> OpenAsync(
-        WebSocketConnector connector, int count, string userPrefix, IMessageSink? sink, Func<int, bool>? signalFirstMessage, int parallelism, CancellationToken cancellationToken)
+        WebSocketConnector connector, int count, string userPrefix, ClientProtocol protocol, IMessageSink? sink, Func<int, bool>? signalFirstMessage, int parallelism, CancellationToken cancellationToken)
     {
         var connections = new BenchConnection?[count];
         var failures = 0;
@@ -53,7 +53,7 @@ internal sealed class ConnectionSet
             try
             {
                 connections[index] = await BenchConnection.OpenAsync(
-                    connector, index, userPrefix + index, sink, signalFirstMessage?.Invoke(index) ?? false, timeout.Token);
+                    connector, index, userPrefix + index, protocol, sink, signalFirstMessage?.Invoke(index) ?? false, timeout.Token);
             }
             catch (Exception exception) when (!token.IsCancellationRequested && exception is not OutOfMemoryException)
             {

@@ -1,13 +1,20 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Text.Json;
 
 namespace Herald.Bench.Net;
 
-/// <summary>The server's HTTP API as the generator uses it: <c>/send</c> and <c>/api/v1/stats</c>, over keep-alive connections.</summary>
+/// <summary>
+/// The server's HTTP API as the generator uses it: <c>/send</c>, <c>/api/v1/publish</c>, <c>/api/v1/publish/batch</c>
+/// and <c>/api/v1/stats</c>, over keep-alive connections.
+/// </summary>
 internal sealed class HeraldApiClient : IDisposable
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
+    private static readonly Uri PublishPath = new("api/v1/publish", UriKind.Relative);
+    private static readonly Uri PublishBatchPath = new("api/v1/publish/batch", UriKind.Relative);
 
     private readonly HttpClient _http;
 
@@ -85,5 +92,82 @@ internal sealed class HeraldApiClient : IDisposable
         }
     }
 
+    /// <summary><c>POST /api/v1/publish</c> with <paramref name="json"/> as the body.</summary>
+    /// <returns>The connections the message was queued for, or -1 with the HTTP status (0: no answer) when it failed.</returns>
+    public async Task<(int Delivered, int Status)> PublishAsync(ReadOnlyMemory<byte> json, CancellationToken cancellationToken)
+    {
+        var (status, body, length) = await PostAsync(PublishPath, json, cancellationToken);
+        try
+        {
+            return status == (int)HttpStatusCode.OK ? (PublishAnswers.ReadDelivered(body.AsSpan(0, length)), status) : (-1, status);
+        }
+        catch (JsonException)
+        {
+            return (-1, status);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(body);
+        }
+    }
+
+    /// <summary><c>POST /api/v1/publish/batch</c> with <paramref name="json"/> as the body.</summary>
+    /// <returns>The answer summed, with its HTTP status (0: no answer); an empty answer when the batch failed as a whole.</returns>
+    public async Task<(BatchAnswer Answer, int Status)> PublishBatchAsync(ReadOnlyMemory<byte> json, CancellationToken cancellationToken)
+    {
+        var (status, body, length) = await PostAsync(PublishBatchPath, json, cancellationToken);
+        try
+        {
+            return status == (int)HttpStatusCode.OK ? (PublishAnswers.ReadBatch(body.AsSpan(0, length)), status) : (default, status);
+        }
+        catch (JsonException)
+        {
+            return (default, status);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(body);
+        }
+    }
+
     public void Dispose() => _http.Dispose();
+
+    /// <summary>Posts JSON and reads the whole answer into a pooled buffer, which the caller returns.</summary>
+    /// <returns>The HTTP status (0 when there was no answer), and the body.</returns>
+    private async Task<(int Status, byte[] Body, int Length)> PostAsync(Uri path, ReadOnlyMemory<byte> json, CancellationToken cancellationToken)
+    {
+        var body = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        var length = 0;
+        try
+        {
+            using var content = new ReadOnlyMemoryContent(json);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+            while (true)
+            {
+                if (length == body.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent(body.Length * 2);
+                    body.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(body);
+                    body = larger;
+                }
+
+                var read = await stream.ReadAsync(body.AsMemory(length), cancellationToken);
+                if (read == 0)
+                {
+                    return ((int)response.StatusCode, body, length);
+                }
+
+                length += read;
+            }
+        }
+        catch (Exception exception) when (exception is HttpRequestException or IOException
+            || (exception is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            return (0, body, 0);
+        }
+    }
 }

@@ -21,15 +21,27 @@ internal sealed class WebSocketConnector : IDisposable
     public Uri Uri { get; }
 
     /// <summary>Opens and upgrades one connection; the caller owns the returned socket.</summary>
-    public async Task<ClientWebSocket> ConnectAsync(CancellationToken cancellationToken)
+    /// <param name="subProtocol">The subprotocol to ask for, which the server must select; null for none (the seed flavour).</param>
+    /// <param name="cancellationToken">Abandons the connect.</param>
+    public async Task<ClientWebSocket> ConnectAsync(string? subProtocol, CancellationToken cancellationToken)
     {
         var socket = new ClientWebSocket();
 
         // The server pings every connection and the client answers those on its own; client pings would only add load.
         socket.Options.KeepAliveInterval = TimeSpan.Zero;
+        if (subProtocol is not null)
+        {
+            socket.Options.AddSubProtocol(subProtocol);
+        }
+
         try
         {
             await socket.ConnectAsync(Uri, _invoker, cancellationToken);
+            if (socket.SubProtocol != subProtocol)
+            {
+                throw new WebSocketException($"asked for subprotocol '{subProtocol}', the server selected '{socket.SubProtocol}'");
+            }
+
             return socket;
         }
         catch

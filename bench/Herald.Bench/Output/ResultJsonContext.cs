@@ -10,4 +10,5 @@ namespace Herald.Bench.Output;
 [JsonSerializable(typeof(LatencyResult))]
 [JsonSerializable(typeof(ThroughputResult))]
 [JsonSerializable(typeof(ChurnResult))]
+[JsonSerializable(typeof(FanoutResult))]
 internal sealed partial class ResultJsonContext : JsonSerializerContext;

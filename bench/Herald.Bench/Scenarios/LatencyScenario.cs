@@ -37,7 +37,7 @@ internal static class LatencyScenario
         var before = await context.CheckServerAsync(cancellationToken);
         var total = warmup + messages;
         var tracker = new DeliveryTracker(total, recordLatency: true);
-        var (set, _) = await Population.OpenAsync(context, before, users, tracker, null, Population.ConnectParallelism, cancellationToken);
+        var (set, _) = await Population.OpenAsync(context, before, users, ClientProtocol.Seed, tracker, null, Population.ConnectParallelism, cancellationToken);
         var targets = OpenIndices(set);
         var userIds = Population.UserIds(users);
 
@@ -46,7 +46,8 @@ internal static class LatencyScenario
         {
             // A phase of its own, so the generator's and the server's JIT and first-use costs stay out of every figure.
             Console.Error.WriteLine($"latency: warming up with {warmup} messages at {rate}/s");
-            var warmupSchedule = new OpenLoopSchedule(context.Api, userIds, targets, rate, 0, warmup, seed is { } s ? unchecked(s + 1) : null, cancellationToken);
+            var warmupPublish = SendToRandomUser(context.Api, userIds, targets, seed is { } s ? unchecked(s + 1) : null, cancellationToken);
+            var warmupSchedule = new OpenLoopSchedule(warmupPublish, rate, 0, warmup, cancellationToken);
             var warmupAnswers = await warmupSchedule.RunAsync(AnswerTimeout);
             var warmupExpected = CountExpected(warmupAnswers);
             await Drain.WaitAsync(() => tracker.CountReceived(0, warmup), warmupExpected, cancellationToken);
@@ -56,7 +57,7 @@ internal static class LatencyScenario
         Console.Error.WriteLine($"latency: publishing {messages} messages at {rate}/s");
         var statsBefore = await context.Api.GetStatsAsync(cancellationToken);
         var meter = CpuMeter.Start(context.Server);
-        var schedule = new OpenLoopSchedule(context.Api, userIds, targets, rate, warmup, messages, seed, cancellationToken);
+        var schedule = new OpenLoopSchedule(SendToRandomUser(context.Api, userIds, targets, seed, cancellationToken), rate, warmup, messages, cancellationToken);
         var answers = await schedule.RunAsync(AnswerTimeout);
         await Drain.WaitAsync(() => tracker.CountReceived(warmup, total), CountExpected(answers), cancellationToken);
         var window = meter.Stop();
@@ -91,6 +92,20 @@ internal static class LatencyScenario
             .Add("sched lag p99 ms", lag?.P99Ms)
             .Add("server CPU (% core)", window.ServerCpuPercentOfCore)
             .Add("generator CPU (% core)", window.GeneratorCpuPercentOfCore));
+    }
+
+    /// <summary>Each message through <c>GET /send</c> to a random one of <paramref name="targets"/> (connection indices), seeded or not.</summary>
+    private static DuePublish SendToRandomUser(HeraldApiClient api, string[] userIds, int[] targets, int? seed, CancellationToken cancellationToken)
+    {
+        // Used on the pacing thread only, so the targets follow from the seed alone.
+        var random = seed is { } s ? new Random(s) : new Random();
+        return (seq, due) =>
+        {
+            var user = targets[random.Next(targets.Length)];
+            var userId = userIds[user];
+            var message = BenchMessage.Format(user, seq, due);
+            return async () => (await api.SendAsync(userId, message, cancellationToken)).Delivered;
+        };
     }
 
     private static int[] OpenIndices(ConnectionSet set)

@@ -1,45 +1,42 @@
 using System.Diagnostics;
-using Herald.Bench.Measure;
-using Herald.Bench.Net;
 using Herald.Bench.Platform;
 
 namespace Herald.Bench.Scenarios;
 
 /// <summary>
+/// Called on the pacing thread as message <paramref name="seq"/> falls due at <paramref name="due"/> (a Stopwatch
+/// timestamp, which the message should carry as its send time). It decides what to publish, cheaply since the
+/// pacer must keep time, and returns the call that publishes it; that call runs on the thread pool and answers the
+/// server's "delivered" count, or -1 when the publish failed.
+/// </summary>
+internal delegate Func<Task<int>> DuePublish(int seq, long due);
+
+/// <summary>
 /// Publishes message i at start + i/rate from a dedicated pacing thread, without waiting for earlier answers
-/// (open loop), to a random target user; each message carries its scheduled time, not the time it went out.
+/// (open loop); each message carries its scheduled time, not the time it went out.
 /// </summary>
 internal sealed class OpenLoopSchedule
 {
-    private readonly HeraldApiClient _api;
-    private readonly string[] _userIds;
-    private readonly int[] _targets;
+    private readonly DuePublish _publish;
     private readonly int _rate;
     private readonly int _first;
     private readonly int _count;
-    private readonly int? _seed;
     private readonly CancellationToken _cancellationToken;
     private readonly int[] _answers;
     private readonly TaskCompletionSource _allAnswered = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _outstanding = 1;
 
-    /// <param name="api">Where to publish.</param>
-    /// <param name="userIds">User ID by connection index.</param>
-    /// <param name="targets">The connection indices messages may go to.</param>
+    /// <param name="publish">Makes each message's publish call.</param>
     /// <param name="rate">Messages per second.</param>
     /// <param name="first">The first message's sequence number.</param>
     /// <param name="count">Messages to publish; their sequence numbers are first..first+count-1.</param>
-    /// <param name="seed">Seed for the choice of target users; null for a random one.</param>
     /// <param name="cancellationToken">Stops the schedule.</param>
-    public OpenLoopSchedule(HeraldApiClient api, string[] userIds, int[] targets, int rate, int first, int count, int? seed, CancellationToken cancellationToken)
+    public OpenLoopSchedule(DuePublish publish, int rate, int first, int count, CancellationToken cancellationToken)
     {
-        _api = api;
-        _userIds = userIds;
-        _targets = targets;
+        _publish = publish;
         _rate = rate;
         _first = first;
         _count = count;
-        _seed = seed;
         _cancellationToken = cancellationToken;
         _answers = new int[count];
         Array.Fill(_answers, -1);
@@ -93,32 +90,27 @@ internal sealed class OpenLoopSchedule
     private void Pace()
     {
         PreciseClock.UsePreciseSleeps();
-        var random = _seed is { } seed ? new Random(seed) : new Random();
         var ticksPerMessage = (double)Stopwatch.Frequency / _rate;
         var start = Stopwatch.GetTimestamp() + (Stopwatch.Frequency / 100);
         for (var i = 0; i < _count && !_cancellationToken.IsCancellationRequested; i++)
         {
             var due = start + (long)(i * ticksPerMessage);
-            var seq = _first + i;
             PreciseClock.WaitUntil(due);
-            var user = _targets[random.Next(_targets.Length)];
-            var message = BenchMessage.Format(user, seq, due);
+            var call = _publish(_first + i, due);
             Interlocked.Increment(ref _outstanding);
             Lag[i] = Stopwatch.GetTimestamp() - due;
 
             // The pacer only keeps time: the HTTP call runs on the thread pool, so a slow one never delays the next.
             var index = i;
-            var userId = _userIds[user];
-            ThreadPool.UnsafeQueueUserWorkItem(_ => _ = SendAsync(index, userId, message), null);
+            ThreadPool.UnsafeQueueUserWorkItem(_ => _ = AnswerAsync(index, call), null);
         }
     }
 
-    private async Task SendAsync(int index, string userId, string message)
+    private async Task AnswerAsync(int index, Func<Task<int>> call)
     {
         try
         {
-            var (delivered, _) = await _api.SendAsync(userId, message, _cancellationToken);
-            Volatile.Write(ref _answers[index], delivered);
+            Volatile.Write(ref _answers[index], await call());
         }
         catch (OperationCanceledException)
         {

@@ -13,10 +13,10 @@ internal static class Population
     public const int ConnectParallelism = 64;
 
     public static async Task<(ConnectionSet Set, bool AllLoggedIn)> OpenAsync(
-        BenchContext context, ServerStats before, int count, IMessageSink? sink, Func<int, bool>? signalFirstMessage, int parallelism, CancellationToken cancellationToken)
+        BenchContext context, ServerStats before, int count, ClientProtocol protocol, IMessageSink? sink, Func<int, bool>? signalFirstMessage, int parallelism, CancellationToken cancellationToken)
     {
         Console.Error.WriteLine($"{context.Scenario}: opening {count} connections ({parallelism} at a time)");
-        var set = await ConnectionSet.OpenAsync(context.Connector, count, UserPrefix, sink, signalFirstMessage, parallelism, cancellationToken);
+        var set = await ConnectionSet.OpenAsync(context.Connector, count, UserPrefix, protocol, sink, signalFirstMessage, parallelism, cancellationToken);
         if (set.Failures > 0)
         {
             Console.Error.WriteLine($"warning: {set.Failures} of {count} connections failed to open; first error: {set.FirstError}");

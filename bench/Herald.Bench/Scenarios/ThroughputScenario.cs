@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Herald.Bench.Cli;
 using Herald.Bench.Measure;
+using Herald.Bench.Net;
 using Herald.Bench.Output;
 using Herald.Bench.Platform;
 using Herald.Bench.Publishing;
@@ -8,33 +9,47 @@ using Herald.Bench.Publishing;
 namespace Herald.Bench.Scenarios;
 
 /// <summary>
-/// <c>throughput --users N --seconds T --concurrency C [--mode send]</c>: C callers on keep-alive connections
-/// each publish, wait for the answer, and publish again, for T seconds; every message is checked on arrival.
+/// <c>throughput --users N --seconds T --concurrency C [--mode send|batch] [--batch-size B]</c>: C callers on
+/// keep-alive connections each publish (one message per <c>/send</c>, or B per batch), wait for the answer, and
+/// publish again, for T seconds; message seq goes to user seq % N, and every message is checked on arrival and
+/// its latency measured from the time its request went out.
 /// </summary>
 internal static class ThroughputScenario
 {
+    /// <summary>The server's default MaxBatchMessages: a larger batch would be refused whole.</summary>
+    private const int MaxBatchSize = 1000;
+
     public static async Task RunAsync(BenchArguments args, CancellationToken cancellationToken)
     {
-        var concurrency = args.GetInt("concurrency", 32, 1, 1024);
+        // A batch carries its own parallelism: a few callers keep the server busy, 32 would only queue requests.
+        var mode = PublishModes.Parse(args.GetString("mode", "send"));
+        var concurrency = args.GetInt("concurrency", mode == PublishMode.Batch ? 4 : 32, 1, 1024);
         using var context = BenchContext.Create(args, concurrency);
         var requested = args.GetInt("users", 1000, 1, 1_000_000);
         var seconds = args.GetInt("seconds", 10, 1, 3600);
-        var mode = PublishModes.Parse(args.GetString("mode", "send"));
+        var batchSize = args.GetOptionalInt("batch-size", 1, MaxBatchSize);
         var maxMessages = args.GetInt("max-messages", 50_000_000, 1, 1_000_000_000);
         args.EnsureAllUsed();
+        if (batchSize is not null && mode != PublishMode.Batch)
+        {
+            throw new UsageException("--batch-size needs --mode batch");
+        }
 
         var users = FileDescriptorLimit.Cap(requested, concurrency + 1, "users");
         context.WarnIfServerLimitBelow(users);
         var before = await context.CheckServerAsync(cancellationToken);
-        var tracker = new DeliveryTracker(maxMessages, recordLatency: false);
-        var (set, _) = await Population.OpenAsync(context, before, users, tracker, null, Population.ConnectParallelism, cancellationToken);
+        var latency = new LatencyHistogram();
+        var tracker = new DeliveryTracker(maxMessages, recordLatency: false, latency);
+        var (set, _) = await Population.OpenAsync(context, before, users, ClientProtocol.Seed, tracker, null, Population.ConnectParallelism, cancellationToken);
         IPublisher publisher = mode switch
         {
             PublishMode.Send => new SendPublisher(context.Api, Population.UserIds(users)),
+            PublishMode.Batch => new BatchPublisher(context.Api, Population.UserIds(users), batchSize ?? 500),
             _ => throw new UsageException($"--mode {PublishModes.Name(mode)} has no publisher"),
         };
 
-        Console.Error.WriteLine($"throughput: {concurrency} callers publishing for {seconds} s (--mode {PublishModes.Name(mode)})");
+        var perCall = publisher.MessagesPerCall > 1 ? $", {publisher.MessagesPerCall} messages per call" : string.Empty;
+        Console.Error.WriteLine($"throughput: {concurrency} callers publishing for {seconds} s (--mode {PublishModes.Name(mode)}{perCall})");
         var meter = CpuMeter.Start(context.Server);
         var started = Stopwatch.GetTimestamp();
         var callers = new Callers(publisher, started + (seconds * Stopwatch.Frequency), maxMessages);
@@ -57,21 +72,25 @@ internal static class ThroughputScenario
         double? serverPerMessage = window.ServerCpuSeconds is { } server && delivered > 0 ? Round.To1(server * 1e6 / delivered) : null;
         var generatorPerMessage = delivered > 0 ? Round.To1(window.GeneratorCpuSeconds * 1e6 / delivered) : 0;
         var result = new ThroughputResult(
-            context.RunInfo(), PublishModes.Name(mode), set.Opened, concurrency, seconds, tally.Accepted, tally.Failed, tally.Queued, delivered,
-            Math.Max(0, tally.Queued - delivered), tracker.Duplicates, tracker.Misdelivered, Round.To3(publishSeconds),
+            context.RunInfo(), PublishModes.Name(mode), publisher.MessagesPerCall, set.Opened, concurrency, seconds, tally.Accepted, tally.Failed, tally.Queued,
+            delivered, Math.Max(0, tally.Queued - delivered), tracker.Duplicates, tracker.Misdelivered, Round.To3(publishSeconds),
             Round.To1(tally.Accepted / publishSeconds), Round.To1(delivered / deliverySeconds), serverPerMessage, generatorPerMessage,
-            window, ServerCounterDeltas.Between(before, after), connectionsLost, firstLost);
+            latency.Summarize(), window, ServerCounterDeltas.Between(before, after), connectionsLost, firstLost);
 
         ResultWriter.Write(result, ResultJsonContext.Default.ThroughputResult, new MarkdownRow()
             .Add("scenario", "throughput")
             .Add("mode", result.Mode)
+            .Add("per call", result.MessagesPerCall)
             .Add("users", set.Opened)
             .Add("concurrency", concurrency)
             .Add("seconds", seconds)
             .Add("published/s", result.PublishedPerSecond)
             .Add("delivered/s", result.DeliveredPerSecond)
             .Add("lost", result.Lost)
+            .Add("dup", result.Duplicated)
             .Add("errors", tally.Failed)
+            .Add("p50 ms", result.Latency?.P50Ms)
+            .Add("p99 ms", result.Latency?.P99Ms)
             .Add("server µs/msg", serverPerMessage)
             .Add("server CPU (% core)", window.ServerCpuPercentOfCore)
             .Add("generator µs/msg", generatorPerMessage)

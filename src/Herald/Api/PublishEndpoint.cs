@@ -94,22 +94,29 @@ internal sealed class PublishEndpoint(Publisher publisher, PublicationRules rule
 
     private Delivery.Publication? Parse(ReadOnlySpan<byte> json, string headerKey, out string? error)
     {
+        if ((error = PublishRequestParser.CheckBody(json)) is not null)
+        {
+            return null;
+        }
+
         var reader = new Utf8JsonReader(json);
         try
         {
-            if (!reader.Read())
+            // Utf8JsonReader throws on an empty body and on content after the object, so both are looked at first.
+            if (json.Trim(PublishRequestParser.JsonWhitespace).IsEmpty)
             {
                 error = "the body is empty: send a JSON object";
                 return null;
             }
 
+            reader.Read();
             var draft = PublishRequestParser.ReadMessage(ref reader, json, out error);
             if (draft is null)
             {
                 return null;
             }
 
-            if (reader.Read())
+            if (!json[(int)reader.BytesConsumed..].Trim(PublishRequestParser.JsonWhitespace).IsEmpty)
             {
                 error = "the body must hold one JSON object and nothing after it";
                 return null;
@@ -128,8 +135,9 @@ internal sealed class PublishEndpoint(Publisher publisher, PublicationRules rule
 
             return rules.TryCreate(draft.Users, draft.Topics, draft.Broadcast, draft.Content, draft.Key, draft.IdempotencyKey, out error);
         }
-        catch (JsonException exception)
+        catch (Exception exception) when (exception is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a string with an escaped lone surrogate (\ud800), which no .NET string can hold.
             error = $"the body is not valid JSON: {exception.Message}";
             return null;
         }
@@ -137,6 +145,11 @@ internal sealed class PublishEndpoint(Publisher publisher, PublicationRules rule
 
     private List<BatchItem>? ParseBatch(ReadOnlySpan<byte> json, out string? error)
     {
+        if ((error = PublishRequestParser.CheckBody(json)) is not null)
+        {
+            return null;
+        }
+
         var reader = new Utf8JsonReader(json);
         try
         {
@@ -180,8 +193,9 @@ internal sealed class PublishEndpoint(Publisher publisher, PublicationRules rule
 
             return items;
         }
-        catch (JsonException exception)
+        catch (Exception exception) when (exception is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a string with an escaped lone surrogate (\ud800), which no .NET string can hold.
             error = $"the body is not valid JSON: {exception.Message}";
             return null;
         }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 using Herald.Streams;
 
 namespace Herald.Api;
@@ -29,6 +30,17 @@ internal sealed class PublishDraft
 internal static class PublishRequestParser
 {
     private const string Fields = "users, topics, broadcast, data, key and idempotencyKey";
+
+    /// <summary>The four whitespace bytes JSON allows between tokens.</summary>
+    public static ReadOnlySpan<byte> JsonWhitespace => " \t\r\n"u8;
+
+    /// <summary>
+    /// What must hold of a whole body before it is parsed: valid UTF-8. Utf8JsonReader does not check the bytes
+    /// inside strings, and data is kept as the bytes that were sent, so invalid UTF-8 would reach clients in a text frame.
+    /// </summary>
+    /// <returns>Null when the body may be parsed, else why not.</returns>
+    public static string? CheckBody(ReadOnlySpan<byte> json) =>
+        Utf8.IsValid(json) ? null : "the body is not valid UTF-8";
 
     /// <summary>Reads the publish object that starts at the reader's current token.</summary>
     /// <returns>The draft, or null with <paramref name="error"/> naming the first field that is wrong.</returns>

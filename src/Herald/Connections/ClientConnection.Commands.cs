@@ -126,7 +126,7 @@ internal sealed partial class ClientConnection
     {
         var read = await _services.History.ReadAsync(subscription.Stream, position, CancellationToken.None);
         var joined = Envelopes.Joined(subscription.Stream, new JoinResult(read.Head, read.Outcome, read.Messages.Count));
-        subscription.CompleteJoin(read, OutboundFrame.Control(joined));
+        _services.Counters.AddReplayed(subscription.CompleteJoin(read, OutboundFrame.Control(joined)));
         if (read.Outcome is { } outcome && outcome != ResumeOutcome.Recovered)
         {
             Log.ResumeIncomplete(_services.Logger, Id, UserId ?? "-", subscription.Stream.Name, outcome, position!.Value.Epoch ?? "-", position.Value.Seq, read.Messages.Count);

@@ -98,10 +98,12 @@ internal sealed partial class ClientConnection
     /// Queues a frame for the send loop without waiting. A full queue marks a slow consumer: it is disconnected
     /// and its queue dropped, so it never holds up the publisher or anyone else.
     /// </summary>
+    /// <param name="frame">The frame to queue.</param>
+    /// <param name="outsideBudget">True for a frame replayed from the history, which the budget does not count.</param>
     /// <returns>False when the connection is closing or was just cut off as a slow consumer.</returns>
-    public bool TryEnqueue(OutboundFrame frame)
+    public bool TryEnqueue(OutboundFrame frame, bool outsideBudget = false)
     {
-        switch (_queue.TryEnqueue(frame))
+        switch (_queue.TryEnqueue(frame, outsideBudget))
         {
             case EnqueueOutcome.Queued:
                 return true;

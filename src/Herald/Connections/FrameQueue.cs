@@ -17,11 +17,12 @@ internal enum EnqueueOutcome
 
 /// <summary>
 /// One connection's outgoing frames: many publishers, one send loop. Bounded by a message count and a byte
-/// budget; one control frame (ping or pong) may wait beside them, outside the budget, and goes out first. Built for the hot path and for idle connections: the ring buffer is allocated only once a frame
-/// arrives and handed back when a burst drains, and waiting or waking the send loop allocates nothing (the
-/// queue is its own wait handle and its own thread-pool work item). A frame with a conflation key replaces a
-/// queued one with the same key: the old one leaves its place and the new one goes to the end, so the order of
-/// what is written stays the order of publishing.
+/// budget; one control frame (ping or pong) may wait beside them, outside the budget, and goes out first, and
+/// frames replayed from the history are queued outside the budget too. Built for the hot path and for idle
+/// connections: the ring buffer is allocated only once a frame arrives and handed back when a burst drains, and
+/// waiting or waking the send loop allocates nothing (the queue is its own wait handle and its own thread-pool
+/// work item). A frame with a conflation key replaces a queued one with the same key: the old one leaves its
+/// place and the new one goes to the end, so the order of what is written stays the order of publishing.
 /// </summary>
 internal sealed class FrameQueue : IValueTaskSource<bool>, IThreadPoolWorkItem
 {
@@ -32,10 +33,11 @@ internal sealed class FrameQueue : IValueTaskSource<bool>, IThreadPoolWorkItem
     private readonly Lock _gate = new();
     private readonly int _maxMessages;
     private readonly int _maxBytes;
-    private OutboundFrame?[] _ring = [];
+    private Entry[] _ring = [];
     private OutboundFrame? _control;
     private int _head;
     private int _count;
+    private int _budgeted;
     private int _bytes;
     private bool _completed;
     private bool _readerWaiting;
@@ -54,7 +56,7 @@ internal sealed class FrameQueue : IValueTaskSource<bool>, IThreadPoolWorkItem
         {
             lock (_gate)
             {
-                return _count;
+                return _budgeted;
             }
         }
     }
@@ -70,7 +72,12 @@ internal sealed class FrameQueue : IValueTaskSource<bool>, IThreadPoolWorkItem
         }
     }
 
-    public EnqueueOutcome TryEnqueue(OutboundFrame frame)
+    /// <param name="frame">The frame to queue.</param>
+    /// <param name="outsideBudget">
+    /// True for a frame replayed from the history: it does not count against the budget, because its bytes are the
+    /// history's and a resume must not cut off the connection it catches up.
+    /// </param>
+    public EnqueueOutcome TryEnqueue(OutboundFrame frame, bool outsideBudget = false)
     {
         EnqueueOutcome outcome;
         lock (_gate)
@@ -80,20 +87,31 @@ internal sealed class FrameQueue : IValueTaskSource<bool>, IThreadPoolWorkItem
                 return EnqueueOutcome.Completed;
             }
 
-            var replaced = frame.ConflationKey is { } key && RemoveQueued(key);
-            if (_count == _maxMessages || _bytes + (long)frame.Length > _maxBytes)
+            var replacing = frame.ConflationKey is { } key ? IndexOfQueued(key) : -1;
+            if (!outsideBudget && OverBudget(frame, replacing))
             {
                 return EnqueueOutcome.OverBudget;
             }
 
-            if (_count == _ring.Length)
+            var replaced = replacing >= 0;
+            if (replaced)
             {
-                Resize(Math.Min(Math.Max(InitialCapacity, _ring.Length * 2), _maxMessages));
+                RemoveAt(replacing);
             }
 
-            _ring[(_head + _count) % _ring.Length] = frame;
+            if (_count == _ring.Length)
+            {
+                Resize(Math.Max(InitialCapacity, _ring.Length * 2));
+            }
+
+            _ring[(_head + _count) % _ring.Length] = new Entry(frame, outsideBudget);
             _count++;
-            _bytes += frame.Length;
+            if (!outsideBudget)
+            {
+                _budgeted++;
+                _bytes += frame.Length;
+            }
+
             outcome = replaced ? EnqueueOutcome.QueuedReplacing : EnqueueOutcome.Queued;
             if (!_readerWaiting)
             {
@@ -150,11 +168,12 @@ internal sealed class FrameQueue : IValueTaskSource<bool>, IThreadPoolWorkItem
                 return false;
             }
 
-            frame = _ring[_head]!;
-            _ring[_head] = null;
+            var entry = _ring[_head];
+            frame = entry.Frame!;
+            _ring[_head] = default;
             _head = (_head + 1) % _ring.Length;
             _count--;
-            _bytes -= frame.Length;
+            Release(entry);
             if (_count == 0 && _ring.Length > RetainedCapacity)
             {
                 _ring = [];
@@ -212,16 +231,25 @@ internal sealed class FrameQueue : IValueTaskSource<bool>, IThreadPoolWorkItem
     }
 
     /// <summary>Empties the queue.</summary>
-    /// <returns>How many messages were thrown away.</returns>
+    /// <returns>How many published messages were thrown away (replies and control frames are not counted).</returns>
     public int Clear()
     {
         lock (_gate)
         {
-            var dropped = _count;
+            var dropped = 0;
+            for (var i = 0; i < _count; i++)
+            {
+                if (_ring[(_head + i) % _ring.Length].Frame!.IsMessage)
+                {
+                    dropped++;
+                }
+            }
+
             _control = null;
             _ring = [];
             _head = 0;
             _count = 0;
+            _budgeted = 0;
             _bytes = 0;
             return dropped;
         }
@@ -243,34 +271,57 @@ internal sealed class FrameQueue : IValueTaskSource<bool>, IThreadPoolWorkItem
     void IValueTaskSource<bool>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
         _readerSignal.OnCompleted(continuation, state, token, flags);
 
-    /// <returns>True when a queued frame with <paramref name="conflationKey"/> was found and removed.</returns>
-    private bool RemoveQueued(string conflationKey)
+    /// <returns>The position in the queue of the frame with <paramref name="conflationKey"/>, or -1.</returns>
+    private int IndexOfQueued(string conflationKey)
     {
         for (var i = 0; i < _count; i++)
         {
-            var index = (_head + i) % _ring.Length;
-            if (!string.Equals(_ring[index]!.ConflationKey, conflationKey, StringComparison.Ordinal))
+            if (string.Equals(_ring[(_head + i) % _ring.Length].Frame!.ConflationKey, conflationKey, StringComparison.Ordinal))
             {
-                continue;
+                return i;
             }
-
-            _bytes -= _ring[index]!.Length;
-            for (var j = i; j < _count - 1; j++)
-            {
-                _ring[(_head + j) % _ring.Length] = _ring[(_head + j + 1) % _ring.Length];
-            }
-
-            _count--;
-            _ring[(_head + _count) % _ring.Length] = null;
-            return true;
         }
 
-        return false;
+        return -1;
+    }
+
+    /// <summary>Whether <paramref name="frame"/> would break the budget, counting the queued frame it replaces (if any) as gone.</summary>
+    private bool OverBudget(OutboundFrame frame, int replacing)
+    {
+        var (messages, bytes) = (_budgeted, (long)_bytes);
+        if (replacing >= 0 && !_ring[(_head + replacing) % _ring.Length].OutsideBudget)
+        {
+            messages--;
+            bytes -= _ring[(_head + replacing) % _ring.Length].Frame!.Length;
+        }
+
+        return messages >= _maxMessages || bytes + frame.Length > _maxBytes;
+    }
+
+    private void RemoveAt(int position)
+    {
+        Release(_ring[(_head + position) % _ring.Length]);
+        for (var j = position; j < _count - 1; j++)
+        {
+            _ring[(_head + j) % _ring.Length] = _ring[(_head + j + 1) % _ring.Length];
+        }
+
+        _count--;
+        _ring[(_head + _count) % _ring.Length] = default;
+    }
+
+    private void Release(in Entry entry)
+    {
+        if (!entry.OutsideBudget)
+        {
+            _budgeted--;
+            _bytes -= entry.Frame!.Length;
+        }
     }
 
     private void Resize(int capacity)
     {
-        var ring = new OutboundFrame?[capacity];
+        var ring = new Entry[capacity];
         for (var i = 0; i < _count; i++)
         {
             ring[i] = _ring[(_head + i) % _ring.Length];
@@ -279,4 +330,7 @@ internal sealed class FrameQueue : IValueTaskSource<bool>, IThreadPoolWorkItem
         _ring = ring;
         _head = 0;
     }
+
+    /// <summary>A queued frame, and whether it counts against the budget.</summary>
+    private readonly record struct Entry(OutboundFrame? Frame, bool OutsideBudget);
 }

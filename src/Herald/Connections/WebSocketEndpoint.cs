@@ -58,16 +58,16 @@ internal sealed partial class WebSocketEndpoint(ConnectionServices services, Con
             return;
         }
 
-        if (flavour == WireFlavour.HeraldV1)
-        {
-            context.Response.Headers.SecWebSocketProtocol = Subprotocols.HeraldV1;
-        }
-
         if (!registry.IsAccepting)
         {
             await RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, "Server shutting down", "server shutting down",
                 "Herald is shutting down; reconnect to another node or retry shortly.");
             return;
+        }
+
+        if (flavour == WireFlavour.HeraldV1)
+        {
+            context.Response.Headers.SecWebSocketProtocol = Subprotocols.HeraldV1;
         }
 
         Stream stream;

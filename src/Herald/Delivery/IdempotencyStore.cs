@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 
 namespace Herald.Delivery;
 
@@ -44,7 +45,7 @@ internal sealed class IdempotencyStore(HeraldOptions options, TimeProvider timeP
 
             if (!existing.Publication.IsSameMessageAs(publication))
             {
-                return new IdempotentOutcome(null, $"idempotencyKey '{key}' was used for a different message within the last {options.IdempotencyWindow.TotalSeconds:0.###} s");
+                return new IdempotentOutcome(null, $"idempotencyKey '{key}' was used for a different message within the last {options.IdempotencyWindow.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s");
             }
 
             var original = await existing.Result.Task.WaitAsync(cancellationToken);

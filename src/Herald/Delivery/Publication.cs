@@ -14,9 +14,22 @@ internal sealed class Publication(IReadOnlyList<StreamId> streams, MessageConten
     public string? IdempotencyKey { get; } = idempotencyKey;
 
     /// <summary>Whether <paramref name="other"/> publishes exactly the same message to the same streams: a true retry.</summary>
-    public bool IsSameMessageAs(Publication other) =>
-        Key == other.Key
-        && Content.IsJson == other.Content.IsJson
-        && Content.Utf8.Span.SequenceEqual(other.Content.Utf8.Span)
-        && Streams.Select(stream => stream.Name).SequenceEqual(other.Streams.Select(stream => stream.Name));
+    public bool IsSameMessageAs(Publication other)
+    {
+        if (Key != other.Key || Content.IsJson != other.Content.IsJson || !Content.Utf8.Span.SequenceEqual(other.Content.Utf8.Span)
+            || Streams.Count != other.Streams.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < Streams.Count; i++)
+        {
+            if (Streams[i].Name != other.Streams[i].Name)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 }

@@ -31,14 +31,28 @@ internal sealed class PublicationRules(HeraldOptions options)
         }
 
         var streams = new List<StreamId>(users.Count + topics.Count + (broadcast ? 1 : 0));
-        streams.AddRange(users.Distinct(StringComparer.Ordinal).Select(user => StreamId.ForUser(user!)));
-        streams.AddRange(topics.Distinct(StringComparer.Ordinal).Select(topic => StreamId.ForTopic(topic!)));
+        AddOnce(streams, users, StreamId.ForUser);
+        AddOnce(streams, topics, StreamId.ForTopic);
         if (broadcast)
         {
             streams.Add(StreamId.Broadcast);
         }
 
         return new Publication(streams, content!, key, idempotencyKey);
+    }
+
+    /// <summary>Adds a stream per distinct target, in order. Loops, not LINQ: a batch runs this for every message.</summary>
+    private static void AddOnce(List<StreamId> streams, IReadOnlyList<string?> targets, Func<string, StreamId> toStream)
+    {
+        HashSet<string>? seen = targets.Count > 1 ? new HashSet<string>(StringComparer.Ordinal) : null;
+        for (var i = 0; i < targets.Count; i++)
+        {
+            var target = targets[i]!;
+            if (seen is null || seen.Add(target))
+            {
+                streams.Add(toStream(target));
+            }
+        }
     }
 
     /// <returns>Null when a text message of <paramref name="utf8Length"/> bytes may be published, else why not.</returns>

@@ -39,6 +39,9 @@ internal sealed class HubCounters(TimeProvider timeProvider)
         Interlocked.Add(ref _messagesQueued, queuedFor);
     }
 
+    /// <summary>Messages replayed from the history to a resuming connection: queued like published copies, so the totals still add up.</summary>
+    public void AddReplayed(int count) => Interlocked.Add(ref _messagesQueued, count);
+
     public void AddDelivered(int count) => Interlocked.Add(ref _messagesDelivered, count);
 
     public void AddDropped(int count) => Interlocked.Add(ref _messagesDropped, count);

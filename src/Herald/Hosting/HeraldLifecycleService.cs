@@ -53,7 +53,8 @@ internal sealed partial class HeraldLifecycleService(
         Log.HeraldStarted(
             logger, string.Join(", ", addresses), webSocketPaths, publishPaths,
             options.MaxUserIdLength, options.MaxClientMessageBytes, options.MaxMessageBytes, options.MaxQueuedMessages, options.MaxQueuedBytes,
-            options.LoginTimeout, options.KeepAliveInterval, options.KeepAliveTimeout, options.CloseTimeout, options.ShutdownTimeout);
+            options.LoginTimeout, options.KeepAliveInterval, options.KeepAliveTimeout, options.CloseTimeout, options.ShutdownTimeout,
+            options.HistoryMaxMessages, options.HistoryMaxAge, options.HistoryMaxBytes);
         if (hostOptions.Value.ShutdownTimeout < options.ShutdownTimeout)
         {
             Log.ShutdownTimeoutCapped(logger, options.ShutdownTimeout, hostOptions.Value.ShutdownTimeout);
@@ -64,6 +65,7 @@ internal sealed partial class HeraldLifecycleService(
             ? "loopback only"
             : "every network this host is reachable on";
         Log.InsecureDefault(logger, $"the publish API ({publishPaths}) has no authentication and is open to {exposure}");
+        Log.InsecureDefault(logger, "open topics: any logged-in herald.v1 client may subscribe to any topic; publish nothing to a topic that not every user may read");
         return Task.CompletedTask;
     }
 
@@ -118,8 +120,8 @@ internal sealed partial class HeraldLifecycleService(
 
     private static partial class Log
     {
-        [LoggerMessage(EventIds.HeraldStarted, LogLevel.Information, "Herald started on {Addresses} (WebSocket {WebSocketPaths}, publish {SendPaths}): MaxUserIdLength={MaxUserIdLength}, MaxClientMessageBytes={MaxClientMessageBytes}, MaxMessageBytes={MaxMessageBytes}, MaxQueuedMessages={MaxQueuedMessages}, MaxQueuedBytes={MaxQueuedBytes}, LoginTimeout={LoginTimeout}, KeepAliveInterval={KeepAliveInterval}, KeepAliveTimeout={KeepAliveTimeout}, CloseTimeout={CloseTimeout}, ShutdownTimeout={ShutdownTimeout}", EventName = "HeraldStarted")]
-        public static partial void HeraldStarted(ILogger logger, string addresses, string webSocketPaths, string sendPaths, int maxUserIdLength, int maxClientMessageBytes, int maxMessageBytes, int maxQueuedMessages, int maxQueuedBytes, TimeSpan loginTimeout, TimeSpan keepAliveInterval, TimeSpan keepAliveTimeout, TimeSpan closeTimeout, TimeSpan shutdownTimeout);
+        [LoggerMessage(EventIds.HeraldStarted, LogLevel.Information, "Herald started on {Addresses} (WebSocket {WebSocketPaths}, publish {SendPaths}): MaxUserIdLength={MaxUserIdLength}, MaxClientMessageBytes={MaxClientMessageBytes}, MaxMessageBytes={MaxMessageBytes}, MaxQueuedMessages={MaxQueuedMessages}, MaxQueuedBytes={MaxQueuedBytes}, LoginTimeout={LoginTimeout}, KeepAliveInterval={KeepAliveInterval}, KeepAliveTimeout={KeepAliveTimeout}, CloseTimeout={CloseTimeout}, ShutdownTimeout={ShutdownTimeout}, HistoryMaxMessages={HistoryMaxMessages}, HistoryMaxAge={HistoryMaxAge}, HistoryMaxBytes={HistoryMaxBytes}", EventName = "HeraldStarted")]
+        public static partial void HeraldStarted(ILogger logger, string addresses, string webSocketPaths, string sendPaths, int maxUserIdLength, int maxClientMessageBytes, int maxMessageBytes, int maxQueuedMessages, int maxQueuedBytes, TimeSpan loginTimeout, TimeSpan keepAliveInterval, TimeSpan keepAliveTimeout, TimeSpan closeTimeout, TimeSpan shutdownTimeout, int historyMaxMessages, TimeSpan historyMaxAge, long historyMaxBytes);
 
         [LoggerMessage(EventIds.NotMapped, LogLevel.Warning, "AddHerald() was called but app.MapHerald() was not: Herald serves no endpoints", EventName = "NotMapped")]
         public static partial void NotMapped(ILogger logger);

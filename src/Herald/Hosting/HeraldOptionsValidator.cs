@@ -45,6 +45,11 @@ internal sealed class HeraldOptionsValidator : IValidateOptions<HeraldOptions>
         RequireRange(failures, nameof(HeraldOptions.HistoryMaxMessages), options.HistoryMaxMessages, 1, 1_000_000);
         RequireDuration(failures, nameof(HeraldOptions.HistoryMaxAge), options.HistoryMaxAge, allowZero: false, MaxRetention);
         RequireRange(failures, nameof(HeraldOptions.HistoryMaxBytes), options.HistoryMaxBytes, 1024 * 1024, long.MaxValue);
+        if (options.HistoryMaxBytes < 4L * options.MaxMessageBytes)
+        {
+            failures.Add($"Herald:HistoryMaxBytes ({options.HistoryMaxBytes}) must be at least 4 × Herald:MaxMessageBytes ({4L * options.MaxMessageBytes}), so that the history holds more than one of the largest messages.");
+        }
+
         RequireDuration(failures, nameof(HeraldOptions.IdempotencyWindow), options.IdempotencyWindow, allowZero: false, MaxRetention);
         RequireRange(failures, nameof(HeraldOptions.MaxIdempotencyKeys), options.MaxIdempotencyKeys, 1, 10_000_000);
         RequireRange(failures, nameof(HeraldOptions.MaxTopicsPerConnection), options.MaxTopicsPerConnection, 1, 10_000);

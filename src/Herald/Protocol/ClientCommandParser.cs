@@ -66,7 +66,7 @@ internal static class ClientCommandParser
             {
                 CommandKind.Login => ReadLogin(root, out message),
                 CommandKind.Subscribe => ReadSubscribe(root, out message),
-                CommandKind.Unsubscribe => new ClientCommand(CommandKind.Unsubscribe, null, StringOrNull(root, "topic"u8), null, null),
+                CommandKind.Unsubscribe => ReadUnsubscribe(root, out message),
                 _ => new ClientCommand(CommandKind.Ping, null, null, null, null),
             };
             if (message is not null)
@@ -121,7 +121,32 @@ internal static class ClientCommandParser
             return null;
         }
 
-        return new ClientCommand(CommandKind.Subscribe, null, StringOrNull(root, "topic"u8), position, null);
+        var topic = ReadTopic(root, out error);
+        return error is null ? new ClientCommand(CommandKind.Subscribe, null, topic, position, null) : null;
+    }
+
+    private static ClientCommand? ReadUnsubscribe(JsonElement root, out string? error)
+    {
+        var topic = ReadTopic(root, out error);
+        return error is null ? new ClientCommand(CommandKind.Unsubscribe, null, topic, null, null) : null;
+    }
+
+    /// <summary>The topic as sent: null when absent (the topic rules refuse it), an error when it is not a string.</summary>
+    private static string? ReadTopic(JsonElement root, out string? error)
+    {
+        error = null;
+        if (!root.TryGetProperty("topic"u8, out var element))
+        {
+            return null;
+        }
+
+        if (element.ValueKind != JsonValueKind.String)
+        {
+            error = "topic must be a string";
+            return null;
+        }
+
+        return element.GetString();
     }
 
     /// <summary>Reads <c>{"epoch": string | null, "seq": n}</c>: a null or absent epoch only with seq 0.</summary>
@@ -156,9 +181,6 @@ internal static class ClientCommandParser
                 return null;
         }
     }
-
-    private static string? StringOrNull(JsonElement root, ReadOnlySpan<byte> name) =>
-        root.TryGetProperty(name, out var element) && element.ValueKind == JsonValueKind.String ? element.GetString() : null;
 
     private static string Describe(JsonValueKind kind) => kind switch
     {

@@ -54,8 +54,10 @@ internal sealed class Subscription
     /// Queues <paramref name="reply"/> (the herald.v1 <c>joined</c>), then the history's messages, then what was
     /// delivered while the history was read and is newer than it.
     /// </summary>
-    public void CompleteJoin(HistoryRead read, OutboundFrame? reply)
+    /// <returns>How many replayed messages were queued.</returns>
+    public int CompleteJoin(HistoryRead read, OutboundFrame? reply)
     {
+        var replayed = 0;
         lock (_gate)
         {
             if (reply is not null)
@@ -65,7 +67,10 @@ internal sealed class Subscription
 
             foreach (var message in read.Messages)
             {
-                QueueIfNew(message);
+                if (QueueIfNew(message, replayed: true))
+                {
+                    replayed++;
+                }
             }
 
             (_epoch, _lastSeq) = (read.Head.Epoch, Math.Max(_lastSeq, read.Head.Seq));
@@ -77,9 +82,11 @@ internal sealed class Subscription
             _waiting = null;
             _joining = false;
         }
+
+        return replayed;
     }
 
-    private bool QueueIfNew(StreamMessage message)
+    private bool QueueIfNew(StreamMessage message, bool replayed = false)
     {
         if (message.Epoch == _epoch && message.Seq <= _lastSeq)
         {
@@ -87,6 +94,6 @@ internal sealed class Subscription
         }
 
         (_epoch, _lastSeq) = (message.Epoch, message.Seq);
-        return Connection.TryEnqueue(message.FrameFor(Connection.Flavour));
+        return Connection.TryEnqueue(message.FrameFor(Connection.Flavour), outsideBudget: replayed);
     }
 }

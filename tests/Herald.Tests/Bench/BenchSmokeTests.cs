@@ -50,6 +50,48 @@ public sealed class BenchSmokeTests
     }
 
     [Fact]
+    public async Task ThroughputBatch_OneSecond_EveryMessageOnce()
+    {
+        await using var server = await HeraldTestServer.StartAsync(direct: true);
+
+        var result = await RunBenchAsync(server, "throughput", "--mode", "batch", "--batch-size", "20", "--users", "10", "--seconds", "1", "--concurrency", "2");
+
+        var published = result.GetProperty("published").GetInt64();
+        Assert.Equal("batch", result.GetProperty("mode").GetString());
+        Assert.Equal(20, result.GetProperty("messagesPerCall").GetInt32());
+        Assert.True(published > 0);
+        Assert.Equal(0, published % 20);
+        Assert.Equal(published, result.GetProperty("delivered").GetInt64());
+        Assert.Equal(0, result.GetProperty("lost").GetInt64());
+        Assert.Equal(0, result.GetProperty("duplicated").GetInt64());
+        Assert.Equal(0, result.GetProperty("misdelivered").GetInt64());
+        Assert.Equal(published, result.GetProperty("latency").GetProperty("samples").GetInt64());
+        Assert.Equal(server.Hub.GetStats().MessagesPublished, published);
+    }
+
+    [Fact]
+    public async Task FanoutBroadcast_TenSubscribers_EveryCopyOnce()
+    {
+        await using var server = await HeraldTestServer.StartAsync(direct: true);
+
+        var result = await RunBenchAsync(server, "fanout", "--subscribers", "10", "--rate", "20", "--seconds", "1", "--warmup", "2");
+
+        Assert.Equal("broadcast", result.GetProperty("target").GetString());
+        AssertEveryCopyOnce(result, copies: 20 * 10);
+    }
+
+    [Fact]
+    public async Task FanoutTopic_TenHeraldV1Subscribers_EveryCopyOnce()
+    {
+        await using var server = await HeraldTestServer.StartAsync(direct: true);
+
+        var result = await RunBenchAsync(server, "fanout", "--topic", "bench", "--subscribers", "10", "--rate", "20", "--seconds", "1", "--warmup", "2");
+
+        Assert.Equal("topic:bench", result.GetProperty("target").GetString());
+        AssertEveryCopyOnce(result, copies: 20 * 10);
+    }
+
+    [Fact]
     public async Task Churn_OneSecond_ServerReturnsToZero()
     {
         await using var server = await HeraldTestServer.StartAsync(direct: true);
@@ -59,6 +101,20 @@ public sealed class BenchSmokeTests
         Assert.True(result.GetProperty("cycles").GetInt64() > 0);
         Assert.True(result.GetProperty("returnedToZero").GetBoolean());
         Assert.Equal(0, server.Hub.GetStats().Connections);
+    }
+
+    private static void AssertEveryCopyOnce(JsonElement result, long copies)
+    {
+        Assert.Equal(10, result.GetProperty("subscribers").GetInt32());
+        Assert.Equal(0, result.GetProperty("publishErrors").GetInt64());
+        Assert.Equal(copies, result.GetProperty("expected").GetInt64());
+        Assert.Equal(copies, result.GetProperty("queued").GetInt64());
+        Assert.Equal(copies, result.GetProperty("delivered").GetInt64());
+        Assert.Equal(0, result.GetProperty("lost").GetInt64());
+        Assert.Equal(0, result.GetProperty("duplicated").GetInt64());
+        Assert.Equal(0, result.GetProperty("unrecognized").GetInt64());
+        Assert.Equal(0, result.GetProperty("warmupLost").GetInt64());
+        Assert.Equal(copies, result.GetProperty("latency").GetProperty("samples").GetInt64());
     }
 
     private static async Task<JsonElement> RunBenchAsync(HeraldTestServer server, params string[] arguments)

@@ -172,4 +172,56 @@ public sealed class FrameQueueTests
         Assert.Equal(producers * perProducer, await reader.WaitAsync(Timeout, TestContext.Current.CancellationToken));
         Assert.All(next, count => Assert.Equal(perProducer, count));
     }
+
+    [Fact]
+    public void TryEnqueue_WithTheKeyOfAQueuedFrame_RemovesItAndQueuesTheNewOneLast()
+    {
+        var queue = new FrameQueue(maxMessages: 10, maxBytes: 1000);
+        var old = TestFrames.Text("old", "user:a\nprogress");
+        var other = TestFrames.Text("other");
+        var otherStream = TestFrames.Text("other stream", "user:b\nprogress");
+        var latest = TestFrames.Text("latest", "user:a\nprogress");
+
+        Assert.Equal(EnqueueOutcome.Queued, queue.TryEnqueue(old));
+        Assert.Equal(EnqueueOutcome.Queued, queue.TryEnqueue(other));
+        Assert.Equal(EnqueueOutcome.Queued, queue.TryEnqueue(otherStream));
+        Assert.Equal(EnqueueOutcome.QueuedReplacing, queue.TryEnqueue(latest));
+
+        Assert.Equal(3, queue.Count);
+        Assert.Equal(other.Length + otherStream.Length + latest.Length, queue.Bytes);
+        Assert.Equal([other, otherStream, latest], DrainAll(queue));
+    }
+
+    [Fact]
+    public void TryEnqueue_OutsideBudget_IsQueuedInOrderWithoutCountingAgainstTheLimits()
+    {
+        var queue = new FrameQueue(maxMessages: 2, maxBytes: 1000);
+        var replayed = Enumerable.Range(0, 5).Select(i => TestFrames.Text($"replayed {i}")).ToArray();
+        var live = TestFrames.Text("live");
+
+        foreach (var frame in replayed)
+        {
+            Assert.Equal(EnqueueOutcome.Queued, queue.TryEnqueue(frame, outsideBudget: true));
+        }
+
+        Assert.Equal(EnqueueOutcome.Queued, queue.TryEnqueue(live));
+        Assert.Equal(1, queue.Count);
+        Assert.Equal(live.Length, queue.Bytes);
+        Assert.Equal(EnqueueOutcome.Queued, queue.TryEnqueue(TestFrames.Text("second live")));
+        Assert.Equal(EnqueueOutcome.OverBudget, queue.TryEnqueue(TestFrames.Text("third live")));
+        Assert.Equal([.. replayed, live], DrainAll(queue).Take(6));
+        Assert.Equal(0, queue.Count);
+        Assert.Equal(0, queue.Bytes);
+    }
+
+    private static List<OutboundFrame> DrainAll(FrameQueue queue)
+    {
+        var frames = new List<OutboundFrame>();
+        while (queue.TryDequeue(out var frame))
+        {
+            frames.Add(frame);
+        }
+
+        return frames;
+    }
 }
