@@ -11,12 +11,6 @@ public sealed partial class HeraldSubscriber
     {
         while (await connection.ReceiveTextAsync(_abort.Token) is { } frame)
         {
-            if (_stopping.IsCancellationRequested)
-            {
-                // Disposing: read on until the server answers the Close, handing nothing more over.
-                continue;
-            }
-
             var envelope = ServerEnvelope.Parse(frame.Span);
             try
             {
@@ -24,7 +18,7 @@ public sealed partial class HeraldSubscriber
             }
             catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
             {
-                // Disposed while waiting for room in the buffer.
+                // Disposed while waiting for room in the buffer: read on until the server answers the Close.
             }
         }
 
@@ -53,7 +47,7 @@ public sealed partial class HeraldSubscriber
             }
         }
 
-        await connection.DeliverAsync(_deliveries.Writer.WriteAsync, new Delivery(message, null), _stopping.Token);
+        await HandOverAsync(connection, new Delivery(message, null));
         lock (_gate)
         {
             if (connection.Streams.Contains(message.Stream))
@@ -98,7 +92,7 @@ public sealed partial class HeraldSubscriber
         answer?.Waiter?.TrySetResult();
         if (wanted)
         {
-            await connection.DeliverAsync(_deliveries.Writer.WriteAsync, new Delivery(null, joined), _stopping.Token);
+            await HandOverAsync(connection, new Delivery(null, joined));
         }
     }
 
@@ -156,6 +150,19 @@ public sealed partial class HeraldSubscriber
         }
 
         return Task.CompletedTask;
+    }
+
+    // Waits for room in the buffer; once disposing, only takes what fits. What came before the server's answer to
+    // the Close is still worth reading, but DisposeAsync must not wait for the application.
+    private Task HandOverAsync(SubscriberConnection connection, Delivery delivery)
+    {
+        if (_stopping.IsCancellationRequested)
+        {
+            _deliveries.Writer.TryWrite(delivery);
+            return Task.CompletedTask;
+        }
+
+        return connection.DeliverAsync(_deliveries.Writer.WriteAsync, delivery, _stopping.Token);
     }
 
     private static HeraldMessage ToMessage(ServerEnvelope envelope) => new(

@@ -174,7 +174,8 @@ public sealed partial class HeraldSubscriber : IAsyncDisposable
     /// <summary>
     /// Closes the connection cleanly (Close 1000, waiting up to <see cref="HeraldSubscriberOptions.CloseTimeout"/>
     /// for the server's answer), stops reconnecting and ends <see cref="ReadAllAsync"/> after the messages already
-    /// received.
+    /// received. Messages that arrive before the server's answer still go into the buffer when there is room: it
+    /// never waits for the application.
     /// </summary>
     public async ValueTask DisposeAsync()
     {
