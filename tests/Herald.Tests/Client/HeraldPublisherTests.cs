@@ -1,9 +1,11 @@
 using System.Net;
+using System.Text.Json;
 using Herald.Client;
 using Herald.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Publication = Herald.Client.HeraldPublication;
 
 namespace Herald.Tests.Client;
 
@@ -108,6 +110,130 @@ public sealed class HeraldPublisherTests
         Assert.Equal(HttpStatusCode.NotFound, refusal.StatusCode);
         Assert.Equal("Herald answered 404 Not Found.", refusal.Message);
     }
+
+    [Fact]
+    public async Task PublishAsync_UsersTopicsAndBroadcast_AnswersEachStreamInOrder()
+    {
+        await using var server = await HeraldTestServer.StartAsync();
+        var publisher = new HeraldPublisher(server.Http);
+        using var data = JsonDocument.Parse("""{"order":1042,"status":"paid"}""");
+
+        var result = await publisher.PublishAsync(new Publication(data.RootElement) { Users = ["1", "2"], Topics = ["orders"], Broadcast = true }, Cancellation);
+
+        Assert.Matches("^[0-9a-f]{32}$", result.Id);
+        Assert.Equal(["user:1", "user:2", "topic:orders", "broadcast"], result.Streams.Select(s => s.Stream));
+        Assert.All(result.Streams, s => Assert.Equal((1L, 0), (s.Seq, s.Delivered)));
+        Assert.Equal(0, result.Delivered);
+    }
+
+    [Fact]
+    public async Task PublishAsync_TypedData_IsSerializedWithItsTypeInfo()
+    {
+        await using var server = await HeraldTestServer.StartAsync();
+        await using var client = await server.ConnectAsUserAsync("7");
+
+        await new HeraldPublisher(server.Http).PublishAsync(
+            Publication.Json(new Dictionary<string, int> { ["progress"] = 40 }, PublisherTestJson.Default.DictionaryStringInt32) with { Users = ["7"] },
+            Cancellation);
+
+        Assert.Equal("""{"progress":40}""", await client.ReceiveTextAsync());
+    }
+
+    [Fact]
+    public async Task PublishAsync_RetriedWithTheSameIdempotencyKey_AnswersTheOriginalAsADuplicate()
+    {
+        await using var server = await HeraldTestServer.StartAsync();
+        await using var client = await server.ConnectAsUserAsync("7");
+        var publisher = new HeraldPublisher(server.Http);
+        var publication = Publication.Text("paid") with { Users = ["7"], IdempotencyKey = "order-42-paid" };
+
+        var first = await publisher.PublishAsync(publication, Cancellation);
+        var retry = await publisher.PublishAsync(publication, Cancellation);
+
+        Assert.False(first.Duplicate);
+        Assert.True(retry.Duplicate);
+        Assert.Equal(first.Id, retry.Id);
+        Assert.Equal(first.Streams, retry.Streams);
+        Assert.Equal("paid", await client.ReceiveTextAsync());
+        await client.AssertNothingReceivedAsync(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public async Task PublishAsync_IdempotencyKeyReusedForAnotherMessage_Throws422()
+    {
+        await using var server = await HeraldTestServer.StartAsync();
+        var publisher = new HeraldPublisher(server.Http);
+        await publisher.PublishAsync(Publication.Text("paid") with { Users = ["7"], IdempotencyKey = "k" }, Cancellation);
+
+        var refusal = await Assert.ThrowsAsync<HeraldApiException>(
+            () => publisher.PublishAsync(Publication.Text("refunded") with { Users = ["7"], IdempotencyKey = "k" }, Cancellation));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refusal.StatusCode);
+        Assert.Equal("Idempotency key reused", refusal.Title);
+    }
+
+    [Fact]
+    public async Task PublishAsync_NoTarget_ThrowsWithTheServersMessage()
+    {
+        await using var server = await HeraldTestServer.StartAsync();
+
+        var refusal = await Assert.ThrowsAsync<HeraldApiException>(
+            () => new HeraldPublisher(server.Http).PublishAsync(Publication.Text("to nobody"), Cancellation));
+
+        Assert.Equal(HttpStatusCode.BadRequest, refusal.StatusCode);
+        Assert.Equal("Invalid publish request", refusal.Title);
+        Assert.False(string.IsNullOrEmpty(refusal.Message));
+    }
+
+    [Fact]
+    public async Task PublishBatchAsync_OneInvalidItem_RefusesOnlyThatItem()
+    {
+        await using var server = await HeraldTestServer.StartAsync();
+        await using var client = await server.ConnectAsUserAsync("1");
+        var publisher = new HeraldPublisher(server.Http);
+
+        var results = await publisher.PublishBatchAsync(
+            [
+                Publication.Text("first") with { Users = ["1"] },
+                Publication.Text("x") with { Topics = ["bad topic!"] },
+                Publication.Text("second") with { Users = ["1"] },
+            ],
+            Cancellation);
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.BadRequest, HttpStatusCode.OK], results.Select(r => r.Status));
+        Assert.True(results[0].Succeeded);
+        Assert.Equal((1L, 1), (results[0].Result!.Streams[0].Seq, results[0].Result!.Delivered));
+        Assert.False(results[1].Succeeded);
+        Assert.Contains("bad topic!", results[1].Error, StringComparison.Ordinal);
+        Assert.Equal(2L, results[2].Result!.Streams[0].Seq);
+        Assert.Equal("first", await client.ReceiveTextAsync());
+        Assert.Equal("second", await client.ReceiveTextAsync());
+    }
+
+    [Fact]
+    public async Task PublishBatchAsync_Empty_SendsNothing()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri("http://127.0.0.1:9/") };
+
+        Assert.Empty(await new HeraldPublisher(http).PublishBatchAsync([], Cancellation));
+    }
+
+    [Fact]
+    public async Task PublishBatchAsync_TooManyItems_ThrowsAndPublishesNothing()
+    {
+        await using var server = await HeraldTestServer.StartAsync(o => o.MaxBatchMessages = 1);
+        var publisher = new HeraldPublisher(server.Http);
+
+        var refusal = await Assert.ThrowsAsync<HeraldApiException>(() => publisher.PublishBatchAsync(
+            [Publication.Text("a") with { Users = ["1"] }, Publication.Text("b") with { Users = ["1"] }], Cancellation));
+
+        Assert.Equal(HttpStatusCode.BadRequest, refusal.StatusCode);
+        Assert.Equal(0, (await publisher.GetStatsAsync(Cancellation)).MessagesPublished);
+    }
+
+    [Fact]
+    public void Publication_DefaultJsonElement_IsRefused() =>
+        Assert.Throws<ArgumentException>(() => new Publication(default));
 
     [Fact]
     public void Constructor_HttpClientWithoutBaseAddress_ExplainsWhatIsMissing()

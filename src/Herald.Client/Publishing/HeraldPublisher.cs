@@ -5,13 +5,15 @@ using System.Text.Json.Serialization.Metadata;
 namespace Herald.Client;
 
 /// <summary>
-/// The typed client of Herald's HTTP API, for business systems: push to users and ask about the hub.
+/// The typed client of Herald's HTTP API, for business systems: publish to users, topics or everyone, and ask
+/// about the hub.
 /// Give it an <see cref="HttpClient"/> whose <see cref="HttpClient.BaseAddress"/> is Herald's (with the
 /// <c>MapHerald</c> prefix, if any, and a trailing slash), or register it as a typed client:
 /// <c>services.AddHttpClient&lt;HeraldPublisher&gt;(c =&gt; c.BaseAddress = new Uri("http://herald:8181/"))</c>.
-/// A refusal surfaces as <see cref="HeraldApiException"/> carrying the server's message.
+/// A refusal surfaces as <see cref="HeraldApiException"/> carrying the server's message. Thread-safe, as its
+/// <see cref="HttpClient"/> is: one instance may serve the whole application.
 /// </summary>
-public sealed class HeraldPublisher
+public sealed partial class HeraldPublisher
 {
     private readonly HttpClient _httpClient;
 
@@ -33,8 +35,8 @@ public sealed class HeraldPublisher
     {
         ArgumentNullException.ThrowIfNull(userId);
         ArgumentNullException.ThrowIfNull(message);
-        using var content = JsonContent.Create(new SendBody(userId, message), ClientJsonContext.Default.SendBody);
-        var answer = await PostAsync("send", content, ClientJsonContext.Default.SendAnswer, cancellationToken);
+        using var content = JsonContent.Create(new SendBody(userId, message), PublishingJsonContext.Default.SendBody);
+        var answer = await PostAsync("send", content, PublishingJsonContext.Default.SendAnswer, cancellationToken);
         return answer.Delivered;
     }
 
@@ -46,20 +48,20 @@ public sealed class HeraldPublisher
     public async Task<int> DisconnectUserAsync(string userId, string? reason = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(userId);
-        using var content = JsonContent.Create(new DisconnectBody(reason), ClientJsonContext.Default.DisconnectBody);
-        var answer = await PostAsync($"api/v1/users/{UserPath(userId)}/disconnect", content, ClientJsonContext.Default.DisconnectAnswer, cancellationToken);
+        using var content = JsonContent.Create(new DisconnectBody(reason), PublishingJsonContext.Default.DisconnectBody);
+        var answer = await PostAsync($"api/v1/users/{UserPath(userId)}/disconnect", content, PublishingJsonContext.Default.DisconnectAnswer, cancellationToken);
         return answer.Disconnected;
     }
 
     /// <summary>The hub's counts and running totals (<c>GET /api/v1/stats</c>).</summary>
     public Task<HeraldHubStats> GetStatsAsync(CancellationToken cancellationToken = default) =>
-        GetAsync("api/v1/stats", ClientJsonContext.Default.HeraldHubStats, cancellationToken);
+        GetAsync("api/v1/stats", PublishingJsonContext.Default.HeraldHubStats, cancellationToken);
 
     /// <summary>Whether the user is connected, and with how many connections (<c>GET /api/v1/users/{uid}</c>).</summary>
     public Task<HeraldUserPresence> GetUserAsync(string userId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(userId);
-        return GetAsync($"api/v1/users/{UserPath(userId)}", ClientJsonContext.Default.HeraldUserPresence, cancellationToken);
+        return GetAsync($"api/v1/users/{UserPath(userId)}", PublishingJsonContext.Default.HeraldUserPresence, cancellationToken);
     }
 
     // Herald takes the rest of the path as the user ID, '/' included: escape everything else, segment by segment.
@@ -98,7 +100,7 @@ public sealed class HeraldPublisher
 
         try
         {
-            var problem = await response.Content.ReadFromJsonAsync(ClientJsonContext.Default.ProblemBody, cancellationToken);
+            var problem = await response.Content.ReadFromJsonAsync(PublishingJsonContext.Default.ProblemBody, cancellationToken);
             return new HeraldApiException(response.StatusCode, problem?.Title, problem?.Detail ?? problem?.Title ?? fallback, problem?.Errors);
         }
         catch (JsonException)
