@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Threading.Channels;
 using Herald.Client;
 
@@ -24,11 +23,18 @@ internal sealed partial class JobRunner(Channel<Job> jobs, HeraldPublisher heral
 
     private async Task ReportAsync(Job job, int step, CancellationToken cancellationToken)
     {
-        var progress = JsonSerializer.Serialize(new JobProgress(job.Id, step, job.Steps, step == job.Steps), SampleJsonContext.Default.JobProgress);
+        // Keyed by job: a tab that falls behind gets the latest step instead of a backlog, and the idempotency key
+        // makes a retried report (after a timeout, say) land once.
+        var progress = HeraldPublication.Json(new JobProgress(job.Id, step, job.Steps, step == job.Steps), SampleJsonContext.Default.JobProgress) with
+        {
+            Users = [job.Uid],
+            Key = $"job-{job.Id}",
+            IdempotencyKey = $"job-{job.Id}-step-{step}",
+        };
         try
         {
-            var delivered = await herald.SendAsync(job.Uid, progress, cancellationToken);
-            Log.Reported(logger, job.Id, step, job.Steps, job.Uid, delivered);
+            var result = await herald.PublishAsync(progress, cancellationToken);
+            Log.Reported(logger, job.Id, step, job.Steps, job.Uid, result.Delivered);
         }
         catch (Exception exception) when (exception is HeraldApiException or HttpRequestException)
         {

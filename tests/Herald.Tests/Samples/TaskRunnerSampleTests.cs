@@ -19,7 +19,8 @@ public sealed class TaskRunnerSampleTests
             assembly: "TaskRunner.dll",
             readyMarker: "Now listening on");
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        await using var browser = await herald.ConnectAsUserAsync("worker-7");
+        var (browser, _, _) = await V1Client.LogInAsync(herald, "worker-7");
+        await using var _ = browser;
 
         var page = await http.GetStringAsync("/", Cancellation);
         using var config = JsonDocument.Parse(await http.GetStringAsync("/config", Cancellation));
@@ -29,14 +30,21 @@ public sealed class TaskRunnerSampleTests
         Assert.Equal(herald.WebSocketUri.ToString(), config.RootElement.GetProperty("heraldWebSocket").GetString());
         Assert.Equal(System.Net.HttpStatusCode.Accepted, started.StatusCode);
         var job = (await started.Content.ReadFromJsonAsync<JsonElement>(Cancellation)).GetProperty("job").GetString();
-        for (var step = 1; step <= 3; step++)
+        // Progress is published with the job as its conflation key, so a step may be skipped, never reordered.
+        var steps = new List<int>();
+        while (steps.Count == 0 || steps[^1] < 3)
         {
-            using var progress = JsonDocument.Parse(await browser.ReceiveTextAsync());
-            Assert.Equal(job, progress.RootElement.GetProperty("job").GetString());
-            Assert.Equal(step, progress.RootElement.GetProperty("step").GetInt32());
-            Assert.Equal(3, progress.RootElement.GetProperty("of").GetInt32());
-            Assert.Equal(step == 3, progress.RootElement.GetProperty("done").GetBoolean());
+            var message = await browser.ReceiveTypeAsync("message");
+            Assert.Equal($"job-{job}", (string?)message["key"]);
+            var progress = message["data"]!;
+            Assert.Equal(job, (string?)progress["job"]);
+            Assert.Equal(3, (int)progress["of"]!);
+            steps.Add((int)progress["step"]!);
+            Assert.Equal(steps[^1] == 3, (bool)progress["done"]!);
         }
+
+        Assert.Equal(steps.Order(), steps);
+        Assert.Equal(steps.Count, steps.Distinct().Count());
     }
 
     [Fact]
