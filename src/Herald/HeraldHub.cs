@@ -3,7 +3,6 @@ using Herald.Diagnostics;
 using Herald.Routing;
 using Herald.Streams;
 using System.Runtime.InteropServices;
-using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 
@@ -111,11 +110,11 @@ internal sealed partial class HeraldHub(
                 error = "give the message as Text or as Json, not both";
                 return null;
             case { Text: { } text }:
-                return MessageContent.Text(Encoding.UTF8.GetBytes(text));
+                return MessageContent.Text(text);
             case { Json: { ValueKind: JsonValueKind.String } json }:
-                return MessageContent.Text(Encoding.UTF8.GetBytes(json.GetString()!));
+                return MessageContent.Text(json.GetString()!);
             case { Json: { ValueKind: not (JsonValueKind.Null or JsonValueKind.Undefined) } json }:
-                return MessageContent.Json(JsonMarshal.GetRawUtf8Value(json).ToArray());
+                return MessageContent.Json(JsonMarshal.GetRawUtf8Value(json));
             default:
                 return null;
         }

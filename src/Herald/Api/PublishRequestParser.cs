@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
 using Herald.Streams;
@@ -151,11 +150,11 @@ internal static class PublishRequestParser
             case JsonTokenType.Null:
                 return null;
             case JsonTokenType.String:
-                return MessageContent.Text(reader.ValueIsEscaped ? Encoding.UTF8.GetBytes(reader.GetString()!) : reader.ValueSpan.ToArray());
+                return reader.ValueIsEscaped ? MessageContent.Text(reader.GetString()!) : MessageContent.Text(reader.ValueSpan);
             default:
                 var start = (int)reader.TokenStartIndex;
                 reader.Skip();
-                return MessageContent.Json(json[start..(int)reader.BytesConsumed].ToArray());
+                return MessageContent.Json(json[start..(int)reader.BytesConsumed]);
         }
     }
 

@@ -36,7 +36,7 @@ internal sealed class Publisher(IBackplane backplane, IdempotencyStore idempoten
     /// <returns>How many connections it was queued for.</returns>
     public async ValueTask<int> SendToUserAsync(string userId, string message, CancellationToken cancellationToken)
     {
-        var published = PublishedMessage.Create(timeProvider, MessageContent.Text(Encoding.UTF8.GetBytes(message)), key: null);
+        var published = PublishedMessage.Create(timeProvider, MessageContent.Text(message), key: null);
         var delivery = await backplane.PublishAsync(StreamId.ForUser(userId), published, cancellationToken);
         counters.MessagePublished(delivery.Delivered);
         return delivery.Delivered;

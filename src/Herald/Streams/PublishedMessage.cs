@@ -1,9 +1,12 @@
 namespace Herald.Streams;
 
 /// <summary>One publish: the same ID, time, content and conflation key in every stream it goes to.</summary>
-internal sealed class PublishedMessage(string id, DateTimeOffset time, MessageContent content, string? key)
+internal sealed class PublishedMessage(Guid id, DateTimeOffset time, MessageContent content, string? key)
 {
-    public string Id { get; } = id;
+    private string? _idText;
+
+    /// <summary>The ID as 32 hex digits, formatted only when an envelope or an answer needs it (a seed-only /send never does).</summary>
+    public string Id => _idText ??= id.ToString("N");
 
     public DateTimeOffset Time { get; } = time;
 
@@ -16,6 +19,6 @@ internal sealed class PublishedMessage(string id, DateTimeOffset time, MessageCo
     public static PublishedMessage Create(TimeProvider timeProvider, MessageContent content, string? key)
     {
         var time = timeProvider.GetUtcNow();
-        return new PublishedMessage(Guid.CreateVersion7(time).ToString("N"), time, content, key);
+        return new PublishedMessage(Guid.CreateVersion7(time), time, content, key);
     }
 }

@@ -1,6 +1,5 @@
 using Herald.Delivery;
 using Herald.Protocol;
-using Herald.WebSockets;
 
 namespace Herald.Streams;
 
@@ -24,12 +23,12 @@ internal sealed class StreamMessage(StreamId stream, string epoch, long seq, Pub
 
     public PublishedMessage Message { get; } = message;
 
-    /// <summary>What keeping this message costs, counted against HistoryMaxBytes: the content in both frames, plus overhead.</summary>
+    /// <summary>What keeping this message costs, counted against HistoryMaxBytes: the content in both flavours' frames, plus overhead.</summary>
     public int RetainedBytes => (2 * Message.Content.Length) + OverheadBytes;
 
     public OutboundFrame FrameFor(WireFlavour flavour) => flavour == WireFlavour.HeraldV1
         ? Volatile.Read(ref _envelopeFrame) ?? Build(ref _envelopeFrame, Envelopes.Message(this))
-        : Volatile.Read(ref _seedFrame) ?? Build(ref _seedFrame, ServerFrame.Create(WebSocketOpcode.Text, Message.Content.Utf8.Span));
+        : Volatile.Read(ref _seedFrame) ?? Build(ref _seedFrame, Message.Content.SeedFrame);
 
     private OutboundFrame Build(ref OutboundFrame? field, byte[] frame)
     {

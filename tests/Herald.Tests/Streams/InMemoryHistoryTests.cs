@@ -1,4 +1,3 @@
-using System.Text;
 using Herald.Streams;
 using Microsoft.Extensions.Time.Testing;
 
@@ -115,7 +114,7 @@ public sealed class InMemoryHistoryTests
     }
 
     private StreamMessage Append(InMemoryHistory history, StreamId stream, string text) =>
-        history.Append(stream, PublishedMessage.Create(_clock, MessageContent.Text(Encoding.UTF8.GetBytes(text)), key: null));
+        history.Append(stream, PublishedMessage.Create(_clock, MessageContent.Text(text), key: null));
 
     private static Task<HistoryRead> ReadAsync(InMemoryHistory history, StreamPosition? after) =>
         history.ReadAsync(Ada, after, TestContext.Current.CancellationToken).AsTask();
