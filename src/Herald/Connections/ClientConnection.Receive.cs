@@ -51,10 +51,7 @@ internal sealed partial class ClientConnection
                 while ((outcome = ProcessFrames(buffer, out consumed)) == FrameOutcome.MessageReady)
                 {
                     buffer = buffer.Slice(consumed);
-                    if ((outcome = await OnClientMessageAsync()) == FrameOutcome.StopReading)
-                    {
-                        break;
-                    }
+                    await OnClientMessageAsync();
                 }
 
                 input.AdvanceTo(consumed, result.Buffer.End);
@@ -199,7 +196,7 @@ internal sealed partial class ClientConnection
     }
 
     /// <summary>Handles the whole message in the message buffer, in the connection's flavour, then lets the buffer go.</summary>
-    private async ValueTask<FrameOutcome> OnClientMessageAsync()
+    private async ValueTask OnClientMessageAsync()
     {
         try
         {
@@ -207,15 +204,12 @@ internal sealed partial class ClientConnection
             if (_completedOpcode != WebSocketOpcode.Text)
             {
                 Log.ClientMessageIgnored(_services.Logger, Id, UserId ?? "-", "binary message", message.Length);
-                return FrameOutcome.Continue;
             }
-
-            if (IsClosing)
+            else if (IsClosing)
             {
-                return FrameOutcome.Continue;
+                return;
             }
-
-            if (Flavour == WireFlavour.HeraldV1)
+            else if (Flavour == WireFlavour.HeraldV1)
             {
                 await OnCommandAsync(message);
             }
@@ -223,8 +217,6 @@ internal sealed partial class ClientConnection
             {
                 OnSeedMessage(message.Span);
             }
-
-            return FrameOutcome.Continue;
         }
         finally
         {
