@@ -46,6 +46,46 @@ public sealed class OptionsValidationTests
     }
 
     [Fact]
+    public async Task Start_InvalidHistoryAndPublishLimits_FailNamingEachKeyAndRange()
+    {
+        var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => HeraldTestServer.StartAsync(o =>
+        {
+            o.HistoryMaxMessages = 0;
+            o.HistoryMaxAge = TimeSpan.FromDays(2);
+            o.IdempotencyWindow = TimeSpan.Zero;
+            o.MaxIdempotencyKeys = 0;
+            o.MaxTopicsPerConnection = 0;
+            o.MaxPublishTargets = 100_001;
+            o.MaxBatchMessages = 0;
+            o.MaxBatchBytes = 1024;
+        }));
+
+        Assert.Contains("Herald:HistoryMaxMessages must be between 1 and 1000000 (was 0).", failure.Failures);
+        Assert.Contains(failure.Failures, f => f.StartsWith("Herald:HistoryMaxAge must be a duration above zero and up to 1.00:00:00", StringComparison.Ordinal));
+        Assert.Contains(failure.Failures, f => f.StartsWith("Herald:IdempotencyWindow must be a duration above zero and up to 1.00:00:00", StringComparison.Ordinal));
+        Assert.Contains("Herald:MaxIdempotencyKeys must be between 1 and 10000000 (was 0).", failure.Failures);
+        Assert.Contains("Herald:MaxTopicsPerConnection must be between 1 and 10000 (was 0).", failure.Failures);
+        Assert.Contains("Herald:MaxPublishTargets must be between 1 and 100000 (was 100001).", failure.Failures);
+        Assert.Contains("Herald:MaxBatchMessages must be between 1 and 100000 (was 0).", failure.Failures);
+        Assert.Contains("Herald:MaxBatchBytes must be between 65536 and 2147483647 (was 1024).", failure.Failures);
+    }
+
+    [Fact]
+    public async Task Start_HistoryTooSmallForFourOfTheLargestMessages_Fails()
+    {
+        var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => HeraldTestServer.StartAsync(o =>
+        {
+            o.HistoryMaxBytes = 1024 * 1024;
+            o.MaxMessageBytes = 1024 * 1024;
+            o.MaxQueuedBytes = 4 * 1024 * 1024;
+        }));
+
+        Assert.Equal(
+            "Herald:HistoryMaxBytes (1048576) must be at least 4 × Herald:MaxMessageBytes (4194304), so that the history holds more than one of the largest messages.",
+            Assert.Single(failure.Failures));
+    }
+
+    [Fact]
     public async Task Start_DefaultOptions_AreValid()
     {
         await using var server = await HeraldTestServer.StartAsync();
