@@ -13,6 +13,8 @@ internal sealed partial class ClientConnection
     private const string AlreadySubscribed = "already_subscribed";
     private const string TooManyTopics = "too_many_topics";
 
+    private static readonly OutboundFrame PongFrame = OutboundFrame.Control(Envelopes.Pong());
+
     private Dictionary<string, Subscription>? _topics;
 
     private async ValueTask OnCommandAsync(ReadOnlyMemory<byte> message)
@@ -33,11 +35,13 @@ internal sealed partial class ClientConnection
         switch (command!.Kind)
         {
             case CommandKind.Ping:
-                TryEnqueue(OutboundFrame.Control(Envelopes.Pong()));
+                TryEnqueue(PongFrame);
                 break;
             case CommandKind.Subscribe when UserId is null:
+                Reply(NotLoggedIn, "log in first", "subscribe");
+                break;
             case CommandKind.Unsubscribe when UserId is null:
-                Reply(NotLoggedIn, "log in first", CommandName(command.Kind));
+                Reply(NotLoggedIn, "log in first", "unsubscribe");
                 break;
             case CommandKind.Subscribe:
                 await OnSubscribeAsync(command.Topic, command.Position);
@@ -138,12 +142,4 @@ internal sealed partial class ClientConnection
         Log.CommandRefused(_services.Logger, Id, UserId ?? "-", command ?? "-", code, message);
         TryEnqueue(OutboundFrame.Control(Envelopes.Error(code, message, command)));
     }
-
-    private static string CommandName(CommandKind kind) => kind switch
-    {
-        CommandKind.Login => "login",
-        CommandKind.Subscribe => "subscribe",
-        CommandKind.Unsubscribe => "unsubscribe",
-        _ => "ping",
-    };
 }

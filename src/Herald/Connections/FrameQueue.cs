@@ -50,6 +50,7 @@ internal sealed class FrameQueue : IValueTaskSource<bool>, IThreadPoolWorkItem
         _readerSignal.RunContinuationsAsynchronously = false;
     }
 
+    /// <summary>Frames waiting that count against the budget (replayed frames do not).</summary>
     public int Count
     {
         get
@@ -61,6 +62,7 @@ internal sealed class FrameQueue : IValueTaskSource<bool>, IThreadPoolWorkItem
         }
     }
 
+    /// <summary>Bytes waiting that count against the budget.</summary>
     public int Bytes
     {
         get

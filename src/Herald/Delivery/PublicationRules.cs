@@ -55,7 +55,7 @@ internal sealed class PublicationRules(HeraldOptions options)
         }
     }
 
-    /// <returns>Null when a text message of <paramref name="utf8Length"/> bytes may be published, else why not.</returns>
+    /// <returns>Null when a message of <paramref name="utf8Length"/> bytes may be published, else why not, naming <paramref name="field"/>.</returns>
     public string? ValidateSize(int utf8Length, string field) =>
         utf8Length > options.MaxMessageBytes
             ? $"{field} must be at most {options.MaxMessageBytes} bytes of UTF-8 (was {utf8Length})"

@@ -8,7 +8,13 @@ namespace Herald.Delivery;
 /// Where every publish enters the delivery path, whatever API it came from: makes the message once, hands it to
 /// the backplane for each of its streams (which gives it its seq there and delivers it), and counts it.
 /// </summary>
-internal sealed class Publisher(IBackplane backplane, IdempotencyStore idempotency, HubCounters counters, HeraldOptions options, TimeProvider timeProvider)
+internal sealed class Publisher(
+    IBackplane backplane,
+    IdempotencyStore idempotency,
+    PublicationRules rules,
+    HubCounters counters,
+    HeraldOptions options,
+    TimeProvider timeProvider)
 {
     /// <returns>Null when the message may be sent, else the reason it may not, naming the parameter.</returns>
     public string? ValidateMessage(string? message)
@@ -24,10 +30,7 @@ internal sealed class Publisher(IBackplane backplane, IdempotencyStore idempoten
             return null;
         }
 
-        var bytes = Encoding.UTF8.GetByteCount(message);
-        return bytes > options.MaxMessageBytes
-            ? $"message must be at most {options.MaxMessageBytes} bytes of UTF-8 (was {bytes})"
-            : null;
+        return rules.ValidateSize(Encoding.UTF8.GetByteCount(message), "message");
     }
 
     public string? ValidateUserId(string? userId) => UserIdRules.Validate(userId, options.MaxUserIdLength);

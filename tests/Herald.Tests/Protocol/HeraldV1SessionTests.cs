@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.WebSockets;
-using System.Text.Json.Nodes;
 using Herald.Tests.Infrastructure;
 
 namespace Herald.Tests.Protocol;
@@ -87,7 +86,7 @@ public abstract class HeraldV1SessionTests(bool direct) : BothWebSocketPaths(dir
         var (client, _, _) = await V1Client.LogInAsync(server, "ada");
         await using var _ = client;
 
-        await PublishAsync(server, """{"users":["ada"],"data":{"progress":40,"label":"导出"},"key":"job-7"}""");
+        await server.PublishAsync("""{"users":["ada"],"data":{"progress":40,"label":"导出"},"key":"job-7"}""");
 
         var message = await client.ReceiveTypeAsync("message");
         Assert.Equal("""{"progress":40,"label":"导出"}""", message["data"]!.ToJsonString(new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
@@ -108,15 +107,15 @@ public abstract class HeraldV1SessionTests(bool direct) : BothWebSocketPaths(dir
         Assert.Equal("topic:orders", (string?)joined["stream"]);
         Assert.Equal(1, server.Hub.GetStats().Topics);
 
-        var result = await PublishAsync(server, """{"topics":["orders"],"data":"order 1"}""");
-        Assert.Equal(1, (int)result["delivered"]!);
+        var result = await server.PublishAsync("""{"topics":["orders"],"data":"order 1"}""");
+        Assert.Equal(1, result.Delivered);
         var message = await subscriber.ReceiveTypeAsync("message");
         Assert.Equal("topic:orders", (string?)message["stream"]);
         Assert.Equal("order 1", (string?)message["data"]);
 
         await subscriber.SendTextAsync("""{"type":"unsubscribe","topic":"orders"}""");
         Assert.Equal("""{"type":"left","stream":"topic:orders"}""", (await subscriber.ReceiveTypeAsync("left")).ToJsonString());
-        Assert.Equal(0, (int)(await PublishAsync(server, """{"topics":["orders"],"data":"order 2"}"""))["delivered"]!);
+        Assert.Equal(0, (await server.PublishAsync("""{"topics":["orders"],"data":"order 2"}""")).Delivered);
         Assert.Equal(0, server.Hub.GetStats().Topics);
 
         // Order on the user stream proves nothing else was queued in between.
@@ -135,9 +134,9 @@ public abstract class HeraldV1SessionTests(bool direct) : BothWebSocketPaths(dir
         await using var seed = await server.ConnectAsUserAsync("bob");
         await using var anonymous = await server.ConnectAsync();
 
-        var result = await PublishAsync(server, """{"broadcast":true,"data":"maintenance at 22:00"}""");
+        var result = await server.PublishAsync("""{"broadcast":true,"data":"maintenance at 22:00"}""");
 
-        Assert.Equal(2, (int)result["delivered"]!);
+        Assert.Equal(2, result.Delivered);
         var message = await v1.ReceiveTypeAsync("message");
         Assert.Equal("broadcast", (string?)message["stream"]);
         Assert.Equal(1, (long)message["seq"]!);
@@ -230,15 +229,6 @@ public abstract class HeraldV1SessionTests(bool direct) : BothWebSocketPaths(dir
         await client.SendTextAsync("""{"type":"login","uid":"ada"}""");
 
         Assert.Equal(4002, await client.Raw.ReceiveCloseAsync());
-    }
-
-    internal static async Task<JsonObject> PublishAsync(HeraldTestServer server, string body)
-    {
-        using var content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
-        using var response = await server.Http.PostAsync("/api/v1/publish", content, Cancellation);
-        var text = await response.Content.ReadAsStringAsync(Cancellation);
-        Assert.True(response.IsSuccessStatusCode, $"publish failed: {(int)response.StatusCode} {text}");
-        return JsonNode.Parse(text)!.AsObject();
     }
 }
 
