@@ -6,6 +6,7 @@ using Herald.Routing;
 using Herald.Protocol;
 using Herald.WebSockets;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
@@ -39,14 +40,26 @@ internal sealed class DirectWebSocketMiddleware(
         SequencePosition? endOfHead;
         // The same deadline Kestrel gives a request head, so a connection that is not ours sees no difference.
         using (var deadline = new CancellationTokenSource(kestrelOptions.Value.Limits.RequestHeadersTimeout, services.TimeProvider))
+        using (ShutdownCancels(connection, deadline))
         {
             try
             {
                 (result, endOfHead) = await ReadHeadAsync(input, deadline.Token);
             }
+            catch (OperationCanceledException) when (IsClosing(connection))
+            {
+                // Shutting down, or the client went away, before a whole request arrived: nothing was accepted,
+                // so there is nothing to finish; returning closes the connection as Kestrel closes an idle one.
+                return;
+            }
             catch (OperationCanceledException) when (deadline.IsCancellationRequested)
             {
                 connection.Abort(new ConnectionAbortedException("request head not received within Kestrel's RequestHeadersTimeout"));
+                return;
+            }
+            catch (IOException)
+            {
+                // The client reset the connection before its request was complete.
                 return;
             }
         }
@@ -68,6 +81,15 @@ internal sealed class DirectWebSocketMiddleware(
         await connection.Transport.Output.FlushAsync();
         await new ClientConnection(new KestrelConnectionTransport(connection), flavour, services).RunAsync();
     }
+
+    /// <summary>Cancels the head read when Kestrel asks the connection to close, which it does first on shutdown.</summary>
+    private static CancellationTokenRegistration ShutdownCancels(ConnectionContext connection, CancellationTokenSource read) =>
+        connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested
+            .Register(static state => ((CancellationTokenSource)state!).Cancel(), read) ?? default;
+
+    private static bool IsClosing(ConnectionContext connection) =>
+        connection.ConnectionClosed.IsCancellationRequested
+        || connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested.IsCancellationRequested == true;
 
     /// <summary>
     /// Reads until the first request head is complete, or until it is plain that the connection is not a

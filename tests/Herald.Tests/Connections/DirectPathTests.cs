@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
 using Herald.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Herald.Tests.Connections;
 
@@ -125,6 +127,25 @@ public sealed class DirectPathTests
 
         Assert.DoesNotContain("101", (await ReadUntilAsync(stream, "\r\n\r\n")).Split("\r\n")[0], StringComparison.Ordinal);
         Assert.Equal(0, server.Hub.GetStats().ConnectionsOpened);
+    }
+
+    [Fact]
+    public async Task Stop_RequestHeadHalfwayOnDirectPath_ClosesTheConnectionAtOnceWithoutAnError()
+    {
+        await using var server = await HeraldTestServer.StartAsync(direct: true);
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(server.BaseAddress.Host, server.BaseAddress.Port, Cancellation);
+        var stream = tcp.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes($"GET /ws HTTP/1.1\r\nHost: {server.BaseAddress.Authority}\r\n"), Cancellation);
+        await Eventually.TrueAsync(() => server.Logs.Contains("ConnectionStart"), "Kestrel to accept the connection");
+
+        // Nothing was accepted yet, so shutdown does not wait for the rest of the head, as Kestrel's HTTP layer would.
+        var stopping = Stopwatch.StartNew();
+        await server.StopAsync();
+
+        Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(10), $"shutdown took {stopping.Elapsed}");
+        Assert.Equal(0, await ReadOrResetAsync(stream));
+        Assert.DoesNotContain(server.Logs.Entries, entry => entry.Level >= LogLevel.Error);
     }
 
     private static async Task<string> ReadUntilAsync(NetworkStream stream, string end)

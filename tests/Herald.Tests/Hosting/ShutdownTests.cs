@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using System.Net.Sockets;
 using System.Net.WebSockets;
 using Herald.Tests.Infrastructure;
+using Microsoft.Extensions.Logging;
 
 namespace Herald.Tests.Hosting;
 
@@ -44,6 +46,23 @@ public abstract class ShutdownTests(bool direct) : BothWebSocketPaths(direct)
     }
 
     [Fact]
+    public async Task Stop_ConnectionThatNeverSentARequest_IsClosedPromptlyWithoutAnError()
+    {
+        await using var server = await StartServerAsync();
+        using var silent = new TcpClient();
+        await silent.ConnectAsync(server.BaseAddress.Host, server.BaseAddress.Port, Cancellation);
+        await Eventually.TrueAsync(() => server.Logs.Contains("ConnectionStart"), "Kestrel to accept the connection");
+
+        var stopping = Stopwatch.StartNew();
+        await server.StopAsync();
+
+        // Kestrel would wait its whole shutdown timeout for them and then log an error; neither may happen.
+        Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(10), $"shutdown took {stopping.Elapsed}");
+        Assert.Equal(0, await ReadToEndAsync(silent));
+        Assert.DoesNotContain(server.Logs.Entries, entry => entry.Level >= LogLevel.Error);
+    }
+
+    [Fact]
     public async Task Stop_ClientIgnoresClose_IsAbortedAfterShutdownTimeout()
     {
         await using var server = await StartServerAsync(o =>
@@ -63,6 +82,22 @@ public abstract class ShutdownTests(bool direct) : BothWebSocketPaths(direct)
         Assert.True(server.Logs.Contains("ShutdownAbortedConnections"));
         Assert.Contains(server.Logs.Entries, e => e.EventName == "ConnectionClosed"
             && e.Message.Contains("server closed (1001 server shutting down), then aborted: shutdown timeout", StringComparison.Ordinal));
+    }
+
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    /// <summary>Reads what the server still sends until it closes the connection, which must happen.</summary>
+    private static async Task<int> ReadToEndAsync(TcpClient client)
+    {
+        var buffer = new byte[256];
+        var total = 0;
+        int read;
+        while ((read = await client.GetStream().ReadAsync(buffer, Cancellation)) > 0)
+        {
+            total += read;
+        }
+
+        return total;
     }
 }
 
