@@ -78,7 +78,19 @@ internal sealed class DirectWebSocketMiddleware(
         connection.Transport.Output.Write(Encoding.ASCII.GetBytes(
             "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n" +
             $"Sec-WebSocket-Accept: {WebSocketHandshake.ComputeAcceptKey(upgrade.WebSocketKey!)}\r\n{selected}\r\n"));
-        await connection.Transport.Output.FlushAsync();
+        try
+        {
+            if ((await connection.Transport.Output.FlushAsync()).IsCompleted)
+            {
+                return;
+            }
+        }
+        catch (Exception exception) when (exception is IOException or OperationCanceledException)
+        {
+            // The client left during the handshake; there is no connection to serve.
+            return;
+        }
+
         await new ClientConnection(new KestrelConnectionTransport(connection), flavour, services).RunAsync();
     }
 
