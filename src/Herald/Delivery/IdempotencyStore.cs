@@ -7,18 +7,34 @@ namespace Herald.Delivery;
 internal readonly record struct IdempotentOutcome(HeraldPublishResult? Result, string? Conflict);
 
 /// <summary>
-/// Remembers each idempotency key's publish for IdempotencyWindow, at most MaxIdempotencyKeys of them (the
-/// oldest are forgotten first), so that a retried publish is done once and answered with the first result.
-/// A retry that arrives while the first is still publishing waits for it. A publish that fails is forgotten
-/// at once, so it may be retried.
+/// Remembers each idempotency key's publish for IdempotencyWindow, at most MaxIdempotencyKeys of them in at most
+/// MaxIdempotencyBytes (the oldest are forgotten first), so that a retried publish is done once and answered with
+/// the first result. A key keeps the message's fingerprint, not the message, and the answer.
+/// A retry that arrives while the first is still publishing waits for it. A publish that fails published nothing
+/// (the backplane takes cancellation only before the first stream has the message), so its key is forgotten at
+/// once: a later retry publishes, and a retry that was waiting for it publishes in its place.
 /// </summary>
 internal sealed class IdempotencyStore(HeraldOptions options, TimeProvider timeProvider)
 {
+    // What a remembered key costs besides its streams: the entry, its task, the 32-byte fingerprint, the
+    // dictionary and queue slots, and the answer with its message ID. Measured sizes rounded up, not exact.
+    private const int EntryBytes = 512;
+
+    // What each stream adds to the answer: its result record and slot, besides the name's characters.
+    private const int StreamResultBytes = 80;
+
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly Queue<(string Key, Entry Entry)> _byAge = new();
     private readonly Lock _gate = new();
 
-    public int Count => _entries.Count;
+    // What MaxIdempotencyKeys and MaxIdempotencyBytes bound: the keys remembered now. _byAge can hold more, the
+    // places of failed publishes, left behind until they reach its front.
+    private int _remembered;
+    private long _bytes;
+
+    public int Count => Volatile.Read(ref _remembered);
+
+    public long Bytes => Interlocked.Read(ref _bytes);
 
     public async ValueTask<IdempotentOutcome> PublishOnceAsync(
         Publication publication,
@@ -28,7 +44,7 @@ internal sealed class IdempotencyStore(HeraldOptions options, TimeProvider timeP
         var key = publication.IdempotencyKey!;
         var now = timeProvider.GetUtcNow();
         RemoveExpired(now);
-        var entry = new Entry(publication, now);
+        var entry = new Entry(publication.Fingerprint(), now, EstimateBytes(key, publication));
         while (true)
         {
             var existing = _entries.GetOrAdd(key, entry);
@@ -39,25 +55,44 @@ internal sealed class IdempotencyStore(HeraldOptions options, TimeProvider timeP
 
             if (now - existing.CreatedAt >= options.IdempotencyWindow)
             {
-                _entries.TryUpdate(key, entry, existing);
+                lock (_gate)
+                {
+                    if (_entries.TryUpdate(key, entry, existing))
+                    {
+                        Uncount(existing);
+                    }
+                }
+
                 continue;
             }
 
-            if (!existing.Publication.IsSameMessageAs(publication))
+            if (!existing.Fingerprint.AsSpan().SequenceEqual(entry.Fingerprint))
             {
                 return new IdempotentOutcome(null, $"idempotencyKey '{key}' was used for a different message within the last {options.IdempotencyWindow.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s");
             }
 
-            var original = await existing.Result.Task.WaitAsync(cancellationToken);
-            return new IdempotentOutcome(original with { Duplicate = true }, null);
+            try
+            {
+                var original = await existing.Result.Task.WaitAsync(cancellationToken);
+                return new IdempotentOutcome(original with { Duplicate = true }, null);
+            }
+            catch (Exception) when (!cancellationToken.IsCancellationRequested && existing.Result.Task.IsFaulted)
+            {
+                // The publish this retry waited for failed and published nothing; its key is free again.
+            }
         }
 
         lock (_gate)
         {
             _byAge.Enqueue((key, entry));
-            while (_byAge.Count > options.MaxIdempotencyKeys && _byAge.TryDequeue(out var oldest))
+            _remembered++;
+            _bytes += entry.Bytes;
+
+            // The newest key stays, even alone over MaxIdempotencyBytes: it is the one being published.
+            while ((_remembered > options.MaxIdempotencyKeys || _bytes > options.MaxIdempotencyBytes)
+                && _byAge.Peek().Entry != entry && _byAge.TryDequeue(out var oldest))
             {
-                _entries.TryRemove(new KeyValuePair<string, Entry>(oldest.Key, oldest.Entry));
+                Forget(oldest.Key, oldest.Entry);
             }
         }
 
@@ -69,10 +104,25 @@ internal sealed class IdempotencyStore(HeraldOptions options, TimeProvider timeP
         }
         catch (Exception exception)
         {
-            _entries.TryRemove(new KeyValuePair<string, Entry>(key, entry));
+            lock (_gate)
+            {
+                Forget(key, entry);
+            }
+
             entry.Result.SetException(exception);
             throw;
         }
+    }
+
+    private static int EstimateBytes(string key, Publication publication)
+    {
+        var bytes = EntryBytes + (2 * key.Length);
+        foreach (var stream in publication.Streams)
+        {
+            bytes += StreamResultBytes + (2 * stream.Name.Length);
+        }
+
+        return bytes;
     }
 
     private void RemoveExpired(DateTimeOffset now)
@@ -82,16 +132,34 @@ internal sealed class IdempotencyStore(HeraldOptions options, TimeProvider timeP
             while (_byAge.TryPeek(out var oldest) && now - oldest.Entry.CreatedAt >= options.IdempotencyWindow)
             {
                 _byAge.Dequeue();
-                _entries.TryRemove(new KeyValuePair<string, Entry>(oldest.Key, oldest.Entry));
+                Forget(oldest.Key, oldest.Entry);
             }
         }
     }
 
-    private sealed class Entry(Publication publication, DateTimeOffset createdAt)
+    /// <summary>Removes the key if it still means this entry. The caller holds the gate.</summary>
+    private void Forget(string key, Entry entry)
     {
-        public Publication Publication { get; } = publication;
+        if (_entries.TryRemove(new KeyValuePair<string, Entry>(key, entry)))
+        {
+            Uncount(entry);
+        }
+    }
+
+    /// <summary>The caller holds the gate.</summary>
+    private void Uncount(Entry entry)
+    {
+        _remembered--;
+        _bytes -= entry.Bytes;
+    }
+
+    private sealed class Entry(byte[] fingerprint, DateTimeOffset createdAt, int bytes)
+    {
+        public byte[] Fingerprint { get; } = fingerprint;
 
         public DateTimeOffset CreatedAt { get; } = createdAt;
+
+        public int Bytes { get; } = bytes;
 
         public TaskCompletionSource<HeraldPublishResult> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

@@ -1,3 +1,6 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using Herald.Streams;
 
 namespace Herald.Delivery;
@@ -13,23 +16,37 @@ internal sealed class Publication(IReadOnlyList<StreamId> streams, MessageConten
 
     public string? IdempotencyKey { get; } = idempotencyKey;
 
-    /// <summary>Whether <paramref name="other"/> publishes exactly the same message to the same streams: a true retry.</summary>
-    public bool IsSameMessageAs(Publication other)
+    /// <summary>
+    /// A SHA-256 of everything that makes this message what it is (streams, content and conflation key), equal for a
+    /// true retry. The idempotency store keeps these 32 bytes instead of the message, whatever its size.
+    /// </summary>
+    public byte[] Fingerprint()
     {
-        if (Key != other.Key || Content.IsJson != other.Content.IsJson || !Content.Utf8.Span.SequenceEqual(other.Content.Utf8.Span)
-            || Streams.Count != other.Streams.Count)
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        AppendString(hash, Key);
+        AppendInt(hash, Content.IsJson ? 1 : 0);
+        AppendInt(hash, Content.Utf8.Length);
+        hash.AppendData(Content.Utf8.Span);
+        AppendInt(hash, Streams.Count);
+        foreach (var stream in Streams)
         {
-            return false;
+            AppendString(hash, stream.Name);
         }
 
-        for (var i = 0; i < Streams.Count; i++)
-        {
-            if (Streams[i].Name != other.Streams[i].Name)
-            {
-                return false;
-            }
-        }
+        return hash.GetHashAndReset();
+    }
 
-        return true;
+    /// <summary>Each field is prefixed with its length, so that no two different messages hash the same bytes.</summary>
+    private static void AppendString(IncrementalHash hash, string? value)
+    {
+        AppendInt(hash, value?.Length ?? -1);
+        hash.AppendData(MemoryMarshal.AsBytes(value.AsSpan()));
+    }
+
+    private static void AppendInt(IncrementalHash hash, int value)
+    {
+        Span<byte> bytes = stackalloc byte[sizeof(int)];
+        BinaryPrimitives.WriteInt32LittleEndian(bytes, value);
+        hash.AppendData(bytes);
     }
 }

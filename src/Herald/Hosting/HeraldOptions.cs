@@ -34,6 +34,9 @@ public sealed class HeraldOptions
     /// <summary>Default for <see cref="MaxIdempotencyKeys"/>.</summary>
     public const int DefaultMaxIdempotencyKeys = 100_000;
 
+    /// <summary>Default for <see cref="MaxIdempotencyBytes"/>.</summary>
+    public const long DefaultMaxIdempotencyBytes = 64 * 1024 * 1024;
+
     /// <summary>Default for <see cref="MaxTopicsPerConnection"/>.</summary>
     public const int DefaultMaxTopicsPerConnection = 64;
 
@@ -111,6 +114,12 @@ public sealed class HeraldOptions
 
     /// <summary>Idempotency keys remembered at most; beyond it the oldest are forgotten early.</summary>
     public int MaxIdempotencyKeys { get; set; } = DefaultMaxIdempotencyKeys;
+
+    /// <summary>
+    /// Memory the remembered idempotency keys may take, estimated per key from its length and its answer's streams;
+    /// beyond it the oldest are forgotten early.
+    /// </summary>
+    public long MaxIdempotencyBytes { get; set; } = DefaultMaxIdempotencyBytes;
 
     /// <summary>Topics one herald.v1 connection may be on at once.</summary>
     public int MaxTopicsPerConnection { get; set; } = DefaultMaxTopicsPerConnection;

@@ -54,6 +54,7 @@ public sealed class OptionsValidationTests
             o.HistoryMaxAge = TimeSpan.FromDays(2);
             o.IdempotencyWindow = TimeSpan.Zero;
             o.MaxIdempotencyKeys = 0;
+            o.MaxIdempotencyBytes = 1024;
             o.MaxTopicsPerConnection = 0;
             o.MaxPublishTargets = 100_001;
             o.MaxBatchMessages = 0;
@@ -64,6 +65,7 @@ public sealed class OptionsValidationTests
         Assert.Contains(failure.Failures, f => f.StartsWith("Herald:HistoryMaxAge must be a duration above zero and up to 1.00:00:00", StringComparison.Ordinal));
         Assert.Contains(failure.Failures, f => f.StartsWith("Herald:IdempotencyWindow must be a duration above zero and up to 1.00:00:00", StringComparison.Ordinal));
         Assert.Contains("Herald:MaxIdempotencyKeys must be between 1 and 10000000 (was 0).", failure.Failures);
+        Assert.Contains("Herald:MaxIdempotencyBytes must be between 1048576 and 9223372036854775807 (was 1024).", failure.Failures);
         Assert.Contains("Herald:MaxTopicsPerConnection must be between 1 and 10000 (was 0).", failure.Failures);
         Assert.Contains("Herald:MaxPublishTargets must be between 1 and 100000 (was 100001).", failure.Failures);
         Assert.Contains("Herald:MaxBatchMessages must be between 1 and 100000 (was 0).", failure.Failures);
