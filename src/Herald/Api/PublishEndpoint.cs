@@ -84,6 +84,7 @@ internal sealed class PublishEndpoint(Publisher publisher, PublicationRules rule
                     : new IdempotentOutcome(null, null);
             }
 
+            LogRefusedItems(items, outcomes);
             await WriteAsync(context.Response, (items, outcomes), static (writer, state) => WriteBatchResults(writer, state.items, state.outcomes));
         }
         finally
@@ -280,6 +281,28 @@ internal sealed class PublishEndpoint(Publisher publisher, PublicationRules rule
         }
     }
 
+    /// <summary>One line per batch, not per item: a batch of a thousand bad messages must not write a thousand lines.</summary>
+    private void LogRefusedItems(List<BatchItem> items, IdempotentOutcome[] outcomes)
+    {
+        var refused = 0;
+        var first = -1;
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (outcomes[i].Result is null)
+            {
+                refused++;
+                first = first < 0 ? i : first;
+            }
+        }
+
+        if (refused > 0)
+        {
+            ApiLog.BatchItemsRefused(logger, refused, items.Count, first, ItemError(items[first], outcomes[first]));
+        }
+    }
+
+    private static string ItemError(BatchItem item, IdempotentOutcome outcome) => outcome.Conflict ?? item.Error!;
+
     private static void WriteBatchResults(Utf8JsonWriter writer, List<BatchItem> items, IdempotentOutcome[] outcomes)
     {
         writer.WriteStartObject();
@@ -296,7 +319,7 @@ internal sealed class PublishEndpoint(Publisher publisher, PublicationRules rule
             {
                 var conflict = outcomes[i].Conflict;
                 writer.WriteNumber("status"u8, conflict is null ? StatusCodes.Status400BadRequest : StatusCodes.Status422UnprocessableEntity);
-                writer.WriteString("error"u8, conflict ?? items[i].Error);
+                writer.WriteString("error"u8, ItemError(items[i], outcomes[i]));
             }
 
             writer.WriteEndObject();

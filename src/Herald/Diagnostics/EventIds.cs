@@ -30,4 +30,5 @@ internal static class EventIds
 
     public const int PublishRejected = 300;
     public const int UserDisconnected = 301;
+    public const int BatchItemsRefused = 302;
 }

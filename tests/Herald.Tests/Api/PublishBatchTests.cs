@@ -49,8 +49,12 @@ public sealed class PublishBatchTests
         Assert.Equal(3, new[] { first.Id, second.Id, fourth.Id }.Distinct().Count());
         Assert.All([first, second, fourth], a => Assert.True(PublishResponses.IsMessageId(a.Id)));
 
-        // A refused item has only status and error.
+        // A refused item has only status and error, and the batch's refusals are logged in one line.
         Assert.Equal(["status", "error"], results[2].EnumerateObject().Select(p => p.Name));
+        var logged = Assert.Single(server.Logs.Entries, e => e.EventName == "BatchItemsRefused");
+        Assert.Equal(
+            "Batch published in part: 5 of 8 messages refused; the first, messages[2]: topics[0] must be 1 to 128 characters of A-Z a-z 0-9 . _ - : / (was 'bad topic!')",
+            logged.Message);
 
         Assert.Equal(3, server.Hub.GetStats().HistoryMessages);
         Assert.Equal("first", await one.ReceiveTextAsync());
@@ -70,6 +74,7 @@ public sealed class PublishBatchTests
         var results = await server.PublishBatchAsync($$"""{"messages":[{{items}}]}""");
 
         Assert.Equal(Enumerable.Range(1, 50).Select(i => (long)i), results.Select(r => PublishAnswer.Parse(r).Only.Seq));
+        Assert.DoesNotContain(server.Logs.Entries, e => e.EventName == "BatchItemsRefused");
         for (var i = 1; i <= 50; i++)
         {
             Assert.Equal($"m{i}", await client.ReceiveTextAsync());
@@ -112,6 +117,9 @@ public sealed class PublishBatchTests
 
         Assert.Equal([200, 422, 200, 200, 200], results.Select(r => r.GetProperty("status").GetInt32()));
         Assert.Equal("idempotencyKey 'k' was used for a different message within the last 300 s", Error(results[1]));
+        Assert.Equal(
+            "Batch published in part: 1 of 5 messages refused; the first, messages[1]: idempotencyKey 'k' was used for a different message within the last 300 s",
+            Assert.Single(server.Logs.Entries, e => e.EventName == "BatchItemsRefused").Message);
         var original = PublishAnswer.Parse(results[0]);
         var replay = PublishAnswer.Parse(results[2]);
         Assert.False(original.Duplicate);
