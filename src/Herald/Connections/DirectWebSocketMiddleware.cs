@@ -38,28 +38,24 @@ internal sealed class DirectWebSocketMiddleware(
         var input = connection.Transport.Input;
         ReadResult result;
         SequencePosition? endOfHead;
-        // The same deadline Kestrel gives a request head, so a connection that is not ours sees no difference.
-        using (var deadline = new CancellationTokenSource(kestrelOptions.Value.Limits.RequestHeadersTimeout, services.TimeProvider))
-        using (ShutdownCancels(connection, deadline))
+        // The same deadline Kestrel gives a request head, so a connection that is not ours sees no difference;
+        // shutdown ends the wait early.
+        using (var headWait = new CancellationTokenSource(kestrelOptions.Value.Limits.RequestHeadersTimeout, services.TimeProvider))
+        using (ShutdownCancels(connection, headWait))
         {
             try
             {
-                (result, endOfHead) = await ReadHeadAsync(input, deadline.Token);
+                (result, endOfHead) = await ReadHeadAsync(input, headWait.Token);
             }
-            catch (OperationCanceledException) when (IsClosing(connection))
-            {
-                // Shutting down, or the client went away, before a whole request arrived: nothing was accepted,
-                // so there is nothing to finish; returning closes the connection as Kestrel closes an idle one.
-                return;
-            }
-            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+            catch (OperationCanceledException) when (headWait.IsCancellationRequested && !IsClosing(connection))
             {
                 connection.Abort(new ConnectionAbortedException("request head not received within Kestrel's RequestHeadersTimeout"));
                 return;
             }
-            catch (IOException)
+            catch (Exception exception) when (exception is OperationCanceledException or IOException)
             {
-                // The client reset the connection before its request was complete.
+                // Shutdown, an abort or a reset before a whole request arrived: nothing was accepted, so there is
+                // nothing to finish; returning closes the connection as Kestrel closes an idle one.
                 return;
             }
         }
