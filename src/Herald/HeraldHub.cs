@@ -13,6 +13,7 @@ internal sealed partial class HeraldHub(
     Publisher publisher,
     PublicationRules rules,
     InMemoryHistory history,
+    IdempotencyStore idempotency,
     IBackplane backplane,
     ConnectionRegistry registry,
     HubCounters counters,
@@ -87,7 +88,9 @@ internal sealed partial class HeraldHub(
         MessagesConflated: counters.MessagesConflated,
         HistoryStreams: kept.Streams,
         HistoryMessages: kept.Messages,
-        HistoryBytes: kept.Bytes);
+        HistoryBytes: kept.Bytes,
+        IdempotencyKeys: idempotency.Count,
+        IdempotencyBytes: idempotency.Bytes);
     }
 
     public UserPresence GetUser(string userId)

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Herald.Delivery;
 using Herald.Routing;
 using Herald.Streams;
 
@@ -12,7 +13,7 @@ internal sealed class HeraldMetrics
 {
     public const string MeterName = "Herald";
 
-    public HeraldMetrics(IMeterFactory meterFactory, ConnectionRegistry registry, HubCounters counters, InMemoryHistory history)
+    public HeraldMetrics(IMeterFactory meterFactory, ConnectionRegistry registry, HubCounters counters, InMemoryHistory history, IdempotencyStore idempotency)
     {
         var meter = meterFactory.Create(MeterName);
         meter.CreateObservableUpDownCounter("herald.connections", () => registry.ConnectionCount, "{connection}", "Open WebSocket connections, logged in or not.");
@@ -28,5 +29,7 @@ internal sealed class HeraldMetrics
         meter.CreateObservableUpDownCounter("herald.topics", () => registry.TopicCount, "{topic}", "Topics with at least one subscribed connection.");
         meter.CreateObservableUpDownCounter("herald.history.messages", () => history.Counts.Messages, "{message}", "Messages the history keeps for resuming.");
         meter.CreateObservableUpDownCounter("herald.history.bytes", () => history.Counts.Bytes, "By", "Memory the history accounts for.");
+        meter.CreateObservableUpDownCounter("herald.idempotency.keys", () => idempotency.Count, "{key}", "Idempotency keys remembered.");
+        meter.CreateObservableUpDownCounter("herald.idempotency.bytes", () => idempotency.Bytes, "By", "Memory the remembered idempotency keys account for.");
     }
 }

@@ -17,6 +17,8 @@ namespace Herald;
 /// <param name="HistoryStreams">Streams the history knows (with an epoch and a last seq).</param>
 /// <param name="HistoryMessages">Messages the history keeps for resuming.</param>
 /// <param name="HistoryBytes">Memory the history accounts for, in bytes (bounded by HistoryMaxBytes).</param>
+/// <param name="IdempotencyKeys">Idempotency keys remembered now (bounded by MaxIdempotencyKeys).</param>
+/// <param name="IdempotencyBytes">Memory the remembered idempotency keys account for, in bytes (bounded by MaxIdempotencyBytes).</param>
 public sealed record HubStats(
     int Connections,
     int PendingLogins,
@@ -33,4 +35,6 @@ public sealed record HubStats(
     long MessagesConflated,
     int HistoryStreams,
     int HistoryMessages,
-    long HistoryBytes);
+    long HistoryBytes,
+    int IdempotencyKeys,
+    long IdempotencyBytes);

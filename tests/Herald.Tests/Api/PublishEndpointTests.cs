@@ -907,7 +907,7 @@ public sealed class PublishEndpointTests
         await server.PublishAsync("""{"users":["a","b"],"topics":["t"],"broadcast":true,"data":{"n":2}}""");
         var afterTwo = await GetStatsAsync(server);
 
-        foreach (var name in new[] { "topics", "messagesConflated", "historyStreams", "historyMessages", "historyBytes" })
+        foreach (var name in new[] { "topics", "messagesConflated", "historyStreams", "historyMessages", "historyBytes", "idempotencyKeys", "idempotencyBytes" })
         {
             Assert.True(before.TryGetProperty(name, out _), $"stats lack '{name}'");
         }
@@ -917,6 +917,8 @@ public sealed class PublishEndpointTests
         Assert.Equal(0, before.GetProperty("historyStreams").GetInt32());
         Assert.Equal(0, before.GetProperty("historyMessages").GetInt32());
         Assert.Equal(0, before.GetProperty("historyBytes").GetInt64());
+        Assert.Equal(0, afterTwo.GetProperty("idempotencyKeys").GetInt32());
+        Assert.Equal(0, afterTwo.GetProperty("idempotencyBytes").GetInt64());
 
         Assert.Equal(1, afterOne.GetProperty("historyStreams").GetInt32());
         Assert.Equal(1, afterOne.GetProperty("historyMessages").GetInt32());

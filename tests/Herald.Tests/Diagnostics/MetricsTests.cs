@@ -13,8 +13,12 @@ public sealed class MetricsTests
         await using var client = await server.ConnectAsUserAsync("metered");
         await server.SendAsync("metered", "m1");
         await server.SendAsync("metered", "m2");
-        await client.ReceiveTextAsync();
-        await client.ReceiveTextAsync();
+        await server.PublishAsync("""{"users":["metered"],"data":"m3","idempotencyKey":"order-1042-paid"}""");
+        for (var i = 0; i < 3; i++)
+        {
+            await client.ReceiveTextAsync();
+        }
+
         var observed = new Dictionary<string, long>();
         var meterFactory = server.Services.GetRequiredService<IMeterFactory>();
         using var listener = new MeterListener
@@ -38,10 +42,17 @@ public sealed class MetricsTests
         Assert.Equal(0, observed["herald.connections.pending_login"]);
         Assert.Equal(1, observed["herald.users"]);
         Assert.Equal(1, observed["herald.connections.opened"]);
-        Assert.Equal(2, observed["herald.messages.published"]);
-        Assert.Equal(2, observed["herald.messages.queued"]);
-        Assert.Equal(2, observed["herald.messages.delivered"]);
+        Assert.Equal(3, observed["herald.messages.published"]);
+        Assert.Equal(3, observed["herald.messages.queued"]);
+        Assert.Equal(3, observed["herald.messages.delivered"]);
         Assert.Equal(0, observed["herald.messages.dropped"]);
         Assert.Equal(0, observed["herald.connections.slow_consumer_disconnects"]);
+        Assert.Equal(3, observed["herald.history.messages"]);
+
+        // One key: 512 + 2 × 15 characters of key + 80 + 2 × 12 characters of "user:metered" (configuration.md).
+        Assert.Equal(1, observed["herald.idempotency.keys"]);
+        Assert.Equal(646, observed["herald.idempotency.bytes"]);
+        var stats = server.Hub.GetStats();
+        Assert.Equal((1, 646L), (stats.IdempotencyKeys, stats.IdempotencyBytes));
     }
 }
