@@ -164,9 +164,10 @@ internal sealed partial class ClientConnection
 
     /// <summary>
     /// The shared sweeper's visit: enforces the login, close-handshake and keep-alive deadlines, and pings a
-    /// client that has been silent for KeepAliveInterval.
+    /// client that has been silent for KeepAliveInterval if <paramref name="pings"/> allows; otherwise a later
+    /// sweep does.
     /// </summary>
-    public void Sweep(long now)
+    public void Sweep(long now, ref PingBudget pings)
     {
         var options = _services.Options;
         if (_ended)
@@ -196,11 +197,11 @@ internal sealed partial class ClientConnection
 
         if (options.KeepAliveInterval != TimeSpan.Zero)
         {
-            SweepKeepAlive(now, options);
+            SweepKeepAlive(now, options, ref pings);
         }
     }
 
-    private void SweepKeepAlive(long now, HeraldOptions options)
+    private void SweepKeepAlive(long now, HeraldOptions options, ref PingBudget pings)
     {
         var lastSeen = Volatile.Read(ref _lastSeen);
         if (_pingSentAt != 0 && lastSeen >= _pingSentAt)
@@ -226,6 +227,11 @@ internal sealed partial class ClientConnection
             }
         }
         else if (Elapsed(lastSeen, now) < options.KeepAliveInterval)
+        {
+            return;
+        }
+
+        if (!pings.TryTake())
         {
             return;
         }
