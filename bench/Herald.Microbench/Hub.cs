@@ -23,7 +23,7 @@ internal sealed class Hub
         History = new InMemoryHistory(Options, TimeProvider.System);
         Services = new ConnectionServices(Registry, History, Counters, Options, TimeProvider.System, NullLogger<ClientConnection>.Instance);
         Publisher = new Publisher(
-            new InMemoryBackplane(History, new Dispatcher(Registry)), new IdempotencyStore(Options, TimeProvider.System), new PublicationRules(Options), Counters, Options, TimeProvider.System);
+            new InMemoryBackplane(History, new Dispatcher(Registry)), new IdempotencyStore(Options, TimeProvider.System), new MessageIdGenerator(), new PublicationRules(Options), Counters, Options, TimeProvider.System);
     }
 
     public HeraldOptions Options { get; }

@@ -11,6 +11,7 @@ namespace Herald.Delivery;
 internal sealed class Publisher(
     IBackplane backplane,
     IdempotencyStore idempotency,
+    MessageIdGenerator ids,
     PublicationRules rules,
     HubCounters counters,
     HeraldOptions options,
@@ -39,7 +40,7 @@ internal sealed class Publisher(
     /// <returns>How many connections it was queued for.</returns>
     public async ValueTask<int> SendToUserAsync(string userId, string message, CancellationToken cancellationToken)
     {
-        var published = PublishedMessage.Create(timeProvider, MessageContent.Text(message), key: null);
+        var published = PublishedMessage.Create(ids, timeProvider, MessageContent.Text(message), key: null);
         var delivery = await backplane.PublishAsync(StreamId.ForUser(userId), published, cancellationToken);
         counters.MessagePublished(delivery.Delivered);
         return delivery.Delivered;
@@ -56,7 +57,7 @@ internal sealed class Publisher(
 
     private async ValueTask<HeraldPublishResult> PublishNowAsync(Publication publication, CancellationToken cancellationToken)
     {
-        var published = PublishedMessage.Create(timeProvider, publication.Content, publication.Key);
+        var published = PublishedMessage.Create(ids, timeProvider, publication.Content, publication.Key);
         var streams = new HeraldStreamResult[publication.Streams.Count];
         var delivered = 0;
         for (var i = 0; i < streams.Length; i++)

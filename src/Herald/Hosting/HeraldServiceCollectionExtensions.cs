@@ -43,6 +43,7 @@ public static class HeraldServiceCollectionExtensions
         services.TryAddSingleton<Dispatcher>();
         services.TryAddSingleton<IBackplane, InMemoryBackplane>();
         services.TryAddSingleton<IdempotencyStore>();
+        services.TryAddSingleton<MessageIdGenerator>();
         services.TryAddSingleton<PublicationRules>();
         services.TryAddSingleton<Publisher>();
         services.TryAddSingleton<IHeraldHub, HeraldHub>();

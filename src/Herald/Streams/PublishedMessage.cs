@@ -15,10 +15,10 @@ internal sealed class PublishedMessage(Guid id, DateTimeOffset time, MessageCont
     /// <summary>The conflation key, if any: a newer message with the same key on the same stream replaces an undelivered older one.</summary>
     public string? Key { get; } = key;
 
-    /// <summary>A new message with a fresh, time-ordered ID.</summary>
-    public static PublishedMessage Create(TimeProvider timeProvider, MessageContent content, string? key)
+    /// <summary>A new message with a fresh ID, greater than every ID <paramref name="ids"/> made before it.</summary>
+    public static PublishedMessage Create(MessageIdGenerator ids, TimeProvider timeProvider, MessageContent content, string? key)
     {
         var time = timeProvider.GetUtcNow();
-        return new PublishedMessage(Guid.CreateVersion7(time), time, content, key);
+        return new PublishedMessage(ids.Next(time), time, content, key);
     }
 }

@@ -7,6 +7,7 @@ namespace Herald.Tests.Streams;
 public sealed class InMemoryHistoryTests
 {
     private static readonly StreamId Ada = StreamId.ForUser("ada");
+    private readonly MessageIdGenerator _ids = new();
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero));
 
     [Fact]
@@ -114,7 +115,7 @@ public sealed class InMemoryHistoryTests
     }
 
     private StreamMessage Append(InMemoryHistory history, StreamId stream, string text) =>
-        history.Append(stream, PublishedMessage.Create(_clock, MessageContent.Text(text), key: null));
+        history.Append(stream, PublishedMessage.Create(_ids, _clock, MessageContent.Text(text), key: null));
 
     private static Task<HistoryRead> ReadAsync(InMemoryHistory history, StreamPosition? after) =>
         history.ReadAsync(Ada, after, TestContext.Current.CancellationToken).AsTask();
