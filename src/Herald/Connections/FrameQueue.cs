@@ -23,6 +23,8 @@ internal enum EnqueueOutcome
 /// waiting or waking the send loop allocates nothing (the queue is its own wait handle and its own thread-pool
 /// work item). A frame with a conflation key replaces a queued one with the same key: the old one leaves its
 /// place and the new one goes to the end, so the order of what is written stays the order of publishing.
+/// Once a frame finds the budget full the queue hands out nothing more: what it holds at that moment is what the
+/// slow consumer's close drops, however the send loop and the publisher are scheduled.
 /// </summary>
 internal sealed class FrameQueue : IValueTaskSource<bool>, IThreadPoolWorkItem
 {
@@ -40,6 +42,7 @@ internal sealed class FrameQueue : IValueTaskSource<bool>, IThreadPoolWorkItem
     private int _budgeted;
     private int _bytes;
     private bool _completed;
+    private bool _overflowed;
     private bool _readerWaiting;
     private ManualResetValueTaskSourceCore<bool> _readerSignal;
 
@@ -90,8 +93,9 @@ internal sealed class FrameQueue : IValueTaskSource<bool>, IThreadPoolWorkItem
             }
 
             var replacing = frame.ConflationKey is { } key ? IndexOfQueued(key) : -1;
-            if (!outsideBudget && OverBudget(frame, replacing))
+            if (_overflowed || (!outsideBudget && OverBudget(frame, replacing)))
             {
+                _overflowed = true;
                 return EnqueueOutcome.OverBudget;
             }
 
@@ -136,7 +140,7 @@ internal sealed class FrameQueue : IValueTaskSource<bool>, IThreadPoolWorkItem
     {
         lock (_gate)
         {
-            if (_completed)
+            if (_completed || _overflowed)
             {
                 return;
             }
@@ -157,6 +161,12 @@ internal sealed class FrameQueue : IValueTaskSource<bool>, IThreadPoolWorkItem
     {
         lock (_gate)
         {
+            if (_overflowed)
+            {
+                frame = null!;
+                return false;
+            }
+
             if (_control is { } control)
             {
                 _control = null;
@@ -187,14 +197,14 @@ internal sealed class FrameQueue : IValueTaskSource<bool>, IThreadPoolWorkItem
     }
 
     /// <summary>
-    /// Completes when a frame is waiting (true) or the queue is completed and empty (false).
+    /// Completes when a frame is waiting (true) or the queue is completed and empty or overflowed (false).
     /// Only the single reader may call it, and only once at a time.
     /// </summary>
     public ValueTask<bool> WaitToReadAsync()
     {
         lock (_gate)
         {
-            if (_count > 0 || _control is not null)
+            if (!_overflowed && (_count > 0 || _control is not null))
             {
                 return new ValueTask<bool>(true);
             }
@@ -264,7 +274,7 @@ internal sealed class FrameQueue : IValueTaskSource<bool>, IThreadPoolWorkItem
         _readerSignal.GetResult(token);
         lock (_gate)
         {
-            return _count > 0 || _control is not null || !_completed;
+            return !_completed || (!_overflowed && (_count > 0 || _control is not null));
         }
     }
 

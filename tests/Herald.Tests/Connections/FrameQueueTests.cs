@@ -65,10 +65,33 @@ public sealed class FrameQueueTests
         // Whole frames count: two header bytes plus the text.
         var queue = new FrameQueue(maxMessages: 100, maxBytes: 12);
 
-        Assert.Equal(EnqueueOutcome.Queued, queue.TryEnqueue(TestFrames.Text("123456")));
-        Assert.Equal(EnqueueOutcome.OverBudget, queue.TryEnqueue(TestFrames.Text("12345")));
-        Assert.Equal(EnqueueOutcome.Queued, queue.TryEnqueue(TestFrames.Text("12")));
+        Assert.Equal(EnqueueOutcome.Queued, queue.TryEnqueue(TestFrames.Text("1234")));
+        Assert.Equal(EnqueueOutcome.Queued, queue.TryEnqueue(TestFrames.Text("1234")));
         Assert.Equal(12, queue.Bytes);
+        Assert.Equal(EnqueueOutcome.OverBudget, queue.TryEnqueue(TestFrames.Text("")));
+    }
+
+    [Fact]
+    public async Task TryEnqueue_OverBudget_StopsTheQueueForGoodWithWhatItHeldForTheCloseToDrop()
+    {
+        var queue = new FrameQueue(maxMessages: 2, maxBytes: 1_000);
+        queue.TryEnqueue(TestFrames.Text("a"));
+        queue.TryEnqueue(TestFrames.Text("b"));
+
+        Assert.Equal(EnqueueOutcome.OverBudget, queue.TryEnqueue(TestFrames.Text("c")));
+
+        // The send loop gets nothing more, not even a ping, however late the publisher gets to closing the connection.
+        Assert.False(queue.TryDequeue(out _));
+        queue.SetControl(OutboundFrame.Control(ServerFrame.Create(WebSocketOpcode.Ping, [])));
+        Assert.False(queue.TryDequeue(out _));
+        Assert.Equal(EnqueueOutcome.OverBudget, queue.TryEnqueue(TestFrames.Text("d"), outsideBudget: true));
+        var waiting = queue.WaitToReadAsync().AsTask();
+        Assert.False(waiting.IsCompleted);
+        Assert.Equal(2, queue.Count);
+
+        queue.Complete();
+        Assert.False(await waiting.WaitAsync(Timeout, TestContext.Current.CancellationToken));
+        Assert.Equal(2, queue.Clear());
     }
 
     [Fact]
@@ -207,9 +230,9 @@ public sealed class FrameQueueTests
         Assert.Equal(EnqueueOutcome.Queued, queue.TryEnqueue(live));
         Assert.Equal(1, queue.Count);
         Assert.Equal(live.Length, queue.Bytes);
-        Assert.Equal(EnqueueOutcome.Queued, queue.TryEnqueue(TestFrames.Text("second live")));
-        Assert.Equal(EnqueueOutcome.OverBudget, queue.TryEnqueue(TestFrames.Text("third live")));
-        Assert.Equal([.. replayed, live], DrainAll(queue).Take(6));
+        var secondLive = TestFrames.Text("second live");
+        Assert.Equal(EnqueueOutcome.Queued, queue.TryEnqueue(secondLive));
+        Assert.Equal([.. replayed, live, secondLive], DrainAll(queue));
         Assert.Equal(0, queue.Count);
         Assert.Equal(0, queue.Bytes);
     }
