@@ -39,15 +39,17 @@ internal sealed class DirectWebSocketMiddleware(
         ReadResult result;
         SequencePosition? endOfHead;
         // The same deadline Kestrel gives a request head, so a connection that is not ours sees no difference;
-        // shutdown ends the wait early.
+        // Kestrel's close request, its first step of a shutdown, ends the wait early.
+        var closeRequested = connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? CancellationToken.None;
         using (var headWait = new CancellationTokenSource(kestrelOptions.Value.Limits.RequestHeadersTimeout, services.TimeProvider))
-        using (ShutdownCancels(connection, headWait))
+        using (closeRequested.Register(static state => ((CancellationTokenSource)state!).Cancel(), headWait))
         {
             try
             {
                 (result, endOfHead) = await ReadHeadAsync(input, headWait.Token);
             }
-            catch (OperationCanceledException) when (headWait.IsCancellationRequested && !IsClosing(connection))
+            catch (OperationCanceledException) when (headWait.IsCancellationRequested
+                && !closeRequested.IsCancellationRequested && !connection.ConnectionClosed.IsCancellationRequested)
             {
                 connection.Abort(new ConnectionAbortedException("request head not received within Kestrel's RequestHeadersTimeout"));
                 return;
@@ -89,15 +91,6 @@ internal sealed class DirectWebSocketMiddleware(
 
         await new ClientConnection(new KestrelConnectionTransport(connection), flavour, services).RunAsync();
     }
-
-    /// <summary>Cancels the head read when Kestrel asks the connection to close, which it does first on shutdown.</summary>
-    private static CancellationTokenRegistration ShutdownCancels(ConnectionContext connection, CancellationTokenSource read) =>
-        connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested
-            .Register(static state => ((CancellationTokenSource)state!).Cancel(), read) ?? default;
-
-    private static bool IsClosing(ConnectionContext connection) =>
-        connection.ConnectionClosed.IsCancellationRequested
-        || connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested.IsCancellationRequested == true;
 
     /// <summary>
     /// Reads until the first request head is complete, or until it is plain that the connection is not a

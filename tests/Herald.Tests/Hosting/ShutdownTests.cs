@@ -86,13 +86,15 @@ public abstract class ShutdownTests(bool direct) : BothWebSocketPaths(direct)
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
-    /// <summary>Reads what the server still sends until it closes the connection, which must happen.</summary>
+    /// <summary>Reads what the server still sends until it closes the connection, which must happen within 10 s.</summary>
     private static async Task<int> ReadToEndAsync(TcpClient client)
     {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
+        timeout.CancelAfter(TimeSpan.FromSeconds(10));
         var buffer = new byte[256];
         var total = 0;
         int read;
-        while ((read = await client.GetStream().ReadAsync(buffer, Cancellation)) > 0)
+        while ((read = await client.GetStream().ReadAsync(buffer, timeout.Token)) > 0)
         {
             total += read;
         }
