@@ -5,6 +5,7 @@ using Herald.Diagnostics;
 using Herald.Protocol;
 using Herald.Routing;
 using Herald.Streams;
+using Herald.WebSockets;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Herald.Microbench;
@@ -21,7 +22,15 @@ internal sealed class Hub
         Counters = new HubCounters(TimeProvider.System);
         Registry = new ConnectionRegistry();
         History = new InMemoryHistory(Options, TimeProvider.System);
-        Services = new ConnectionServices(Registry, History, Counters, Options, TimeProvider.System, NullLogger<ClientConnection>.Instance);
+        Connections = new WebSocketConnectionSet();
+        Handler = new ConnectionHandler(
+            Connections,
+            Registry,
+            new WebSocketLimits(Options.MaxClientMessageBytes, Options.MaxQueuedMessages, Options.MaxQueuedBytes, Options.LoginTimeout, Options.CloseTimeout, Options.KeepAliveInterval, Options.KeepAliveTimeout),
+            new SessionServices(History, Counters, Options, TimeProvider.System, NullLoggerFactory.Instance),
+            Counters,
+            TimeProvider.System,
+            NullLoggerFactory.Instance);
         Publisher = new Publisher(
             new InMemoryBackplane(History, new Dispatcher(Registry)), new IdempotencyStore(Options, TimeProvider.System), new MessageIdGenerator(), new PublicationRules(Options), Counters, Options, TimeProvider.System);
     }
@@ -34,23 +43,22 @@ internal sealed class Hub
 
     public InMemoryHistory History { get; }
 
-    public ConnectionServices Services { get; }
+    public WebSocketConnectionSet Connections { get; }
+
+    public ConnectionHandler Handler { get; }
 
     public Publisher Publisher { get; }
 
     /// <summary>Opens a connection over a sink stream and logs it in as <paramref name="userId"/> the way a client does.</summary>
-    public ClientConnection Connect(string userId)
+    public void Connect(string userId)
     {
         var before = Registry.FindUser(userId)?.Count ?? 0;
-        var connection = new ClientConnection(new SinkTransport(MaskedTextFrame($$"""{"uid":"{{userId}}"}""")), WireFlavour.Seed, Services);
-        _ = connection.RunAsync();
+        _ = Handler.RunAsync(new SinkTransport(MaskedTextFrame($$"""{"uid":"{{userId}}"}""")), WireFlavour.Seed);
         var spinner = default(SpinWait);
         while ((Registry.FindUser(userId)?.Count ?? 0) == before)
         {
             spinner.SpinOnce();
         }
-
-        return connection;
     }
 
     // A client frame as RFC 6455 requires: FIN + text, masked (with a zero key, so the payload reads as is).

@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using Herald.Connections;
+using Herald.Protocol;
 
 namespace Herald.Microbench;
 

@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
-using Herald.Connections;
+using Herald.Protocol;
 using Herald.Streams;
+using Herald.WebSockets;
 
 namespace Herald.Microbench;
 
@@ -12,10 +13,9 @@ public class RegistryBenchmarks
     private const int ContendedOperations = 10_000;
 
     private Hub _hub = null!;
-    private ClientConnection _spare = null!;
     private string[] _userIds = null!;
-    private Subscription _transient = null!;
-    private Subscription[] _contended = null!;
+    private (Subscription User, Subscription Broadcast) _transient;
+    private (Subscription User, Subscription Broadcast)[] _contended = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -27,9 +27,8 @@ public class RegistryBenchmarks
             _hub.Connect(userId);
         }
 
-        _spare = _hub.Connect("spare");
-        _transient = Subscription.Live(_spare, StreamId.ForUser("transient"));
-        _contended = [.. _userIds.Take(64).Select(userId => Subscription.Live(_spare, StreamId.ForUser(userId)))];
+        _transient = LoggedIn("transient");
+        _contended = [.. _userIds.Take(64).Select(LoggedIn)];
     }
 
     [Benchmark]
@@ -38,16 +37,31 @@ public class RegistryBenchmarks
     [Benchmark]
     public void AddAndRemoveNewUser()
     {
-        _hub.Registry.AddToUser(_transient);
-        _hub.Registry.RemoveFromUser(_transient);
+        _hub.Registry.AddLoggedIn(_transient.User, _transient.Broadcast);
+        _hub.Registry.RemoveLoggedIn(_transient.User, _transient.Broadcast);
     }
 
     [Benchmark(OperationsPerInvoke = ContendedOperations)]
     public void AddAndRemoveUnderContention() =>
         Parallel.For(0, ContendedOperations, i =>
         {
-            var subscription = _contended[i % 64];
-            _hub.Registry.AddToUser(subscription);
-            _hub.Registry.RemoveFromUser(subscription);
+            var (user, broadcast) = _contended[i % 64];
+            _hub.Registry.AddLoggedIn(user, broadcast);
+            _hub.Registry.RemoveLoggedIn(user, broadcast);
         });
+
+    private static (Subscription User, Subscription Broadcast) LoggedIn(string userId) =>
+        (Subscription.Live(Spare.Instance, StreamId.ForUser(userId)), Subscription.Live(Spare.Instance, StreamId.Broadcast));
+
+    /// <summary>A subscriber that is never delivered to: the registry only stores and indexes it here.</summary>
+    private sealed class Spare : IStreamSubscriber
+    {
+        public static readonly Spare Instance = new();
+
+        public MessageFormat Format => SeedFormat.Instance;
+
+        public bool TryEnqueue(OutboundFrame frame, bool replayed) => true;
+
+        public bool Disconnect(string reason) => false;
+    }
 }

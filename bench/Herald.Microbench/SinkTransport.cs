@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using Herald.Connections;
+using Herald.WebSockets;
 
 namespace Herald.Microbench;
 
@@ -8,7 +8,7 @@ namespace Herald.Microbench;
 /// A connection's transport without a network: reads yield the client's frames given at construction and then
 /// wait; writes vanish into <see cref="Stream.Null"/>.
 /// </summary>
-internal sealed class SinkTransport : IConnectionTransport
+internal sealed class SinkTransport : IWebSocketTransport
 {
     private readonly Pipe _incoming = new();
 

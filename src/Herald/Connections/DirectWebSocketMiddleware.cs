@@ -1,8 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Text;
-using Herald.Hosting;
-using Herald.Routing;
 using Herald.Protocol;
 using Herald.WebSockets;
 using Microsoft.AspNetCore.Connections;
@@ -21,9 +19,9 @@ namespace Herald.Connections;
 /// </summary>
 internal sealed class DirectWebSocketMiddleware(
     ConnectionDelegate next,
-    ConnectionServices services,
-    ConnectionRegistry registry,
+    ConnectionHandler handler,
     MappedPrefixes mappedPrefixes,
+    TimeProvider timeProvider,
     IOptions<KestrelServerOptions> kestrelOptions)
 {
     // An upgrade request head is a few hundred bytes; anything longer is not one we take directly.
@@ -41,7 +39,7 @@ internal sealed class DirectWebSocketMiddleware(
         // The same deadline Kestrel gives a request head, so a connection that is not ours sees no difference;
         // Kestrel's close request, its first step of a shutdown, ends the wait early.
         var closeRequested = connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? CancellationToken.None;
-        using (var headWait = new CancellationTokenSource(kestrelOptions.Value.Limits.RequestHeadersTimeout, services.TimeProvider))
+        using (var headWait = new CancellationTokenSource(kestrelOptions.Value.Limits.RequestHeadersTimeout, timeProvider))
         using (closeRequested.Register(static state => ((CancellationTokenSource)state!).Cancel(), headWait))
         {
             try
@@ -89,7 +87,7 @@ internal sealed class DirectWebSocketMiddleware(
             return;
         }
 
-        await new ClientConnection(new KestrelConnectionTransport(connection), flavour, services).RunAsync();
+        await handler.RunAsync(new KestrelConnectionTransport(connection), flavour);
     }
 
     /// <summary>
@@ -144,7 +142,7 @@ internal sealed class DirectWebSocketMiddleware(
             && UpgradeRequest.HasToken(valid.Connection, "upgrade")
             && WebSocketHandshake.IsValidKey(valid.WebSocketKey)
             && mappedPrefixes.Snapshot().Any(prefix => valid.Path == $"{prefix}/ws")
-            && registry.IsAccepting
+            && handler.IsAccepting
             ? valid
             : null;
     }

@@ -1,10 +1,11 @@
 using System.IO.Pipelines;
+using Herald.WebSockets;
 using Microsoft.AspNetCore.Connections;
 
 namespace Herald.Connections;
 
 /// <summary>A WebSocket served straight on a Kestrel connection's own pipes, with no HTTP objects behind it.</summary>
-internal sealed class KestrelConnectionTransport(ConnectionContext connection) : IConnectionTransport
+internal sealed class KestrelConnectionTransport(ConnectionContext connection) : IWebSocketTransport
 {
     public PipeReader Input => connection.Transport.Input;
 

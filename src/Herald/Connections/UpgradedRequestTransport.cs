@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using Herald.WebSockets;
 using Microsoft.AspNetCore.Http;
 
 namespace Herald.Connections;
@@ -7,7 +8,7 @@ namespace Herald.Connections;
 /// A WebSocket accepted through ASP.NET Core (an HTTP/1.1 upgrade or an HTTP/2 extended CONNECT): the request's
 /// opaque stream, read with zero-byte reads so an idle connection holds no receive buffer.
 /// </summary>
-internal sealed class UpgradedRequestTransport(HttpContext context, Stream stream) : IConnectionTransport
+internal sealed class UpgradedRequestTransport(HttpContext context, Stream stream) : IWebSocketTransport
 {
     public PipeReader Input { get; } = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true, useZeroByteReads: true));
 

@@ -1,6 +1,5 @@
 using Herald.Api;
 using Herald.Protocol;
-using Herald.Routing;
 using Herald.WebSockets;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -13,7 +12,7 @@ namespace Herald.Connections;
 /// and runs the connection until it ends. The handshake is Herald's own so that the connection can speak the
 /// protocol straight over the accepted stream.
 /// </summary>
-internal sealed partial class WebSocketEndpoint(ConnectionServices services, ConnectionRegistry registry, ILogger<WebSocketEndpoint> logger)
+internal sealed partial class WebSocketEndpoint(ConnectionHandler handler, ILogger<WebSocketEndpoint> logger)
 {
     private const string SupportedVersion = "13";
 
@@ -58,7 +57,7 @@ internal sealed partial class WebSocketEndpoint(ConnectionServices services, Con
             return;
         }
 
-        if (!registry.IsAccepting)
+        if (!handler.IsAccepting)
         {
             await RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, "Server shutting down", "server shutting down",
                 "Herald is shutting down; reconnect to another node or retry shortly.");
@@ -82,7 +81,7 @@ internal sealed partial class WebSocketEndpoint(ConnectionServices services, Con
             stream = await upgrade!.UpgradeAsync();
         }
 
-        await new ClientConnection(new UpgradedRequestTransport(context, stream), flavour, services).RunAsync();
+        await handler.RunAsync(new UpgradedRequestTransport(context, stream), flavour);
     }
 
     private Task RefuseAsync(HttpContext context, int status, string title, string reason, string detail)

@@ -16,5 +16,5 @@ internal sealed class Dispatcher(ConnectionRegistry registry)
 
     /// <returns>How many of this node's connections of the user started closing.</returns>
     public int DisconnectUser(string userId, string reason) =>
-        registry.FindUser(userId)?.CloseAll(HeraldCloseCodes.Disconnected, reason) ?? 0;
+        registry.FindUser(userId)?.DisconnectAll(reason) ?? 0;
 }

@@ -1,6 +1,5 @@
 using Herald.Api;
 using Herald.Connections;
-using Herald.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;

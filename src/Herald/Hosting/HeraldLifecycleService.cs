@@ -1,6 +1,6 @@
 using Herald.Connections;
 using Herald.Diagnostics;
-using Herald.Routing;
+using Herald.WebSockets;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Hosting;
@@ -15,7 +15,7 @@ namespace Herald.Hosting;
 /// ShutdownTimeout, abort the rest.
 /// </summary>
 internal sealed partial class HeraldLifecycleService(
-    ConnectionRegistry registry,
+    WebSocketConnectionSet connections,
     HeraldOptions options,
     TimeProvider timeProvider,
     IServer server,
@@ -79,11 +79,11 @@ internal sealed partial class HeraldLifecycleService(
 
     public async Task StoppingAsync(CancellationToken cancellationToken)
     {
-        registry.StopAccepting();
-        var connections = registry.Connections.ToArray();
+        connections.StopAccepting();
+        var open = connections.Connections.ToArray();
         var timeout = options.ShutdownTimeout < hostOptions.Value.ShutdownTimeout ? options.ShutdownTimeout : hostOptions.Value.ShutdownTimeout;
-        Log.ShutdownStarted(logger, connections.Length, timeout.TotalSeconds);
-        foreach (var connection in connections)
+        Log.ShutdownStarted(logger, open.Length, timeout.TotalSeconds);
+        foreach (var connection in open)
         {
             // Shutdown's own deadline bounds these closes, so they get no close deadline of their own.
             connection.RequestClose(WebSocketCloseCodes.GoingAway, "server shutting down", discardQueued: false, abortAfter: Timeout.InfiniteTimeSpan);
@@ -91,13 +91,13 @@ internal sealed partial class HeraldLifecycleService(
 
         try
         {
-            await registry.WhenEmptyAsync(cancellationToken).WaitAsync(timeout, timeProvider, CancellationToken.None);
+            await connections.WhenEmptyAsync(cancellationToken).WaitAsync(timeout, timeProvider, CancellationToken.None);
             Log.ShutdownCompleted(logger);
             return;
         }
         catch (Exception exception) when (exception is OperationCanceledException or TimeoutException)
         {
-            var remaining = registry.Connections.ToArray();
+            var remaining = connections.Connections.ToArray();
             Log.ShutdownAbortedConnections(logger, remaining.Length);
             foreach (var connection in remaining)
             {
@@ -107,7 +107,7 @@ internal sealed partial class HeraldLifecycleService(
 
         try
         {
-            await registry.WhenEmptyAsync(CancellationToken.None).WaitAsync(AbortGrace, timeProvider, CancellationToken.None);
+            await connections.WhenEmptyAsync(CancellationToken.None).WaitAsync(AbortGrace, timeProvider, CancellationToken.None);
         }
         catch (TimeoutException)
         {

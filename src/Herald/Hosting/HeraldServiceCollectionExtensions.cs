@@ -5,7 +5,9 @@ using Herald.Delivery;
 using Herald.Diagnostics;
 using Herald.Hosting;
 using Herald.Routing;
+using Herald.Protocol;
 using Herald.Streams;
+using Herald.WebSockets;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -35,9 +37,12 @@ public static class HeraldServiceCollectionExtensions
 
         services.TryAddSingleton<HubCounters>();
         services.TryAddSingleton<HeraldMetrics>();
-        services.TryAddSingleton<ConnectionRegistry>();
-        services.TryAddSingleton<ConnectionServices>();
+        services.TryAddSingleton(static provider => WebSocketLimitsFrom(provider.GetRequiredService<HeraldOptions>()));
+        services.TryAddSingleton<WebSocketConnectionSet>();
         services.TryAddSingleton<ConnectionSweeper>();
+        services.TryAddSingleton<ConnectionRegistry>();
+        services.TryAddSingleton<SessionServices>();
+        services.TryAddSingleton<ConnectionHandler>();
         services.TryAddSingleton<InMemoryHistory>();
         services.TryAddSingleton<IHistory>(static provider => provider.GetRequiredService<InMemoryHistory>());
         services.TryAddSingleton<Dispatcher>();
@@ -57,4 +62,13 @@ public static class HeraldServiceCollectionExtensions
 
         return new HeraldBuilder(services);
     }
+
+    private static WebSocketLimits WebSocketLimitsFrom(HeraldOptions options) => new(
+        options.MaxClientMessageBytes,
+        options.MaxQueuedMessages,
+        options.MaxQueuedBytes,
+        SessionTimeout: options.LoginTimeout,
+        options.CloseTimeout,
+        options.KeepAliveInterval,
+        options.KeepAliveTimeout);
 }

@@ -1,87 +1,52 @@
 using System.Collections.Concurrent;
-using Herald.Connections;
 using Herald.Streams;
 
 namespace Herald.Routing;
 
 /// <summary>
-/// Every open connection, and the indexes from user ID and from topic name to their subscribers on this node.
-/// Finding a stream's connections is one dictionary lookup, never a scan of all connections.
+/// Who is logged in on this node: the indexes from user ID and from topic name to their subscribers, and every
+/// logged-in connection's place on the broadcast stream. Finding a stream's connections is one dictionary lookup,
+/// never a scan of all connections. It is changed only through each connection's <see cref="ConnectionMembership"/>.
 /// </summary>
 internal sealed class ConnectionRegistry
 {
-    private readonly ConcurrentDictionary<long, ClientConnection> _connections = new();
     private readonly ConcurrentDictionary<string, StreamSubscribers> _users = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, StreamSubscribers> _topics = new(StringComparer.Ordinal);
-    private int _connectionCount;
+    private readonly ConcurrentDictionary<Subscription, bool> _broadcast = new(ReferenceEqualityComparer.Instance);
     private int _loggedInCount;
     private int _userCount;
-    private volatile bool _accepting = true;
-    private TaskCompletionSource? _emptied;
 
-    public int ConnectionCount => Volatile.Read(ref _connectionCount);
-
-    public int PendingLoginCount => Math.Max(0, ConnectionCount - Volatile.Read(ref _loggedInCount));
+    /// <summary>Connections logged in as some user.</summary>
+    public int LoggedInCount => Volatile.Read(ref _loggedInCount);
 
     public int UserCount => Volatile.Read(ref _userCount);
 
     public int TopicCount => _topics.Count;
 
-    public bool IsAccepting => _accepting;
+    public StreamSubscribers? FindUser(string userId) => _users.GetValueOrDefault(userId);
 
-    /// <summary>Every open connection, read without locking or copying the whole set.</summary>
-    public IEnumerable<ClientConnection> Connections
+    public StreamSubscribers? FindTopic(string topic) => _topics.GetValueOrDefault(topic);
+
+    /// <returns>How many logged-in connections accepted the message into their queue.</returns>
+    public int DeliverToAll(StreamMessage message)
     {
-        get
+        var accepted = 0;
+        foreach (var pair in _broadcast)
         {
-            foreach (var pair in _connections)
+            if (pair.Key.Deliver(message))
             {
-                yield return pair.Value;
+                accepted++;
             }
         }
+
+        return accepted;
     }
 
-    /// <returns>False once shutdown has begun: the connection must be turned away.</returns>
-    public bool TryAdd(ClientConnection connection)
+    /// <summary>A connection logged in: it joins its user's stream and the broadcast stream.</summary>
+    internal void AddLoggedIn(Subscription user, Subscription broadcast)
     {
-        _connections[connection.Id] = connection;
-        Interlocked.Increment(ref _connectionCount);
-        if (_accepting)
-        {
-            return true;
-        }
-
-        // Shutdown began while this connection was being accepted: it must not outlive the close sweep.
-        Remove(connection);
-        return false;
-    }
-
-    public void Remove(ClientConnection connection)
-    {
-        if (!_connections.TryRemove(connection.Id, out _))
-        {
-            return;
-        }
-
-        if (connection.UserSubscription is { } user)
-        {
-            RemoveFromUser(user);
-        }
-
-        foreach (var topic in connection.TopicSubscriptions)
-        {
-            RemoveFromTopic(topic);
-        }
-
-        if (Interlocked.Decrement(ref _connectionCount) == 0)
-        {
-            Volatile.Read(ref _emptied)?.TrySetResult();
-        }
-    }
-
-    public void AddToUser(Subscription subscription)
-    {
-        var isFirst = Add(_users, subscription);
+        var isFirst = Add(_users, user);
+        _broadcast[broadcast] = true;
         Interlocked.Increment(ref _loggedInCount);
         if (isFirst)
         {
@@ -89,9 +54,10 @@ internal sealed class ConnectionRegistry
         }
     }
 
-    public void RemoveFromUser(Subscription subscription)
+    internal void RemoveLoggedIn(Subscription user, Subscription broadcast)
     {
-        var removal = Remove(_users, subscription);
+        _broadcast.TryRemove(broadcast, out _);
+        var removal = Remove(_users, user);
         if (removal == SubscriberRemoval.NotFound)
         {
             return;
@@ -104,44 +70,9 @@ internal sealed class ConnectionRegistry
         }
     }
 
-    public void AddToTopic(Subscription subscription) => Add(_topics, subscription);
+    internal void AddToTopic(Subscription subscription) => Add(_topics, subscription);
 
-    public void RemoveFromTopic(Subscription subscription) => Remove(_topics, subscription);
-
-    public StreamSubscribers? FindUser(string userId) => _users.GetValueOrDefault(userId);
-
-    public StreamSubscribers? FindTopic(string topic) => _topics.GetValueOrDefault(topic);
-
-    /// <returns>How many connections on the broadcast stream accepted the message into their queue.</returns>
-    public int DeliverToAll(StreamMessage message)
-    {
-        var accepted = 0;
-        foreach (var pair in _connections)
-        {
-            if (pair.Value.BroadcastSubscription?.Deliver(message) == true)
-            {
-                accepted++;
-            }
-        }
-
-        return accepted;
-    }
-
-    /// <summary>Stops admitting connections; <see cref="TryAdd"/> refuses from now on.</summary>
-    public void StopAccepting() => _accepting = false;
-
-    /// <summary>Completes when no connection is left.</summary>
-    public Task WhenEmptyAsync(CancellationToken cancellationToken)
-    {
-        var emptied = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Volatile.Write(ref _emptied, emptied);
-        if (ConnectionCount == 0)
-        {
-            emptied.TrySetResult();
-        }
-
-        return emptied.Task.WaitAsync(cancellationToken);
-    }
+    internal void RemoveFromTopic(Subscription subscription) => Remove(_topics, subscription);
 
     /// <returns>True when the subscription is the stream's first on this node.</returns>
     private static bool Add(ConcurrentDictionary<string, StreamSubscribers> index, Subscription subscription)

@@ -58,14 +58,14 @@ internal sealed class StreamSubscribers
         }
     }
 
-    /// <summary>Closes every subscriber's connection with <paramref name="code"/>, dropping what is queued for them.</summary>
-    /// <returns>How many connections this started closing.</returns>
-    public int CloseAll(int code, string reason)
+    /// <summary>Disconnects every subscriber, dropping what is queued for them.</summary>
+    /// <returns>How many subscribers this started closing.</returns>
+    public int DisconnectAll(string reason)
     {
         var closed = 0;
         foreach (var subscription in Volatile.Read(ref _subscriptions))
         {
-            if (subscription.Connection.RequestClose(code, reason, discardQueued: true))
+            if (subscription.Subscriber.Disconnect(reason))
             {
                 closed++;
             }

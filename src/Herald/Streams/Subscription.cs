@@ -1,10 +1,9 @@
-using Herald.Connections;
-using Herald.Delivery;
+using Herald.WebSockets;
 
 namespace Herald.Streams;
 
 /// <summary>
-/// One connection on one stream. It is registered with the stream before the history is read, so no message
+/// One subscriber (a connection) on one stream. It is registered with the stream before the history is read, so no message
 /// published meanwhile can slip past: until <see cref="CompleteJoin"/> runs, live messages wait here; then the
 /// replay is queued, followed by the waiting messages the replay did not already contain. From then on a
 /// message is queued only if it is past the last one queued (same epoch, higher seq), so nothing is sent twice
@@ -18,24 +17,24 @@ internal sealed class Subscription
     private string? _epoch;
     private long _lastSeq;
 
-    private Subscription(ClientConnection connection, StreamId stream, bool joining)
+    private Subscription(IStreamSubscriber subscriber, StreamId stream, bool joining)
     {
-        Connection = connection;
+        Subscriber = subscriber;
         Stream = stream;
         _joining = joining;
     }
 
-    public ClientConnection Connection { get; }
+    public IStreamSubscriber Subscriber { get; }
 
     public StreamId Stream { get; }
 
     /// <summary>A subscription that is live at once: it gets every message delivered from now on (the seed flavour's login).</summary>
-    public static Subscription Live(ClientConnection connection, StreamId stream) => new(connection, stream, joining: false);
+    public static Subscription Live(IStreamSubscriber subscriber, StreamId stream) => new(subscriber, stream, joining: false);
 
     /// <summary>A subscription that holds live messages until <see cref="CompleteJoin"/>.</summary>
-    public static Subscription Joining(ClientConnection connection, StreamId stream) => new(connection, stream, joining: true);
+    public static Subscription Joining(IStreamSubscriber subscriber, StreamId stream) => new(subscriber, stream, joining: true);
 
-    /// <returns>True when the message was queued for the connection (or is waiting for the join to complete).</returns>
+    /// <returns>True when the message was queued for the subscriber (or is waiting for the join to complete).</returns>
     public bool Deliver(StreamMessage message)
     {
         lock (_gate)
@@ -62,7 +61,7 @@ internal sealed class Subscription
         {
             if (reply is not null)
             {
-                Connection.TryEnqueue(reply);
+                Subscriber.TryEnqueue(reply, replayed: false);
             }
 
             foreach (var message in read.Messages)
@@ -94,6 +93,6 @@ internal sealed class Subscription
         }
 
         (_epoch, _lastSeq) = (message.Epoch, message.Seq);
-        return Connection.TryEnqueue(message.FrameFor(Connection.Flavour), outsideBudget: replayed);
+        return Subscriber.TryEnqueue(message.FrameFor(Subscriber.Format), replayed);
     }
 }

@@ -37,6 +37,57 @@ internal static class ClientFrameParser
     }
 
     /// <summary>
+    /// Reads only what it takes to step over the frame at the start of <paramref name="buffer"/>: its opcode and
+    /// its whole length, header included. None of the rules is checked, so a connection that already failed can
+    /// skip what the client still sends, frame by frame, until its Close.
+    /// </summary>
+    /// <returns>
+    /// <see cref="FrameHeaderStatus.ProtocolError"/> only for a length that cannot be a length (the 64-bit field's
+    /// most significant bit set): past that, nothing tells where the next frame starts.
+    /// </returns>
+    public static FrameHeaderStatus TryMeasure(in ReadOnlySequence<byte> buffer, out WebSocketOpcode opcode, out long frameLength)
+    {
+        opcode = default;
+        frameLength = 0;
+        Span<byte> bytes = stackalloc byte[MaxHeaderLength];
+        var length = (int)Math.Min(buffer.Length, MaxHeaderLength);
+        buffer.Slice(0, length).CopyTo(bytes);
+        bytes = bytes[..length];
+        if (bytes.Length < 2)
+        {
+            return FrameHeaderStatus.Incomplete;
+        }
+
+        opcode = (WebSocketOpcode)(bytes[0] & 0x0F);
+        var lengthCode = bytes[1] & 0x7F;
+        var lengthBytes = lengthCode switch
+        {
+            126 => 2,
+            127 => 8,
+            _ => 0,
+        };
+        if (bytes.Length < 2 + lengthBytes)
+        {
+            return FrameHeaderStatus.Incomplete;
+        }
+
+        var payloadLength = lengthBytes switch
+        {
+            2 => BinaryPrimitives.ReadUInt16BigEndian(bytes[2..]),
+            8 => BinaryPrimitives.ReadUInt64BigEndian(bytes[2..]),
+            _ => (ulong)lengthCode,
+        };
+        var headerLength = 2 + lengthBytes + ((bytes[1] & 0x80) != 0 ? 4 : 0);
+        if (payloadLength > long.MaxValue - (ulong)headerLength)
+        {
+            return FrameHeaderStatus.ProtocolError;
+        }
+
+        frameLength = headerLength + (long)payloadLength;
+        return FrameHeaderStatus.Complete;
+    }
+
+    /// <summary>
     /// XORs <paramref name="payload"/> in place with the 4-byte mask (RFC 6455 §5.3). <paramref name="maskOffset"/>
     /// is how many bytes of this frame's payload were unmasked before, so a payload that arrives in several pieces
     /// unmasks correctly piece by piece.

@@ -13,13 +13,15 @@ internal static class ClosePayload
     /// <summary>Reads a client's Close payload (RFC 6455 §5.5.1, §7.4).</summary>
     /// <returns>
     /// True with the code and reason (1005 and "" for an empty payload); false with a short ASCII
-    /// <paramref name="error"/> when the payload is malformed, fit for a 1002 Close reason.
+    /// <paramref name="error"/> when the payload is malformed, fit for a Close reason, and the code to close with:
+    /// 1007 for a reason that is not UTF-8 (as ManagedWebSocket answers), 1002 for the rest.
     /// </returns>
-    public static bool TryParse(ReadOnlySpan<byte> payload, out int code, out string reason, out string? error)
+    public static bool TryParse(ReadOnlySpan<byte> payload, out int code, out string reason, out string? error, out int errorCode)
     {
         code = 0;
         reason = "";
         error = null;
+        errorCode = WebSocketCloseCodes.ProtocolError;
         if (payload.IsEmpty)
         {
             code = NoStatusReceived;
@@ -43,6 +45,7 @@ internal static class ClosePayload
         if (!Utf8.IsValid(reasonBytes))
         {
             error = "close reason is not valid UTF-8";
+            errorCode = WebSocketCloseCodes.InvalidPayloadData;
             return false;
         }
 

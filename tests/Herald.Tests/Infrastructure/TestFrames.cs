@@ -1,4 +1,3 @@
-using Herald.Delivery;
 using Herald.WebSockets;
 
 namespace Herald.Tests.Infrastructure;

@@ -1,5 +1,5 @@
 using System.Net.WebSockets;
-using Herald.Routing;
+using Herald.WebSockets;
 using Herald.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -42,7 +42,7 @@ public abstract class ConnectionRegistryTests(bool direct) : BothWebSocketPaths(
     public async Task Upgrade_AfterShutdownBegan_IsRefusedWith503()
     {
         await using var server = await StartServerAsync();
-        server.Services.GetRequiredService<ConnectionRegistry>().StopAccepting();
+        server.Services.GetRequiredService<WebSocketConnectionSet>().StopAccepting();
 
         var refusal = await Assert.ThrowsAsync<WebSocketException>(() => server.ConnectAsync());
 

@@ -42,7 +42,7 @@ public sealed class ClientFrameParserTests
 
         Assert.Equal(WebSocketOpcode.Close, frame.Opcode);
         Assert.True(frame.Fin);
-        Assert.True(ClosePayload.TryParse(frame.Payload, out var code, out var reason, out var error), error);
+        Assert.True(ClosePayload.TryParse(frame.Payload, out var code, out var reason, out var error, out _), error);
         Assert.Equal(4003, code);
         Assert.Equal("slow consumer, très lent", reason);
     }

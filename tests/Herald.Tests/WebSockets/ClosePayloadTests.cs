@@ -24,7 +24,7 @@ public sealed class ClosePayloadTests
     [InlineData(4999)]
     public void TryParse_AllowedCode_ReturnsCodeAndReason(int wireCode)
     {
-        var ok = ClosePayload.TryParse(Payload(wireCode, "bye ✓"), out var code, out var reason, out var error);
+        var ok = ClosePayload.TryParse(Payload(wireCode, "bye ✓"), out var code, out var reason, out var error, out _);
 
         Assert.True(ok, error);
         Assert.Equal(wireCode, code);
@@ -35,7 +35,7 @@ public sealed class ClosePayloadTests
     [Fact]
     public void TryParse_CodeWithoutReason_ReturnsEmptyReason()
     {
-        Assert.True(ClosePayload.TryParse(Payload(1000, ""), out var code, out var reason, out _));
+        Assert.True(ClosePayload.TryParse(Payload(1000, ""), out var code, out var reason, out _, out _));
 
         Assert.Equal(1000, code);
         Assert.Equal("", reason);
@@ -53,11 +53,12 @@ public sealed class ClosePayloadTests
     [InlineData(2999)]
     [InlineData(5000)]
     [InlineData(65535)]
-    public void TryParse_CodeNotAllowedOnTheWire_ReturnsFalseWithReason(int wireCode)
+    public void TryParse_CodeNotAllowedOnTheWire_ReturnsFalseWith1002(int wireCode)
     {
-        var ok = ClosePayload.TryParse(Payload(wireCode, "x"), out _, out _, out var error);
+        var ok = ClosePayload.TryParse(Payload(wireCode, "x"), out _, out _, out var error, out var errorCode);
 
         Assert.False(ok);
+        Assert.Equal(1002, errorCode);
         AssertUsableCloseReason(error);
         Assert.Contains(wireCode.ToString(System.Globalization.CultureInfo.InvariantCulture), error, StringComparison.Ordinal);
     }
@@ -65,7 +66,7 @@ public sealed class ClosePayloadTests
     [Fact]
     public void TryParse_EmptyPayload_Means1005WithNoReason()
     {
-        var ok = ClosePayload.TryParse([], out var code, out var reason, out var error);
+        var ok = ClosePayload.TryParse([], out var code, out var reason, out var error, out _);
 
         Assert.True(ok);
         Assert.Equal(1005, code);
@@ -76,7 +77,7 @@ public sealed class ClosePayloadTests
     [Fact]
     public void TryParse_OneBytePayload_ReturnsFalseWithReason()
     {
-        var ok = ClosePayload.TryParse([0x03], out _, out var reason, out var error);
+        var ok = ClosePayload.TryParse([0x03], out _, out var reason, out var error, out _);
 
         Assert.False(ok);
         Assert.Equal("", reason);
@@ -90,13 +91,14 @@ public sealed class ClosePayloadTests
     [InlineData("EDA080")]
     [InlineData("F0908D")]
     [InlineData("F4908080")]
-    public void TryParse_ReasonNotValidUtf8_ReturnsFalseWithReason(string reasonHex)
+    public void TryParse_ReasonNotValidUtf8_ReturnsFalseWith1007(string reasonHex)
     {
         var payload = Convert.FromHexString("03E8" + reasonHex);
 
-        var ok = ClosePayload.TryParse(payload, out _, out _, out var error);
+        var ok = ClosePayload.TryParse(payload, out _, out _, out var error, out var errorCode);
 
         Assert.False(ok);
+        Assert.Equal(1007, errorCode);
         AssertUsableCloseReason(error);
     }
 
@@ -105,7 +107,7 @@ public sealed class ClosePayloadTests
     {
         var frame = ServerFrame.CreateClose(4002, "already logged in — déjà");
 
-        var ok = ClosePayload.TryParse(frame.AsSpan(2), out var code, out var reason, out _);
+        var ok = ClosePayload.TryParse(frame.AsSpan(2), out var code, out var reason, out _, out _);
 
         Assert.True(ok);
         Assert.Equal(4002, code);

@@ -1,4 +1,4 @@
-namespace Herald.Connections;
+namespace Herald.WebSockets;
 
 /// <summary>The standard close codes (RFC 6455 §7.4.1) that Herald sends.</summary>
 internal static class WebSocketCloseCodes

@@ -1,4 +1,4 @@
-namespace Herald.Hosting;
+namespace Herald.Connections;
 
 /// <summary>Where <c>MapHerald()</c> put the endpoints, so the start-up report names the real paths.</summary>
 internal sealed class MappedPrefixes

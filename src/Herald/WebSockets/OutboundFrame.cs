@@ -1,4 +1,4 @@
-namespace Herald.Delivery;
+namespace Herald.WebSockets;
 
 /// <summary>
 /// A WebSocket frame built once, header and payload, ready for the wire. Every recipient's queue holds a
@@ -28,6 +28,8 @@ internal sealed class OutboundFrame
     /// <summary>A published message, in the wire flavour of the connections it is for.</summary>
     public static OutboundFrame Message(byte[] frame, string? conflationKey) => new(frame, isMessage: true, conflationKey);
 
-    /// <summary>A frame that answers the client (a herald.v1 reply), or a control frame (ping, pong) built by <see cref="WebSockets.ServerFrame"/>.</summary>
-    public static OutboundFrame Control(byte[] frame) => new(frame, isMessage: false, conflationKey: null);
+    /// <summary>A frame that answers the client (a herald.v1 reply), or a control frame (ping, pong) built by <see cref="ServerFrame"/>.</summary>
+    /// <param name="frame">The whole frame.</param>
+    /// <param name="replaceKey">When set, the frame replaces a queued one with the same key (one answer waiting, not many).</param>
+    public static OutboundFrame Control(byte[] frame, string? replaceKey = null) => new(frame, isMessage: false, replaceKey);
 }

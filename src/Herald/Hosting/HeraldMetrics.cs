@@ -1,9 +1,11 @@
 using System.Diagnostics.Metrics;
 using Herald.Delivery;
+using Herald.Diagnostics;
 using Herald.Routing;
 using Herald.Streams;
+using Herald.WebSockets;
 
-namespace Herald.Diagnostics;
+namespace Herald.Hosting;
 
 /// <summary>
 /// The <c>Herald</c> meter: observable instruments over the same counts the stats endpoint reports, so
@@ -13,11 +15,11 @@ internal sealed class HeraldMetrics
 {
     public const string MeterName = "Herald";
 
-    public HeraldMetrics(IMeterFactory meterFactory, ConnectionRegistry registry, HubCounters counters, InMemoryHistory history, IdempotencyStore idempotency)
+    public HeraldMetrics(IMeterFactory meterFactory, WebSocketConnectionSet connections, ConnectionRegistry registry, HubCounters counters, InMemoryHistory history, IdempotencyStore idempotency)
     {
         var meter = meterFactory.Create(MeterName);
-        meter.CreateObservableUpDownCounter("herald.connections", () => registry.ConnectionCount, "{connection}", "Open WebSocket connections, logged in or not.");
-        meter.CreateObservableUpDownCounter("herald.connections.pending_login", () => registry.PendingLoginCount, "{connection}", "Open connections that have not logged in yet.");
+        meter.CreateObservableUpDownCounter("herald.connections", () => connections.Count, "{connection}", "Open WebSocket connections, logged in or not.");
+        meter.CreateObservableUpDownCounter("herald.connections.pending_login", () => Math.Max(0, connections.Count - registry.LoggedInCount), "{connection}", "Open connections that have not logged in yet.");
         meter.CreateObservableUpDownCounter("herald.users", () => registry.UserCount, "{user}", "Users with at least one logged-in connection.");
         meter.CreateObservableCounter("herald.connections.opened", () => counters.ConnectionsOpened, "{connection}", "Connections accepted since start.");
         meter.CreateObservableCounter("herald.connections.slow_consumer_disconnects", () => counters.SlowConsumerDisconnects, "{connection}", "Connections cut off for falling too far behind.");

@@ -1,4 +1,4 @@
-namespace Herald.Connections;
+namespace Herald.WebSockets;
 
 /// <summary>
 /// How many keep-alive pings one sweep may queue. Connections that arrived together (a deploy, a network blip)

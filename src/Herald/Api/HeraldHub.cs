@@ -2,11 +2,12 @@ using Herald.Delivery;
 using Herald.Diagnostics;
 using Herald.Routing;
 using Herald.Streams;
+using Herald.WebSockets;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 
-namespace Herald;
+namespace Herald.Api;
 
 /// <summary>The in-process face of the hub; the HTTP API is a thin layer over the same parts.</summary>
 internal sealed partial class HeraldHub(
@@ -15,6 +16,7 @@ internal sealed partial class HeraldHub(
     InMemoryHistory history,
     IdempotencyStore idempotency,
     IBackplane backplane,
+    WebSocketConnectionSet connections,
     ConnectionRegistry registry,
     HubCounters counters,
     TimeProvider timeProvider,
@@ -73,8 +75,8 @@ internal sealed partial class HeraldHub(
     {
         var kept = history.Counts;
         return new HubStats(
-        Connections: registry.ConnectionCount,
-        PendingLogins: registry.PendingLoginCount,
+        Connections: connections.Count,
+        PendingLogins: Math.Max(0, connections.Count - registry.LoggedInCount),
         Users: registry.UserCount,
         ConnectionsOpened: counters.ConnectionsOpened,
         MessagesPublished: counters.MessagesPublished,

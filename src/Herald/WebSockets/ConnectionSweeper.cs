@@ -1,16 +1,15 @@
-using Herald.Routing;
 using Microsoft.Extensions.Logging;
 
-namespace Herald.Connections;
+namespace Herald.WebSockets;
 
 /// <summary>
-/// One timer for every connection's deadlines (login, keep-alive, close handshake), instead of a timer per
+/// One timer for every connection's deadlines (the session's, keep-alive, close handshake), instead of a timer per
 /// connection: an idle connection costs no timer, and a sweep of many thousands of connections takes
 /// microseconds. Its period is a quarter of the shortest deadline, between 10 ms and 1 s. Each sweep queues at
 /// most twice its share of the pings due over a KeepAliveInterval (at least 64), so that connections that fell
 /// silent together are pinged over several sweeps instead of in one burst ahead of the messages.
 /// </summary>
-internal sealed partial class ConnectionSweeper(ConnectionRegistry registry, HeraldOptions options, TimeProvider timeProvider, ILogger<ConnectionSweeper> logger) : IDisposable
+internal sealed partial class ConnectionSweeper(WebSocketConnectionSet connections, WebSocketLimits limits, TimeProvider timeProvider, ILogger<ConnectionSweeper> logger) : IDisposable
 {
     private const int MinimumPingsPerSweep = 64;
 
@@ -20,7 +19,7 @@ internal sealed partial class ConnectionSweeper(ConnectionRegistry registry, Her
     private ITimer? _timer;
     private int _sweeping;
 
-    public TimeSpan Period { get; } = ComputePeriod(options);
+    public TimeSpan Period { get; } = ComputePeriod(limits);
 
     public void Start() =>
         _timer ??= timeProvider.CreateTimer(static state => ((ConnectionSweeper)state!).Sweep(), this, Period, Period);
@@ -38,8 +37,8 @@ internal sealed partial class ConnectionSweeper(ConnectionRegistry registry, Her
         try
         {
             var now = timeProvider.GetTimestamp();
-            var pings = new PingBudget(PingsPerSweep(registry.ConnectionCount));
-            foreach (var connection in registry.Connections)
+            var pings = new PingBudget(PingsPerSweep(connections.Count));
+            foreach (var connection in connections.Connections)
             {
                 connection.Sweep(now, ref pings);
             }
@@ -55,18 +54,14 @@ internal sealed partial class ConnectionSweeper(ConnectionRegistry registry, Her
         }
     }
 
-    private int PingsPerSweep(int connections) => options.KeepAliveInterval == TimeSpan.Zero
+    private int PingsPerSweep(int connections) => limits.KeepAliveInterval == TimeSpan.Zero
         ? 0
-        : (int)Math.Max(MinimumPingsPerSweep, Math.Ceiling(2.0 * connections * Period.Ticks / options.KeepAliveInterval.Ticks));
+        : (int)Math.Max(MinimumPingsPerSweep, Math.Ceiling(2.0 * connections * Period.Ticks / limits.KeepAliveInterval.Ticks));
 
     [LoggerMessage(Diagnostics.EventIds.KeepAlivePingsDeferred, LogLevel.Debug, "Keep-alive: {Sent} pings queued, {Deferred} more due were left to the next sweep", EventName = "KeepAlivePingsDeferred")]
     private static partial void LogPingsDeferred(ILogger logger, int sent, int deferred);
 
-    private static TimeSpan ComputePeriod(HeraldOptions options)
-    {
-        var shortest = new[] { options.LoginTimeout, options.CloseTimeout, options.KeepAliveInterval, options.KeepAliveTimeout }
-            .Where(deadline => deadline > TimeSpan.Zero)
-            .Min();
-        return TimeSpan.FromTicks(Math.Clamp(shortest.Ticks / 4, MinimumPeriod.Ticks, MaximumPeriod.Ticks));
-    }
+    private static TimeSpan ComputePeriod(WebSocketLimits limits) => limits.ShortestDeadline is var shortest && shortest > TimeSpan.Zero
+        ? TimeSpan.FromTicks(Math.Clamp(shortest.Ticks / 4, MinimumPeriod.Ticks, MaximumPeriod.Ticks))
+        : MaximumPeriod;
 }

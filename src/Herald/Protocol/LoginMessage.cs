@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Herald.Connections;
+namespace Herald.Protocol;
 
 /// <summary>What a client text message says about logging in.</summary>
 internal enum LoginParseOutcome

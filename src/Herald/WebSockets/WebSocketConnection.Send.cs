@@ -1,9 +1,7 @@
 using System.Buffers;
-using Herald.WebSockets;
+namespace Herald.WebSockets;
 
-namespace Herald.Connections;
-
-internal sealed partial class ClientConnection
+internal sealed partial class WebSocketConnection
 {
     // Frames queued together go out in one flush, up to this much: one write for a burst, bounded latency for the rest.
     private const int MaxBatchBytes = 64 * 1024;
@@ -32,7 +30,7 @@ internal sealed partial class ClientConnection
                 }
 
                 var flush = await output.FlushAsync();
-                _services.Counters.AddDelivered(unflushedMessages);
+                _counters.AddDelivered(unflushedMessages);
                 unflushedMessages = 0;
                 if (flush.IsCompleted)
                 {
@@ -50,7 +48,7 @@ internal sealed partial class ClientConnection
         catch (Exception exception)
         {
             // Frames written but never flushed were not delivered.
-            _services.Counters.AddDropped(unflushedMessages);
+            _counters.AddDropped(unflushedMessages);
             OnConnectionLost(exception);
         }
     }

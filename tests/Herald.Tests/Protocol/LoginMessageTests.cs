@@ -1,7 +1,7 @@
 using System.Text;
-using Herald.Connections;
+using Herald.Protocol;
 
-namespace Herald.Tests.Connections;
+namespace Herald.Tests.Protocol;
 
 public sealed class LoginMessageTests
 {

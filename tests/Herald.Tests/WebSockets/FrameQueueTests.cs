@@ -1,9 +1,7 @@
-using Herald.Connections;
-using Herald.Delivery;
 using Herald.WebSockets;
 using Herald.Tests.Infrastructure;
 
-namespace Herald.Tests.Connections;
+namespace Herald.Tests.WebSockets;
 
 public sealed class FrameQueueTests
 {

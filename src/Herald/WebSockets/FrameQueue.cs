@@ -1,7 +1,6 @@
 using System.Threading.Tasks.Sources;
-using Herald.Delivery;
 
-namespace Herald.Connections;
+namespace Herald.WebSockets;
 
 /// <summary>What <see cref="FrameQueue.TryEnqueue"/> did.</summary>
 internal enum EnqueueOutcome
@@ -41,6 +40,9 @@ internal sealed class FrameQueue : IValueTaskSource<bool>, IThreadPoolWorkItem
     private int _count;
     private int _budgeted;
     private int _bytes;
+    private int _replies;
+    private int _repliesThreshold;
+    private TaskCompletionSource? _repliesBelowThreshold;
     private bool _completed;
     private bool _overflowed;
     private bool _readerWaiting;
@@ -77,6 +79,37 @@ internal sealed class FrameQueue : IValueTaskSource<bool>, IThreadPoolWorkItem
         }
     }
 
+    /// <summary>Frames waiting that are not published messages: replies to the client's own messages.</summary>
+    public int RepliesWaiting
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _replies;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Completes once fewer than <paramref name="threshold"/> replies wait, or the queue stops handing frames out.
+    /// Only the receive loop waits here, and rarely (a client that sends without reading), so it may allocate.
+    /// </summary>
+    public Task WhenRepliesBelowAsync(int threshold)
+    {
+        lock (_gate)
+        {
+            if (_replies < threshold || _completed || _overflowed)
+            {
+                return Task.CompletedTask;
+            }
+
+            _repliesThreshold = threshold;
+            _repliesBelowThreshold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _repliesBelowThreshold.Task;
+        }
+    }
+
     /// <param name="frame">The frame to queue.</param>
     /// <param name="outsideBudget">
     /// True for a frame replayed from the history: it does not count against the budget, because its bytes are the
@@ -96,35 +129,25 @@ internal sealed class FrameQueue : IValueTaskSource<bool>, IThreadPoolWorkItem
             if (_overflowed || (!outsideBudget && OverBudget(frame, replacing)))
             {
                 _overflowed = true;
-                return EnqueueOutcome.OverBudget;
+                outcome = EnqueueOutcome.OverBudget;
             }
-
-            var replaced = replacing >= 0;
-            if (replaced)
+            else
             {
-                RemoveAt(replacing);
-            }
+                outcome = Add(frame, outsideBudget, replacing);
+                if (!_readerWaiting)
+                {
+                    return outcome;
+                }
 
-            if (_count == _ring.Length)
-            {
-                Resize(Math.Max(InitialCapacity, _ring.Length * 2));
+                _readerWaiting = false;
             }
+        }
 
-            _ring[(_head + _count) % _ring.Length] = new Entry(frame, outsideBudget);
-            _count++;
-            if (!outsideBudget)
-            {
-                _budgeted++;
-                _bytes += frame.Length;
-            }
-
-            outcome = replaced ? EnqueueOutcome.QueuedReplacing : EnqueueOutcome.Queued;
-            if (!_readerWaiting)
-            {
-                return outcome;
-            }
-
-            _readerWaiting = false;
+        if (outcome == EnqueueOutcome.OverBudget)
+        {
+            // Nothing is handed out any more: a receive loop waiting for replies to drain must not wait for ever.
+            ReleaseRepliesWaiter();
+            return outcome;
         }
 
         // Wake the send loop on the thread pool, never on the publisher's thread.
@@ -192,8 +215,14 @@ internal sealed class FrameQueue : IValueTaskSource<bool>, IThreadPoolWorkItem
                 _head = 0;
             }
 
-            return true;
+            if (_repliesBelowThreshold is null || _replies >= _repliesThreshold)
+            {
+                return true;
+            }
         }
+
+        ReleaseRepliesWaiter();
+        return true;
     }
 
     /// <summary>
@@ -223,6 +252,7 @@ internal sealed class FrameQueue : IValueTaskSource<bool>, IThreadPoolWorkItem
     /// <summary>Stops accepting frames; those already queued can still be read.</summary>
     public void Complete()
     {
+        bool wakeReader;
         lock (_gate)
         {
             if (_completed)
@@ -231,15 +261,15 @@ internal sealed class FrameQueue : IValueTaskSource<bool>, IThreadPoolWorkItem
             }
 
             _completed = true;
-            if (!_readerWaiting)
-            {
-                return;
-            }
-
+            wakeReader = _readerWaiting;
             _readerWaiting = false;
         }
 
-        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        ReleaseRepliesWaiter();
+        if (wakeReader)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        }
     }
 
     /// <summary>Empties the queue.</summary>
@@ -263,6 +293,7 @@ internal sealed class FrameQueue : IValueTaskSource<bool>, IThreadPoolWorkItem
             _count = 0;
             _budgeted = 0;
             _bytes = 0;
+            _replies = 0;
             return dropped;
         }
     }
@@ -322,8 +353,53 @@ internal sealed class FrameQueue : IValueTaskSource<bool>, IThreadPoolWorkItem
         _ring[(_head + _count) % _ring.Length] = default;
     }
 
+    private EnqueueOutcome Add(OutboundFrame frame, bool outsideBudget, int replacing)
+    {
+        if (replacing >= 0)
+        {
+            RemoveAt(replacing);
+        }
+
+        if (_count == _ring.Length)
+        {
+            Resize(Math.Max(InitialCapacity, _ring.Length * 2));
+        }
+
+        _ring[(_head + _count) % _ring.Length] = new Entry(frame, outsideBudget);
+        _count++;
+        if (!frame.IsMessage)
+        {
+            _replies++;
+        }
+
+        if (!outsideBudget)
+        {
+            _budgeted++;
+            _bytes += frame.Length;
+        }
+
+        return replacing >= 0 ? EnqueueOutcome.QueuedReplacing : EnqueueOutcome.Queued;
+    }
+
+    private void ReleaseRepliesWaiter()
+    {
+        TaskCompletionSource? waiter;
+        lock (_gate)
+        {
+            waiter = _repliesBelowThreshold;
+            _repliesBelowThreshold = null;
+        }
+
+        waiter?.TrySetResult();
+    }
+
     private void Release(in Entry entry)
     {
+        if (!entry.Frame!.IsMessage)
+        {
+            _replies--;
+        }
+
         if (!entry.OutsideBudget)
         {
             _budgeted--;

@@ -1,12 +1,12 @@
 using System.IO.Pipelines;
 
-namespace Herald.Connections;
+namespace Herald.WebSockets;
 
 /// <summary>
-/// The two byte streams of an accepted WebSocket and the way to cut it off. Herald speaks the WebSocket
-/// protocol itself over these, whichever server layer accepted the connection.
+/// The two byte streams of an accepted WebSocket and the ways to end it. The engine speaks RFC 6455 over these,
+/// whichever server layer accepted the connection.
 /// </summary>
-internal interface IConnectionTransport
+internal interface IWebSocketTransport
 {
     PipeReader Input { get; }
 

@@ -1,0 +1,25 @@
+using Herald.Diagnostics;
+using Herald.Streams;
+using Microsoft.Extensions.Logging;
+
+namespace Herald.Protocol;
+
+/// <summary>What every session needs from the hub, bundled so a session holds one reference instead of five.</summary>
+internal sealed class SessionServices(
+    IHistory history,
+    HubCounters counters,
+    HeraldOptions options,
+    TimeProvider timeProvider,
+    ILoggerFactory loggerFactory)
+{
+    public IHistory History { get; } = history;
+
+    public HubCounters Counters { get; } = counters;
+
+    public HeraldOptions Options { get; } = options;
+
+    public TimeProvider TimeProvider { get; } = timeProvider;
+
+    /// <summary>Under the public category <see cref="LogCategories.Connections"/>, shared with the engine.</summary>
+    public ILogger Logger { get; } = loggerFactory.CreateLogger(LogCategories.Connections);
+}

@@ -1,0 +1,115 @@
+using Herald.Routing;
+using Herald.Streams;
+using Herald.WebSockets;
+
+namespace Herald.Protocol;
+
+/// <summary>
+/// What both wire flavours share over an engine connection: the login that ties it to a user, the login deadline,
+/// queueing a stream's frames (a full queue makes a slow consumer, closed with 4003) and a disconnect (4004).
+/// Each flavour reads its own client messages; <see cref="Create"/> is the one place that picks the flavour.
+/// </summary>
+internal abstract partial class WireSession : IWebSocketSession, IStreamSubscriber
+{
+    protected WireSession(WebSocketConnection connection, ConnectionMembership membership, SessionServices services)
+    {
+        Connection = connection;
+        Membership = membership;
+        Services = services;
+    }
+
+    /// <summary>The user this connection logged in as; null until then.</summary>
+    public string? UserId { get; private set; }
+
+    public string? Identity => UserId;
+
+    public abstract MessageFormat Format { get; }
+
+    protected WebSocketConnection Connection { get; }
+
+    protected ConnectionMembership Membership { get; }
+
+    protected SessionServices Services { get; }
+
+    /// <summary>Log-safe: the user ID as a log line may show it, or "-" before login.</summary>
+    protected string UserForLog => UserId is { } userId ? Diagnostics.LogText.Escape(userId)! : "-";
+
+    public static WireSession Create(WireFlavour flavour, WebSocketConnection connection, ConnectionMembership membership, SessionServices services) =>
+        flavour == WireFlavour.HeraldV1
+            ? new HeraldV1Session(connection, membership, services)
+            : new SeedSession(connection, membership, services);
+
+    public ValueTask OnMessageAsync(WebSocketMessageKind kind, ReadOnlyMemory<byte> message)
+    {
+        if (kind == WebSocketMessageKind.Text)
+        {
+            return OnTextAsync(message);
+        }
+
+        Log.ClientMessageIgnored(Services.Logger, Connection.Id, UserForLog, "binary message", message.Length);
+        return ValueTask.CompletedTask;
+    }
+
+    public void OnSessionTimeout()
+    {
+        var timeout = Services.Options.LoginTimeout;
+        if (Connection.RequestClose(HeraldCloseCodes.LoginTimeout, "login timeout", discardQueued: true))
+        {
+            Log.LoginTimedOut(Services.Logger, Connection.Id, Connection.RemoteAddress, timeout.TotalSeconds);
+        }
+    }
+
+    public bool TryEnqueue(OutboundFrame frame, bool replayed)
+    {
+        switch (Connection.TryEnqueue(frame, replayed))
+        {
+            case EnqueueOutcome.Queued or EnqueueOutcome.QueuedReplacing:
+                return true;
+            case EnqueueOutcome.OverBudget:
+                OnSlowConsumer();
+                return false;
+            default:
+                return false;
+        }
+    }
+
+    public bool Disconnect(string reason) =>
+        Connection.RequestClose(HeraldCloseCodes.Disconnected, reason, discardQueued: true);
+
+    /// <summary>The connection has ended and left the registry: the session's last word, if it has one.</summary>
+    public virtual void Ended()
+    {
+    }
+
+    /// <summary>A whole text message from the client, valid UTF-8, in this flavour's terms.</summary>
+    protected abstract ValueTask OnTextAsync(ReadOnlyMemory<byte> message);
+
+    /// <summary>
+    /// Ties the connection to the user and puts it on the user stream and the broadcast stream: live at once, or
+    /// (<paramref name="joining"/>) holding live messages until the joins complete.
+    /// </summary>
+    protected void LogIn(string userId, bool joining)
+    {
+        UserId = userId;
+        Membership.LogIn(this, userId, joining);
+        Connection.SessionEstablished();
+        Log.ConnectionLoggedIn(Services.Logger, Connection.Id, UserForLog, Connection.RemoteAddress);
+    }
+
+    /// <summary>Refuses a login: the connection closes with <paramref name="code"/>.</summary>
+    protected void RejectLogin(int code, string reason, string logReason)
+    {
+        Log.LoginRejected(Services.Logger, Connection.Id, Connection.RemoteAddress, Diagnostics.LogText.Escape(logReason)!);
+        Connection.RequestClose(code, reason, discardQueued: true);
+    }
+
+    private void OnSlowConsumer()
+    {
+        var (queuedMessages, queuedBytes) = (Connection.QueuedMessages, Connection.QueuedBytes);
+        if (Connection.RequestClose(HeraldCloseCodes.SlowConsumer, "slow consumer", discardQueued: true))
+        {
+            Services.Counters.SlowConsumerDisconnected();
+            Log.SlowConsumerDisconnected(Services.Logger, Connection.Id, UserForLog, Connection.RemoteAddress, queuedMessages, queuedBytes);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+using Herald.Streams;
+
+namespace Herald.Routing;
+
+/// <summary>
+/// One connection's place in the registry: its user stream, the broadcast stream and its topics. Every change a
+/// connection makes to the registry goes through here, and <see cref="Leave"/> (called once, by the code that
+/// runs the connection, when it has ended) takes all of it out again, so nothing of a closed connection stays.
+/// Used by one connection's receive loop at a time.
+/// </summary>
+internal sealed class ConnectionMembership(ConnectionRegistry registry)
+{
+    private Dictionary<string, Subscription>? _topics;
+    private bool _left;
+
+    /// <summary>The connection's place on its user stream; null until login.</summary>
+    public Subscription? User { get; private set; }
+
+    /// <summary>The connection's place on the broadcast stream; null until login.</summary>
+    public Subscription? Broadcast { get; private set; }
+
+    public int TopicCount => _topics?.Count ?? 0;
+
+    public bool IsOnTopic(string topic) => _topics?.ContainsKey(topic) == true;
+
+    /// <summary>
+    /// Puts <paramref name="subscriber"/> on the user's stream and the broadcast stream: live at once, or
+    /// (<paramref name="joining"/>) holding live messages until each join completes.
+    /// </summary>
+    public void LogIn(IStreamSubscriber subscriber, string userId, bool joining)
+    {
+        ObjectDisposedException.ThrowIf(_left, this);
+        if (User is not null)
+        {
+            throw new InvalidOperationException("The connection is logged in already.");
+        }
+
+        User = Create(subscriber, StreamId.ForUser(userId), joining);
+        Broadcast = Create(subscriber, StreamId.Broadcast, joining);
+        registry.AddLoggedIn(User, Broadcast);
+    }
+
+    /// <summary>Puts <paramref name="subscriber"/> on a topic's stream, holding live messages until the join completes.</summary>
+    public Subscription JoinTopic(IStreamSubscriber subscriber, string topic)
+    {
+        ObjectDisposedException.ThrowIf(_left, this);
+        var subscription = Subscription.Joining(subscriber, StreamId.ForTopic(topic));
+        (_topics ??= new Dictionary<string, Subscription>(StringComparer.Ordinal)).Add(topic, subscription);
+        registry.AddToTopic(subscription);
+        return subscription;
+    }
+
+    /// <returns>False when the connection was not on the topic.</returns>
+    public bool LeaveTopic(string topic)
+    {
+        if (_topics is null || !_topics.Remove(topic, out var subscription))
+        {
+            return false;
+        }
+
+        registry.RemoveFromTopic(subscription);
+        return true;
+    }
+
+    /// <summary>Takes the connection out of every index it is in. Safe to call more than once.</summary>
+    public void Leave()
+    {
+        if (_left)
+        {
+            return;
+        }
+
+        _left = true;
+        if (User is { } user)
+        {
+            registry.RemoveLoggedIn(user, Broadcast!);
+        }
+
+        foreach (var subscription in _topics?.Values ?? Enumerable.Empty<Subscription>())
+        {
+            registry.RemoveFromTopic(subscription);
+        }
+
+        _topics = null;
+    }
+
+    private static Subscription Create(IStreamSubscriber subscriber, StreamId stream, bool joining) =>
+        joining ? Subscription.Joining(subscriber, stream) : Subscription.Live(subscriber, stream);
+}

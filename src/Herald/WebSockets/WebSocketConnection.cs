@@ -1,0 +1,261 @@
+using Herald.Diagnostics;
+using Microsoft.Extensions.Logging;
+
+namespace Herald.WebSockets;
+
+/// <summary>
+/// One RFC 6455 connection after its handshake: a receive loop that reads frames, joins fragments, checks UTF-8
+/// as it arrives and answers control frames, and a send loop that drains a bounded queue of prepared frames, like
+/// the seed's readPump and writePump. Whole messages go to an <see cref="IWebSocketSession"/>; the engine knows
+/// nothing of users, streams or flavours. Every close, whoever starts it, runs through <see cref="RequestClose"/>:
+/// the queue is completed, the send loop writes the Close frame after what it must still deliver, and the receive
+/// loop reads on until the client's Close (or, once the client broke the protocol, throws its bytes away) so that
+/// the Close frame is read before the socket goes. Deadlines (the session's, keep-alive, the close) are checked by
+/// the shared <see cref="ConnectionSweeper"/>, not by timers per connection.
+/// </summary>
+internal sealed partial class WebSocketConnection
+{
+    private static readonly OutboundFrame PingFrame = OutboundFrame.Control(ServerFrame.Create(WebSocketOpcode.Ping, []));
+    private static long _lastId;
+
+    private readonly IWebSocketTransport _transport;
+    private readonly WebSocketLimits _limits;
+    private readonly HubCounters _counters;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly FrameQueue _queue;
+    private readonly long _openedAt;
+    private IWebSocketSession? _session;
+    private long _lastSeen;
+    private long _pingSentAt;
+    private long _closeDeadline;
+    private int _closeRequested;
+    private int _aborted;
+    private volatile bool _sessionEstablished;
+    private volatile bool _ended;
+    private volatile bool _discardQueued;
+    private int _closeCode;
+    private string _closeDescription = string.Empty;
+    private string? _endReason;
+
+    public WebSocketConnection(IWebSocketTransport transport, WebSocketLimits limits, HubCounters counters, TimeProvider timeProvider, ILogger logger)
+    {
+        Id = Interlocked.Increment(ref _lastId);
+        _transport = transport;
+        _limits = limits;
+        _counters = counters;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        _openedAt = _lastSeen = timeProvider.GetTimestamp();
+        _queue = new FrameQueue(limits.MaxQueuedMessages, limits.MaxQueuedBytes);
+    }
+
+    public long Id { get; }
+
+    public string RemoteAddress => _transport.RemoteAddress;
+
+    /// <summary>True once a close was requested, by either side: nothing more can be queued.</summary>
+    public bool IsClosing => Volatile.Read(ref _closeRequested) != 0;
+
+    /// <summary>Frames waiting that count against the queue's budget.</summary>
+    public int QueuedMessages => _queue.Count;
+
+    /// <summary>Bytes waiting that count against the queue's budget.</summary>
+    public int QueuedBytes => _queue.Bytes;
+
+    private string Identity => _session?.Identity is { } identity ? LogText.Escape(identity)! : "-";
+
+    /// <summary>Runs the connection with <paramref name="session"/> until it has closed, then releases the transport.</summary>
+    public async Task RunAsync(IWebSocketSession session)
+    {
+        _session = session;
+        _counters.ConnectionOpened();
+        Log.ConnectionOpened(_logger, Id, RemoteAddress);
+        try
+        {
+            await Task.WhenAll(ReceiveLoopAsync(session), SendLoopAsync());
+        }
+        finally
+        {
+            // From here on the transport belongs to the server layer again: late sweeps and aborts leave it alone.
+            _ended = true;
+            ReleaseMessageBuffer();
+            var dropped = DropQueued();
+            Log.ConnectionClosed(
+                _logger, Id, Identity, RemoteAddress, _endReason ?? "closed",
+                _timeProvider.GetElapsedTime(_openedAt).TotalSeconds, dropped);
+        }
+    }
+
+    /// <summary>The session is established (Herald: logged in): its deadline no longer applies.</summary>
+    public void SessionEstablished() => _sessionEstablished = true;
+
+    /// <summary>
+    /// Queues a frame for the send loop without waiting; never blocks. A frame with a conflation key replaces a
+    /// queued one with the same key.
+    /// </summary>
+    /// <param name="frame">The frame to queue.</param>
+    /// <param name="outsideBudget">True for a frame the budget does not count (one replayed from a history).</param>
+    /// <returns>
+    /// <see cref="EnqueueOutcome.OverBudget"/> when the queue is full: from then on it hands out nothing more, and
+    /// the caller decides how to close the connection.
+    /// </returns>
+    public EnqueueOutcome TryEnqueue(OutboundFrame frame, bool outsideBudget = false)
+    {
+        var outcome = _queue.TryEnqueue(frame, outsideBudget);
+        if (outcome == EnqueueOutcome.QueuedReplacing)
+        {
+            _counters.MessageConflated();
+        }
+
+        return outcome;
+    }
+
+    /// <summary>
+    /// Starts closing: nothing more is queued, the send loop delivers what is queued (unless told to drop it)
+    /// and then sends the Close frame. The connection is aborted if that has not finished within
+    /// <paramref name="abortAfter"/> (CloseTimeout by default; infinite when the caller enforces its own deadline).
+    /// </summary>
+    /// <returns>False when the connection was already closing.</returns>
+    public bool RequestClose(int code, string description, bool discardQueued, TimeSpan? abortAfter = null)
+    {
+        if (Interlocked.Exchange(ref _closeRequested, 1) != 0)
+        {
+            return false;
+        }
+
+        _closeCode = code;
+        _closeDescription = description;
+        _discardQueued = discardQueued;
+        SetEndReason($"server closed ({code} {description})");
+        var deadline = abortAfter ?? _limits.CloseTimeout;
+        Volatile.Write(
+            ref _closeDeadline,
+            deadline == Timeout.InfiniteTimeSpan ? long.MaxValue : _timeProvider.GetTimestamp() + ToTimestampTicks(deadline));
+        _queue.Complete();
+        return true;
+    }
+
+    /// <summary>Ends the connection at once, without a close handshake.</summary>
+    public void Abort(string reason)
+    {
+        if (_ended)
+        {
+            return;
+        }
+
+        // The first abort explains the end; the errors it causes in the loops add nothing.
+        if (Interlocked.Exchange(ref _aborted, 1) == 0
+            && Interlocked.CompareExchange(ref _endReason, reason, null) is { } closing)
+        {
+            _endReason = $"{closing}, then aborted: {reason}";
+        }
+
+        _queue.Complete();
+        _transport.Abort();
+    }
+
+    /// <summary>
+    /// The shared sweeper's visit: enforces the session, close-handshake and keep-alive deadlines, and pings a
+    /// client that has been silent for KeepAliveInterval if <paramref name="pings"/> allows; otherwise a later
+    /// sweep does.
+    /// </summary>
+    public void Sweep(long now, ref PingBudget pings)
+    {
+        if (_ended)
+        {
+            return;
+        }
+
+        if (IsClosing)
+        {
+            if (now >= Volatile.Read(ref _closeDeadline))
+            {
+                Abort("close handshake timed out");
+            }
+
+            return;
+        }
+
+        if (!_sessionEstablished && _limits.SessionTimeout > TimeSpan.Zero && Elapsed(_openedAt, now) >= _limits.SessionTimeout)
+        {
+            // Told once: the session either closes the connection or has no deadline after all.
+            _sessionEstablished = true;
+            _session?.OnSessionTimeout();
+            return;
+        }
+
+        if (_limits.KeepAliveInterval != TimeSpan.Zero)
+        {
+            SweepKeepAlive(now, ref pings);
+        }
+    }
+
+    private void SweepKeepAlive(long now, ref PingBudget pings)
+    {
+        var lastSeen = Volatile.Read(ref _lastSeen);
+        if (_pingSentAt != 0 && lastSeen >= _pingSentAt)
+        {
+            _pingSentAt = 0;
+        }
+
+        if (_pingSentAt != 0)
+        {
+            if (_limits.KeepAliveTimeout != TimeSpan.Zero)
+            {
+                if (Elapsed(_pingSentAt, now) >= _limits.KeepAliveTimeout)
+                {
+                    Abort($"keep-alive timeout (no answer to a ping within {_limits.KeepAliveTimeout.TotalSeconds} s)");
+                }
+
+                return;
+            }
+
+            if (Elapsed(_pingSentAt, now) < _limits.KeepAliveInterval)
+            {
+                return;
+            }
+        }
+        else if (Elapsed(lastSeen, now) < _limits.KeepAliveInterval)
+        {
+            return;
+        }
+
+        if (!pings.TryTake())
+        {
+            return;
+        }
+
+        _queue.SetControl(PingFrame);
+        _pingSentAt = now;
+    }
+
+    private TimeSpan Elapsed(long start, long end) => _timeProvider.GetElapsedTime(start, end);
+
+    private long ToTimestampTicks(TimeSpan span) => (long)(span.TotalSeconds * _timeProvider.TimestampFrequency);
+
+    private void SetEndReason(string reason) => Interlocked.CompareExchange(ref _endReason, reason, null);
+
+    private void OnConnectionLost(Exception exception)
+    {
+        if (exception is IOException or ObjectDisposedException or OperationCanceledException)
+        {
+            Abort($"connection lost ({exception.GetType().Name}: {exception.Message})");
+            return;
+        }
+
+        Log.ConnectionFailed(_logger, exception, Id, Identity, RemoteAddress);
+        Abort($"internal error ({exception.GetType().Name})");
+    }
+
+    private int DropQueued()
+    {
+        var dropped = _queue.Clear();
+        if (dropped > 0)
+        {
+            _counters.AddDropped(dropped);
+        }
+
+        return dropped;
+    }
+}
