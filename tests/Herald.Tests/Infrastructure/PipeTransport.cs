@@ -1,0 +1,43 @@
+using System.IO.Pipelines;
+using Herald.WebSockets;
+
+namespace Herald.Tests.Infrastructure;
+
+/// <summary>
+/// An engine transport over two in-memory pipes, for tests of the WebSocket engine without a network. Its pipes
+/// pause a writer at <paramref name="pauseBytes"/> unread bytes, as Kestrel's do (at MaxRequestBufferSize), so
+/// a test sees the engine keep to the transport's limits.
+/// </summary>
+internal sealed class PipeTransport(long pauseBytes = 64 * 1024) : IWebSocketTransport
+{
+    private readonly Pipe _toServer = new(new PipeOptions(pauseWriterThreshold: pauseBytes, resumeWriterThreshold: pauseBytes / 2, useSynchronizationContext: false));
+    private readonly Pipe _toClient = new(new PipeOptions(pauseWriterThreshold: pauseBytes, resumeWriterThreshold: pauseBytes / 2, useSynchronizationContext: false));
+    private int _aborted;
+
+    public PipeReader Input => _toServer.Reader;
+
+    public PipeWriter Output => _toClient.Writer;
+
+    public string RemoteAddress => "pipe";
+
+    /// <summary>Where the client writes its bytes.</summary>
+    public PipeWriter ClientOutput => _toServer.Writer;
+
+    /// <summary>Where the client reads the server's bytes.</summary>
+    public PipeReader ClientInput => _toClient.Reader;
+
+    public bool WasAborted => Volatile.Read(ref _aborted) != 0;
+
+    public void Abort()
+    {
+        Volatile.Write(ref _aborted, 1);
+        _toServer.Writer.Complete(new IOException("aborted"));
+        _toClient.Reader.Complete();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _toServer.Reader.CompleteAsync();
+        await _toClient.Writer.CompleteAsync();
+    }
+}
