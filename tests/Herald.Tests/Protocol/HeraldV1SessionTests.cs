@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.WebSockets;
+using System.Text.Json.Nodes;
 using Herald.Tests.Infrastructure;
 
 namespace Herald.Tests.Protocol;
@@ -153,6 +154,54 @@ public abstract class HeraldV1SessionTests(bool direct) : BothWebSocketPaths(dir
         await client.SendTextAsync("""{"type":"ping"}""");
 
         Assert.Equal("""{"type":"pong"}""", (await client.ReceiveTypeAsync("pong")).ToJsonString());
+    }
+
+    [Fact]
+    public async Task Ping_TenThousandPipelinedWithoutReading_LeavesOnePongWaitingAndTheConnectionOpen()
+    {
+        await using var server = await StartServerAsync();
+        var (client, _, _) = await V1Client.LogInAsync(server, "ada");
+        await using var _ = client;
+
+        for (var i = 0; i < 10_000; i++)
+        {
+            await client.SendTextAsync("""{"type":"ping"}""");
+        }
+
+        // Pongs not yet written replace each other, so they cannot fill the queue and cut the client off as slow.
+        Assert.Equal(1, await server.SendAsync("ada", "after the pings"));
+        var pongs = 0;
+        JsonObject received;
+        while ((string?)(received = await client.ReceiveAsync())["type"] == "pong")
+        {
+            pongs++;
+        }
+
+        Assert.Equal("after the pings", (string?)received["data"]);
+        Assert.InRange(pongs, 1, 10_000);
+        Assert.Equal(0, server.Hub.GetStats().SlowConsumerDisconnects);
+    }
+
+    [Fact]
+    public async Task RefusedCommand_TenThousandInARow_AreEachAnsweredAndTheConnectionStaysOpen()
+    {
+        await using var server = await StartServerAsync();
+        await using var client = await V1Client.ConnectAsync(server);
+
+        for (var i = 0; i < 10_000; i++)
+        {
+            await client.SendTextAsync("""{"type":"fly"}""");
+        }
+
+        // The answers are held back, not dropped: the client's next messages wait while too many are unread.
+        for (var i = 0; i < 10_000; i++)
+        {
+            Assert.Equal("unknown_type", (string?)(await client.ReceiveTypeAsync("error"))["code"]);
+        }
+
+        await client.SendTextAsync("""{"type":"ping"}""");
+        await client.ReceiveTypeAsync("pong");
+        Assert.Equal(0, server.Hub.GetStats().SlowConsumerDisconnects);
     }
 
     [Theory]
