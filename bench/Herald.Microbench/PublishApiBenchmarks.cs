@@ -19,7 +19,7 @@ public class PublishApiBenchmarks
     {
         _hub = new Hub();
         _hub.Connect("123");
-        _endpoint = new SendEndpoint(_hub.Publisher, _hub.Options, NullLogger<SendEndpoint>.Instance);
+        _endpoint = new SendEndpoint(_hub.Publisher, _hub.Options, NullLoggerFactory.Instance);
         _services = new ServiceCollection().AddLogging().AddOptions().BuildServiceProvider();
     }
 

@@ -20,8 +20,10 @@ internal sealed partial class HeraldHub(
     ConnectionRegistry registry,
     HubCounters counters,
     TimeProvider timeProvider,
-    ILogger<HeraldHub> logger) : IHeraldHub
+    ILoggerFactory loggerFactory) : IHeraldHub
 {
+    private readonly ILogger _logger = loggerFactory.CreateLogger(LogCategories.Hub);
+
     public ValueTask<int> SendToUserAsync(string userId, string message, CancellationToken cancellationToken = default)
     {
         if (publisher.ValidateUserId(userId) is { } userIdError)
@@ -67,7 +69,7 @@ internal sealed partial class HeraldHub(
 
         reason ??= DisconnectReason.Default;
         var closed = await backplane.DisconnectUserAsync(userId, reason, cancellationToken);
-        Log.UserDisconnected(logger, userId, closed, reason);
+        Log.UserDisconnected(_logger, userId, closed, reason);
         return closed;
     }
 

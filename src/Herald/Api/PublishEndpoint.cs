@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Herald.Delivery;
+using Herald.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
@@ -12,8 +13,10 @@ namespace Herald.Api;
 /// <c>POST /api/v1/publish</c> and <c>POST /api/v1/publish/batch</c> (docs/http-api.md): read the JSON body,
 /// apply the publication rules, publish, and answer with each message's ID and its seq and reach per stream.
 /// </summary>
-internal sealed class PublishEndpoint(Publisher publisher, PublicationRules rules, HeraldOptions options, ILogger<PublishEndpoint> logger)
+internal sealed class PublishEndpoint(Publisher publisher, PublicationRules rules, HeraldOptions options, ILoggerFactory loggerFactory)
 {
+    private readonly ILogger _logger = loggerFactory.CreateLogger(LogCategories.Publish);
+
     private const string IdempotencyKeyHeader = "Idempotency-Key";
 
     // Room for data escaped as JSON (up to 6 bytes per byte, \u00XX), the targets and the field names.
@@ -35,7 +38,7 @@ internal sealed class PublishEndpoint(Publisher publisher, PublicationRules rule
             var publication = Parse(body.AsSpan(0, length), context.Request.Headers[IdempotencyKeyHeader].ToString(), out var error);
             if (publication is null)
             {
-                ApiLog.PublishRejected(logger, "request", error!);
+                ApiLog.PublishRejected(_logger, "request", error!);
                 await Problems.Status(StatusCodes.Status400BadRequest, "Invalid publish request", error!).ExecuteAsync(context);
                 return;
             }
@@ -43,7 +46,7 @@ internal sealed class PublishEndpoint(Publisher publisher, PublicationRules rule
             var outcome = await publisher.PublishAsync(publication, context.RequestAborted);
             if (outcome.Conflict is { } conflict)
             {
-                ApiLog.PublishRejected(logger, "idempotencyKey", conflict);
+                ApiLog.PublishRejected(_logger, "idempotencyKey", conflict);
                 await Problems.Status(StatusCodes.Status422UnprocessableEntity, "Idempotency key reused", conflict).ExecuteAsync(context);
                 return;
             }
@@ -70,7 +73,7 @@ internal sealed class PublishEndpoint(Publisher publisher, PublicationRules rule
             var items = ParseBatch(body.AsSpan(0, length), out var error);
             if (items is null)
             {
-                ApiLog.PublishRejected(logger, "request", error!);
+                ApiLog.PublishRejected(_logger, "request", error!);
                 await Problems.Status(StatusCodes.Status400BadRequest, "Invalid batch", error!).ExecuteAsync(context);
                 return;
             }
@@ -297,7 +300,7 @@ internal sealed class PublishEndpoint(Publisher publisher, PublicationRules rule
 
         if (refused > 0)
         {
-            ApiLog.BatchItemsRefused(logger, refused, items.Count, first, ItemError(items[first], outcomes[first]));
+            ApiLog.BatchItemsRefused(_logger, refused, items.Count, first, ItemError(items[first], outcomes[first]));
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.IO.Pipelines;
 using Herald.Delivery;
+using Herald.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
@@ -11,8 +12,10 @@ namespace Herald.Api;
 /// <c>GET|POST /send?uid=&amp;message=</c>, the seed's publish call: the message goes as a raw text frame to every
 /// connection of the user, and the answer says how many that was.
 /// </summary>
-internal sealed class SendEndpoint(Publisher publisher, HeraldOptions options, ILogger<SendEndpoint> logger)
+internal sealed class SendEndpoint(Publisher publisher, HeraldOptions options, ILoggerFactory loggerFactory)
 {
+    private readonly ILogger _logger = loggerFactory.CreateLogger(LogCategories.Send);
+
     // Room for the message escaped as JSON or form data (up to 3 bytes per byte), the uid and the field names.
     private readonly long _maxBodyBytes = (4L * options.MaxMessageBytes) + (64 * 1024);
 
@@ -54,13 +57,13 @@ internal sealed class SendEndpoint(Publisher publisher, HeraldOptions options, I
     {
         if (publisher.ValidateUserId(uid) is { } uidError)
         {
-            ApiLog.PublishRejected(logger, "uid", uidError);
+            ApiLog.PublishRejected(_logger, "uid", uidError);
             return Problems.InvalidParameter("uid", uidError);
         }
 
         if (publisher.ValidateMessage(message) is { } messageError)
         {
-            ApiLog.PublishRejected(logger, "message", messageError);
+            ApiLog.PublishRejected(_logger, "message", messageError);
             return Problems.InvalidParameter("message", messageError);
         }
 

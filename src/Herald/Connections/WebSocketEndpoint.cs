@@ -1,4 +1,5 @@
 using Herald.Api;
+using Herald.Diagnostics;
 using Herald.Protocol;
 using Herald.WebSockets;
 using Microsoft.AspNetCore.Http;
@@ -12,8 +13,10 @@ namespace Herald.Connections;
 /// and runs the connection until it ends. The handshake is Herald's own so that the connection can speak the
 /// protocol straight over the accepted stream.
 /// </summary>
-internal sealed partial class WebSocketEndpoint(ConnectionHandler handler, ILogger<WebSocketEndpoint> logger)
+internal sealed partial class WebSocketEndpoint(ConnectionHandler handler, ILoggerFactory loggerFactory)
 {
+    private readonly ILogger _logger = loggerFactory.CreateLogger(LogCategories.Upgrades);
+
     private const string SupportedVersion = "13";
 
     public async Task HandleAsync(HttpContext context)
@@ -86,7 +89,7 @@ internal sealed partial class WebSocketEndpoint(ConnectionHandler handler, ILogg
 
     private Task RefuseAsync(HttpContext context, int status, string title, string reason, string detail)
     {
-        Log.UpgradeRefused(logger, UpgradedRequestTransport.FormatRemoteAddress(context), reason);
+        Log.UpgradeRefused(_logger, UpgradedRequestTransport.FormatRemoteAddress(context), reason);
         if (status == StatusCodes.Status426UpgradeRequired)
         {
             context.Response.Headers.Upgrade = "websocket";

@@ -1,11 +1,29 @@
 namespace Herald.Diagnostics;
 
 /// <summary>
-/// The log categories operators filter on. They are public names, kept when classes move (as Kestrel names its
-/// categories), so a filter written for one release works for the next.
+/// The log categories operators filter on (docs/configuration.md, "Logging"). They are public names, not class
+/// names (as Kestrel names its categories): moving or renaming a class never breaks a filter.
 /// </summary>
 internal static class LogCategories
 {
-    /// <summary>Everything about one WebSocket: the engine's events and its session's (docs/operations.md, 2xx).</summary>
+    /// <summary>Start-up report, warnings and shutdown.</summary>
+    public const string Lifecycle = "Herald.Hosting.HeraldLifecycleService";
+
+    /// <summary>Everything about one WebSocket after its handshake: the engine's events and its session's.</summary>
     public const string Connections = "Herald.Connections.ClientConnection";
+
+    /// <summary>The shared timer behind every connection's deadlines and keep-alive pings.</summary>
+    public const string KeepAlive = "Herald.Connections.ConnectionSweeper";
+
+    /// <summary>Refused requests to the WebSocket endpoint.</summary>
+    public const string Upgrades = "Herald.Connections.WebSocketEndpoint";
+
+    /// <summary>Refused <c>/send</c> requests.</summary>
+    public const string Send = "Herald.Api.SendEndpoint";
+
+    /// <summary>Refused <c>POST /api/v1/publish</c> and <c>/batch</c> requests.</summary>
+    public const string Publish = "Herald.Api.PublishEndpoint";
+
+    /// <summary>What the hub does on request (disconnecting a user).</summary>
+    public const string Hub = "Herald.HeraldHub";
 }

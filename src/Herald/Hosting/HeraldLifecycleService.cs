@@ -23,8 +23,10 @@ internal sealed partial class HeraldLifecycleService(
     MappedPrefixes mappedPrefixes,
     HeraldMetrics metrics,
     ConnectionSweeper sweeper,
-    ILogger<HeraldLifecycleService> logger) : IHostedLifecycleService
+    ILoggerFactory loggerFactory) : IHostedLifecycleService
 {
+    private readonly ILogger _logger = loggerFactory.CreateLogger(LogCategories.Lifecycle);
+
     // After the abort, connections unwind in milliseconds; this only bounds a pathological case.
     private static readonly TimeSpan AbortGrace = TimeSpan.FromSeconds(1);
 
@@ -45,27 +47,27 @@ internal sealed partial class HeraldLifecycleService(
         var prefixes = mappedPrefixes.Snapshot();
         if (prefixes.Count == 0)
         {
-            Log.NotMapped(logger);
+            Log.NotMapped(_logger);
         }
 
         var webSocketPaths = prefixes.Count == 0 ? "none" : string.Join(", ", prefixes.Select(p => $"{p}/ws"));
         var publishPaths = prefixes.Count == 0 ? "none" : string.Join(", ", prefixes.Select(p => $"{p}/send, {p}/api/v1"));
         Log.HeraldStarted(
-            logger, string.Join(", ", addresses), webSocketPaths, publishPaths,
+            _logger, string.Join(", ", addresses), webSocketPaths, publishPaths,
             options.MaxUserIdLength, options.MaxClientMessageBytes, options.MaxMessageBytes, options.MaxQueuedMessages, options.MaxQueuedBytes,
             options.LoginTimeout, options.KeepAliveInterval, options.KeepAliveTimeout, options.CloseTimeout, options.ShutdownTimeout,
             options.HistoryMaxMessages, options.HistoryMaxAge, options.HistoryMaxBytes);
         if (hostOptions.Value.ShutdownTimeout < options.ShutdownTimeout)
         {
-            Log.ShutdownTimeoutCapped(logger, options.ShutdownTimeout, hostOptions.Value.ShutdownTimeout);
+            Log.ShutdownTimeoutCapped(_logger, options.ShutdownTimeout, hostOptions.Value.ShutdownTimeout);
         }
 
-        Log.InsecureDefault(logger, $"anonymous login: any client can log in as any user by sending {{\"uid\":\"...\"}}; Herald has no client authentication yet, so expose {webSocketPaths} only to clients you trust");
+        Log.InsecureDefault(_logger, $"anonymous login: any client can log in as any user by sending {{\"uid\":\"...\"}}; Herald has no client authentication yet, so expose {webSocketPaths} only to clients you trust");
         var exposure = addresses.Count > 0 && addresses.All(IsLoopback)
             ? "loopback only"
             : "every network this host is reachable on";
-        Log.InsecureDefault(logger, $"the publish API ({publishPaths}) has no authentication and is open to {exposure}");
-        Log.InsecureDefault(logger, "open topics: any logged-in herald.v1 client may subscribe to any topic; publish nothing to a topic that not every user may read");
+        Log.InsecureDefault(_logger, $"the publish API ({publishPaths}) has no authentication and is open to {exposure}");
+        Log.InsecureDefault(_logger, "open topics: any logged-in herald.v1 client may subscribe to any topic; publish nothing to a topic that not every user may read");
         return Task.CompletedTask;
     }
 
@@ -82,7 +84,7 @@ internal sealed partial class HeraldLifecycleService(
         connections.StopAccepting();
         var open = connections.Connections.ToArray();
         var timeout = options.ShutdownTimeout < hostOptions.Value.ShutdownTimeout ? options.ShutdownTimeout : hostOptions.Value.ShutdownTimeout;
-        Log.ShutdownStarted(logger, open.Length, timeout.TotalSeconds);
+        Log.ShutdownStarted(_logger, open.Length, timeout.TotalSeconds);
         foreach (var connection in open)
         {
             // Shutdown's own deadline bounds these closes, so they get no close deadline of their own.
@@ -92,13 +94,13 @@ internal sealed partial class HeraldLifecycleService(
         try
         {
             await connections.WhenEmptyAsync(cancellationToken).WaitAsync(timeout, timeProvider, CancellationToken.None);
-            Log.ShutdownCompleted(logger);
+            Log.ShutdownCompleted(_logger);
             return;
         }
         catch (Exception exception) when (exception is OperationCanceledException or TimeoutException)
         {
             var remaining = connections.Connections.ToArray();
-            Log.ShutdownAbortedConnections(logger, remaining.Length);
+            Log.ShutdownAbortedConnections(_logger, remaining.Length);
             foreach (var connection in remaining)
             {
                 connection.Abort("shutdown timeout");

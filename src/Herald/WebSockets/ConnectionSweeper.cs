@@ -1,3 +1,4 @@
+using Herald.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace Herald.WebSockets;
@@ -9,8 +10,10 @@ namespace Herald.WebSockets;
 /// most twice its share of the pings due over a KeepAliveInterval (at least 64), so that connections that fell
 /// silent together are pinged over several sweeps instead of in one burst ahead of the messages.
 /// </summary>
-internal sealed partial class ConnectionSweeper(WebSocketConnectionSet connections, WebSocketLimits limits, TimeProvider timeProvider, ILogger<ConnectionSweeper> logger) : IDisposable
+internal sealed partial class ConnectionSweeper(WebSocketConnectionSet connections, WebSocketLimits limits, TimeProvider timeProvider, ILoggerFactory loggerFactory) : IDisposable
 {
+    private readonly ILogger _logger = loggerFactory.CreateLogger(LogCategories.KeepAlive);
+
     private const int MinimumPingsPerSweep = 64;
 
     private static readonly TimeSpan MinimumPeriod = TimeSpan.FromMilliseconds(10);
@@ -45,7 +48,7 @@ internal sealed partial class ConnectionSweeper(WebSocketConnectionSet connectio
 
             if (pings.Deferred > 0)
             {
-                LogPingsDeferred(logger, pings.Sent, pings.Deferred);
+                LogPingsDeferred(_logger, pings.Sent, pings.Deferred);
             }
         }
         finally

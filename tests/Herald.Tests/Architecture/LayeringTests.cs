@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Herald.Tests.Infrastructure;
 
 namespace Herald.Tests.Architecture;
 
@@ -60,7 +61,7 @@ public sealed partial class LayeringTests
 
     private static List<(string Folder, string Path, string Code)> SourceFiles()
     {
-        var root = Path.Combine(RepositoryRoot(), "src", "Herald");
+        var root = Repository.PathOf("src", "Herald");
         return Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories)
             .Where(path => !IsBuildOutput(Path.GetRelativePath(root, path)))
             .Select(path =>
@@ -91,19 +92,6 @@ public sealed partial class LayeringTests
     }
 
     private static string WithoutCommentsAndStrings(string code) => CommentOrString().Replace(code, " ");
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Herald.slnx")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Herald.slnx not found above the test binaries.");
-    }
 
     // Top-level declarations start at the beginning of a line (file-scoped namespaces, no indentation).
     [GeneratedRegex(@"^(?:(?:public|internal|static|sealed|abstract|readonly|partial|file|ref)\s+)+(?:class|struct|interface|enum|record(?:\s+struct|\s+class)?)\s+(?<name>[A-Z]\w*)", RegexOptions.Multiline)]
