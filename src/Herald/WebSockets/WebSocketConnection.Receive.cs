@@ -256,7 +256,10 @@ internal sealed partial class WebSocketConnection
         }
     }
 
-    /// <summary>Hands the whole message in the message buffer to the session, then lets the buffer go.</summary>
+    /// <summary>
+    /// Hands the whole message in the message buffer to the session, then lets the buffer go. A session that fails
+    /// on a message is a bug, logged as one; the client still gets a Close (1011) rather than a reset.
+    /// </summary>
     private async ValueTask OnMessageAsync(IWebSocketSession session)
     {
         try
@@ -264,6 +267,14 @@ internal sealed partial class WebSocketConnection
             if (!IsClosing)
             {
                 await session.OnMessageAsync(_completedKind, _message is null ? ReadOnlyMemory<byte>.Empty : _message.AsMemory(0, _messageLength));
+            }
+        }
+        catch (Exception exception) when (exception is not (IOException or ObjectDisposedException or OperationCanceledException))
+        {
+            Log.ConnectionFailed(_logger, exception, Id, Identity, RemoteAddress);
+            if (RequestClose(WebSocketCloseCodes.InternalError, "internal error", discardQueued: true))
+            {
+                _draining = true;
             }
         }
         finally

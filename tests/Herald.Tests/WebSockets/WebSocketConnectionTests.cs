@@ -156,6 +156,20 @@ public sealed class WebSocketConnectionTests
     }
 
     [Fact]
+    public async Task Receive_SessionThatFailsOnAMessage_ClosesWith1011InsteadOfAReset()
+    {
+        await using var peer = new EnginePeer(onMessage: (_, _, _) => throw new InvalidOperationException("a bug in the session"));
+
+        await peer.WriteAsync(EnginePeer.Text("hello"), EnginePeer.Text("more"));
+
+        Assert.Equal(1011, await peer.ReadCloseCodeAsync());
+        await peer.WriteAsync(EnginePeer.Close(1000));
+        await peer.Ended.WaitAsync(EnginePeer.Timeout, TestContext.Current.CancellationToken);
+        Assert.False(peer.Transport.WasAborted);
+        Assert.Single(peer.Session.Messages);
+    }
+
+    [Fact]
     public async Task Close_ClientClosesWithAReasonThatIsNotUtf8_ClosesWith1007()
     {
         await using var peer = new EnginePeer();
