@@ -4,7 +4,6 @@ using System.Text;
 using Herald.Diagnostics;
 using Herald.Tests.Infrastructure;
 using Herald.WebSockets;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Herald.Tests.WebSockets;
 
@@ -21,12 +20,15 @@ internal sealed class EnginePeer : IAsyncDisposable
     public EnginePeer(WebSocketLimits? limits = null, long pauseBytes = 64 * 1024, Func<RecordingSession, WebSocketConnection, ReadOnlyMemory<byte>, ValueTask>? onMessage = null)
     {
         Transport = new PipeTransport(pauseBytes);
-        Connection = new WebSocketConnection(Transport, limits ?? Limits(), new HubCounters(TimeProvider.System), TimeProvider.System, NullLogger.Instance);
+        Connection = new WebSocketConnection(Transport, limits ?? Limits(), new HubCounters(TimeProvider.System), TimeProvider.System, Logs.CreateLogger("engine"));
         Session = new RecordingSession(Connection, onMessage);
         _run = Connection.RunAsync(Session);
     }
 
     public PipeTransport Transport { get; }
+
+    /// <summary>What the engine logged.</summary>
+    public TestLogCollector Logs { get; } = new();
 
     public WebSocketConnection Connection { get; }
 
