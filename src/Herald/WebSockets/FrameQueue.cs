@@ -23,7 +23,9 @@ internal enum EnqueueOutcome
 /// work item). A frame with a conflation key replaces a queued one with the same key: the old one leaves its
 /// place and the new one goes to the end, so the order of what is written stays the order of publishing.
 /// Once a frame finds the budget full the queue hands out nothing more: what it holds at that moment is what the
-/// slow consumer's close drops, however the send loop and the publisher are scheduled.
+/// slow consumer's close drops, however the send loop and the publisher are scheduled. Replies (frames that are
+/// not published messages) are counted apart, so that the receive loop can stop reading a client whose answers
+/// pile up unread (<see cref="WhenRepliesBelowAsync"/>).
 /// </summary>
 internal sealed class FrameQueue : IValueTaskSource<bool>, IThreadPoolWorkItem
 {

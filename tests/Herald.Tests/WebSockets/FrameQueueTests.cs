@@ -28,6 +28,73 @@ public sealed class FrameQueueTests
     }
 
     [Fact]
+    public void RepliesWaiting_CountsRepliesButNotMessages()
+    {
+        var queue = new FrameQueue(maxMessages: 100, maxBytes: 10_000);
+
+        queue.TryEnqueue(TestFrames.Text("message"));
+        queue.TryEnqueue(Reply("a"));
+        queue.TryEnqueue(Reply("b"));
+
+        Assert.Equal(2, queue.RepliesWaiting);
+        Assert.True(queue.TryDequeue(out _));
+        Assert.True(queue.TryDequeue(out _));
+        Assert.Equal(1, queue.RepliesWaiting);
+        Assert.Equal(0, queue.Clear());
+        Assert.Equal(0, queue.RepliesWaiting);
+    }
+
+    [Fact]
+    public async Task WhenRepliesBelowAsync_CompletesOnceEnoughRepliesAreDequeued()
+    {
+        var queue = new FrameQueue(maxMessages: 100, maxBytes: 10_000);
+        for (var i = 0; i < 4; i++)
+        {
+            queue.TryEnqueue(Reply($"r{i}"));
+        }
+
+        var below = queue.WhenRepliesBelowAsync(2);
+        Assert.True(queue.TryDequeue(out _));
+        Assert.True(queue.TryDequeue(out _));
+        Assert.False(below.IsCompleted, "two replies still wait");
+        Assert.True(queue.TryDequeue(out _));
+
+        await below.WaitAsync(Timeout, TestContext.Current.CancellationToken);
+        Assert.True(queue.WhenRepliesBelowAsync(2).IsCompleted);
+    }
+
+    [Fact]
+    public async Task WhenRepliesBelowAsync_CompletesWhenTheQueueIsCompletedOrOverflows()
+    {
+        var completed = new FrameQueue(maxMessages: 100, maxBytes: 10_000);
+        completed.TryEnqueue(Reply("r"));
+        var waitingForCompleted = completed.WhenRepliesBelowAsync(1);
+        completed.Complete();
+        await waitingForCompleted.WaitAsync(Timeout, TestContext.Current.CancellationToken);
+
+        var overflowing = new FrameQueue(maxMessages: 1, maxBytes: 10_000);
+        overflowing.TryEnqueue(Reply("r"));
+        var waitingForOverflow = overflowing.WhenRepliesBelowAsync(1);
+        Assert.Equal(EnqueueOutcome.OverBudget, overflowing.TryEnqueue(TestFrames.Text("one too many")));
+        await waitingForOverflow.WaitAsync(Timeout, TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public void TryEnqueue_ReplyWithAReplaceKey_ReplacesTheOneWaiting()
+    {
+        var queue = new FrameQueue(maxMessages: 100, maxBytes: 10_000);
+        var first = OutboundFrame.Control(ServerFrame.CreateText("pong 1"), replaceKey: "pong");
+        var second = OutboundFrame.Control(ServerFrame.CreateText("pong 2"), replaceKey: "pong");
+
+        Assert.Equal(EnqueueOutcome.Queued, queue.TryEnqueue(first));
+        Assert.Equal(EnqueueOutcome.QueuedReplacing, queue.TryEnqueue(second));
+
+        Assert.Equal(1, queue.RepliesWaiting);
+        Assert.True(queue.TryDequeue(out var frame));
+        Assert.Same(second, frame);
+    }
+
+    [Fact]
     public void TryEnqueue_InterleavedWithDequeue_WrapsAroundTheRing()
     {
         var queue = new FrameQueue(maxMessages: 8, maxBytes: 10_000);
@@ -245,4 +312,6 @@ public sealed class FrameQueueTests
 
         return frames;
     }
+
+    private static OutboundFrame Reply(string text) => OutboundFrame.Control(ServerFrame.CreateText(text));
 }
