@@ -114,6 +114,22 @@ public sealed class ServerProcessTests
     }
 
     [Fact]
+    public async Task StandaloneHost_MaxRequestHeaderCountOnCommandLine_BoundsTheDirectPathsUpgrades()
+    {
+        var port = HeraldProcess.FreePort();
+        await using var host = await HeraldProcess.StartAsync(["--urls", $"http://127.0.0.1:{port}", "--Kestrel:Limits:MaxRequestHeaderCount=6"]);
+        var baseAddress = new Uri($"http://127.0.0.1:{port}");
+        var upgrade = $"GET /ws HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+            $"Sec-WebSocket-Key: {RawWebSocketClient.NewKey()}\r\nSec-WebSocket-Version: 13\r\n";
+
+        var six = await RawHttp.ExchangeAsync(baseAddress, upgrade + "X-Sixth: 6\r\n\r\n");
+        var seven = await RawHttp.ExchangeAsync(baseAddress, upgrade + "X-Sixth: 6\r\nX-Seventh: 7\r\n\r\n");
+
+        // Kestrel's default is 100: the seventh header must be one too many for the direct path as for Kestrel.
+        Assert.Equal((101, 431), (six.Status, seven.Status));
+    }
+
+    [Fact]
     public async Task StandaloneHost_InvalidKestrelLimit_RefusesToStartNamingTheSection()
     {
         await using var host = await HeraldProcess.StartAsync(
