@@ -200,6 +200,13 @@ internal sealed class UpgradeHeadParser(KestrelServerLimits limits)
     /// <summary><c>GET SP request-target SP HTTP-version</c> (RFC 9112 §3), single spaces; the method was checked first.</summary>
     private void OnRequestLine(ReadOnlySpan<byte> line)
     {
+        if (line.Contains((byte)0))
+        {
+            // Kestrel ends a request line at a NUL and refuses it; so does an unfinished one, whenever it arrives.
+            Decline(UpgradeDeclineReason.InvalidRequestLine);
+            return;
+        }
+
         var afterMethod = line[Get.Length..];
         var space = afterMethod.IndexOf((byte)' ');
         if (space <= 0 || afterMethod[(space + 1)..].Contains((byte)' '))

@@ -109,7 +109,7 @@ public sealed class UpgradeHeadParserTests
     [InlineData("GET /ws?a=%2 HTTP/1.1", "InvalidRequestTarget")]
     [InlineData("GET /ws?a=%zz HTTP/1.1", "InvalidRequestTarget")]
     [InlineData("GET /w\u00e9 HTTP/1.1", "InvalidRequestTarget")]
-    [InlineData("GET /w\0s HTTP/1.1", "InvalidRequestTarget")]
+    [InlineData("GET /w\0s HTTP/1.1", "InvalidRequestLine")]
     [InlineData("GET /ws HTTP/1.0", "UnsupportedHttpVersion")]
     [InlineData("GET /ws HTTP/2.0", "UnsupportedHttpVersion")]
     [InlineData("GET /ws http/1.1", "UnsupportedHttpVersion")]
