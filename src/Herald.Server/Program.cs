@@ -14,8 +14,9 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"])
     builder.WebHost.UseUrls("http://localhost:8181");
 }
 
-// ASP.NET Core reads only endpoints and certificates from the Kestrel section, so --Kestrel:Limits:... would be
-// ignored silently, by Kestrel's HTTP layer and by the direct path alike. Bind the limits onto Kestrel's options.
+// ASP.NET Core reads only endpoints, their defaults and certificates from the Kestrel section, so
+// --Kestrel:Limits:... would be ignored silently, by Kestrel's HTTP layer and by the direct path alike.
+// Bind the limits onto Kestrel's options.
 builder.Services.Configure<KestrelServerOptions>(kestrel =>
 {
     var limits = builder.Configuration.GetSection("Kestrel:Limits");
