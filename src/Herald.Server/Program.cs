@@ -1,3 +1,5 @@
+using System.Reflection;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
 // Content root at the binary, so appsettings.json applies whatever directory the server is started from.
@@ -12,14 +14,33 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"])
     builder.WebHost.UseUrls("http://localhost:8181");
 }
 
+// ASP.NET Core reads only endpoints, their defaults and certificates from the Kestrel section, so
+// --Kestrel:Limits:... would be ignored silently, by Kestrel's HTTP layer and by the direct path alike.
+// Bind the limits onto Kestrel's options.
+builder.Services.Configure<KestrelServerOptions>(kestrel =>
+{
+    var limits = builder.Configuration.GetSection("Kestrel:Limits");
+    try
+    {
+        limits.Bind(kestrel.Limits);
+    }
+    catch (TargetInvocationException exception) when (exception.InnerException is ArgumentException invalid)
+    {
+        // A value of the right type that Kestrel's setter refuses (a timeout below zero, a count of 0).
+        throw new InvalidOperationException($"a value under {limits.Path} is out of range: {invalid.Message}", invalid);
+    }
+});
+
 // WebSockets on /ws are served straight on Kestrel's connections: about half the memory per idle connection.
 builder.WebHost.UseHeraldDirectWebSockets();
 builder.Services.AddHerald();
 
-var app = builder.Build();
-app.MapHerald();
+WebApplication app;
 try
 {
+    // Build creates Kestrel, so an invalid Kestrel limit is found here; an invalid Herald option at start.
+    app = builder.Build();
+    app.MapHerald();
     await app.StartAsync();
 }
 catch (Exception exception) when (exception is OptionsValidationException or InvalidOperationException or IOException)

@@ -1,11 +1,13 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Text;
+using Herald.Diagnostics;
 using Herald.Protocol;
 using Herald.WebSockets;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Herald.Connections;
@@ -15,36 +17,35 @@ namespace Herald.Connections;
 /// connection's pipes, before the HTTP layer: nothing of HTTP/1.1 (connection state, headers, context) then lives
 /// for the life of the WebSocket, which is most of what an idle connection costs. Every other first request
 /// (the HTTP API, an invalid or unusual upgrade, TLS) is handed to the HTTP layer untouched, which answers it
-/// exactly as it would without this middleware.
+/// exactly as it would without this middleware: <see cref="UpgradeHeadParser"/> takes only what ASP.NET Core would
+/// accept with 101 too, so a client sees the same answer on both paths.
 /// </summary>
-internal sealed class DirectWebSocketMiddleware(
+internal sealed partial class DirectWebSocketMiddleware(
     ConnectionDelegate next,
     ConnectionHandler handler,
     MappedPrefixes mappedPrefixes,
     TimeProvider timeProvider,
-    IOptions<KestrelServerOptions> kestrelOptions)
+    IOptions<KestrelServerOptions> kestrelOptions,
+    ILoggerFactory loggerFactory)
 {
-    // An upgrade request head is a few hundred bytes; anything longer is not one we take directly.
-    private const int MaxHeadBytes = 8 * 1024;
-
-    private static ReadOnlySpan<byte> Get => "GET "u8;
-
-    private static ReadOnlySpan<byte> EndOfHead => "\r\n\r\n"u8;
+    private readonly ILogger _logger = loggerFactory.CreateLogger(LogCategories.DirectPath);
 
     public async Task OnConnectedAsync(ConnectionContext connection)
     {
         var input = connection.Transport.Input;
+        var limits = kestrelOptions.Value.Limits;
+        var parser = new UpgradeHeadParser(limits);
         ReadResult result;
-        SequencePosition? endOfHead;
+        HeadParseStatus status;
         // The same deadline Kestrel gives a request head, so a connection that is not ours sees no difference;
         // Kestrel's close request, its first step of a shutdown, ends the wait early.
         var closeRequested = connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? CancellationToken.None;
-        using (var headWait = new CancellationTokenSource(kestrelOptions.Value.Limits.RequestHeadersTimeout, timeProvider))
+        using (var headWait = new CancellationTokenSource(limits.RequestHeadersTimeout, timeProvider))
         using (closeRequested.Register(static state => ((CancellationTokenSource)state!).Cancel(), headWait))
         {
             try
             {
-                (result, endOfHead) = await ReadHeadAsync(input, headWait.Token);
+                (result, status) = await ReadHeadAsync(input, parser, headWait.Token);
             }
             catch (OperationCanceledException) when (headWait.IsCancellationRequested
                 && !closeRequested.IsCancellationRequested && !connection.ConnectionClosed.IsCancellationRequested)
@@ -60,20 +61,28 @@ internal sealed class DirectWebSocketMiddleware(
             }
         }
 
-        var request = endOfHead is { } end ? AcceptableUpgrade(result.Buffer.Slice(0, end)) : null;
-        if (request is not { } upgrade || !Subprotocols.TrySelect(upgrade.Subprotocols, out var flavour))
+        var flavour = WireFlavour.Seed;
+        var declined = status switch
+        {
+            HeadParseStatus.Complete => DeclineReasonFor(parser.Request!, out flavour),
+            HeadParseStatus.Declined => parser.DeclineReason,
+            _ => UpgradeDeclineReason.InputEnded,
+        };
+        if (declined is { } reason)
         {
             // Not for us: leave every byte where it is for the HTTP layer, which accepts or refuses it.
+            Log.UpgradeDeclined(_logger, connection.ConnectionId, reason);
             input.AdvanceTo(result.Buffer.Start);
             await next(connection);
             return;
         }
 
-        input.AdvanceTo(result.Buffer.GetPosition(EndOfHead.Length, endOfHead!.Value));
-        var selected = flavour == WireFlavour.HeraldV1 ? $"Sec-WebSocket-Protocol: {Subprotocols.HeraldV1}\r\n" : string.Empty;
+        var upgrade = parser.Request!;
+        input.AdvanceTo(result.Buffer.GetPosition(parser.HeadLength));
+        var selected = Subprotocols.Selected(flavour) is { } subprotocol ? $"Sec-WebSocket-Protocol: {subprotocol}\r\n" : string.Empty;
         connection.Transport.Output.Write(Encoding.ASCII.GetBytes(
             "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n" +
-            $"Sec-WebSocket-Accept: {WebSocketHandshake.ComputeAcceptKey(upgrade.WebSocketKey!)}\r\n{selected}\r\n"));
+            $"Sec-WebSocket-Accept: {WebSocketHandshake.ComputeAcceptKey(upgrade.WebSocketKey)}\r\n{selected}\r\n"));
         try
         {
             if ((await connection.Transport.Output.FlushAsync()).IsCompleted)
@@ -91,59 +100,58 @@ internal sealed class DirectWebSocketMiddleware(
     }
 
     /// <summary>
-    /// Reads until the first request head is complete, or until it is plain that the connection is not a
-    /// WebSocket upgrade (not a GET, or a head too long). Consumes nothing.
+    /// Reads until the parser has taken or declined the first request head, or the client ended its side first.
+    /// Consumes nothing.
     /// </summary>
-    private static async ValueTask<(ReadResult Result, SequencePosition? EndOfHead)> ReadHeadAsync(PipeReader input, CancellationToken cancellationToken)
+    private static async ValueTask<(ReadResult Result, HeadParseStatus Status)> ReadHeadAsync(
+        PipeReader input, UpgradeHeadParser parser, CancellationToken cancellationToken)
     {
         while (true)
         {
             var result = await input.ReadAsync(cancellationToken);
-            var buffer = result.Buffer;
-            if (!CouldBeGet(buffer))
+            var status = parser.Parse(result.Buffer);
+            if (status != HeadParseStatus.NeedMore || result.IsCompleted || result.IsCanceled)
             {
-                return (result, null);
+                return (result, status);
             }
 
-            if (FindEndOfHead(buffer) is { } endOfHead)
-            {
-                return (result, endOfHead);
-            }
-
-            if (buffer.Length > MaxHeadBytes || result.IsCompleted || result.IsCanceled)
-            {
-                return (result, null);
-            }
-
-            input.AdvanceTo(buffer.Start, buffer.End);
+            input.AdvanceTo(result.Buffer.Start, result.Buffer.End);
         }
     }
 
-    private static bool CouldBeGet(in ReadOnlySequence<byte> buffer)
+    /// <summary>Why a valid upgrade is not one Herald takes directly now, or null when it is (with its flavour).</summary>
+    private UpgradeDeclineReason? DeclineReasonFor(UpgradeRequest request, out WireFlavour flavour)
     {
-        Span<byte> prefix = stackalloc byte[Get.Length];
-        var length = (int)Math.Min(buffer.Length, Get.Length);
-        buffer.Slice(0, length).CopyTo(prefix);
-        return Get.StartsWith(prefix[..length]);
+        flavour = WireFlavour.Seed;
+        if (!IsHeraldPath(request.Path))
+        {
+            return UpgradeDeclineReason.NotHeraldPath;
+        }
+
+        if (!Subprotocols.TrySelect(request.Subprotocols, out flavour))
+        {
+            return UpgradeDeclineReason.UnsupportedSubprotocol;
+        }
+
+        return handler.IsAccepting ? null : UpgradeDeclineReason.ShuttingDown;
     }
 
-    private static SequencePosition? FindEndOfHead(in ReadOnlySequence<byte> buffer)
+    private bool IsHeraldPath(string path)
     {
-        var reader = new SequenceReader<byte>(buffer);
-        return reader.TryReadTo(out ReadOnlySequence<byte> _, EndOfHead, advancePastDelimiter: false) ? reader.Position : null;
+        foreach (var prefix in mappedPrefixes.Snapshot())
+        {
+            if (path.Length == prefix.Length + "/ws".Length && path.StartsWith(prefix, StringComparison.Ordinal) && path.EndsWith("/ws", StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
-    /// <summary>The request, when it is a valid WebSocket upgrade to a mapped <c>/ws</c> that Herald can accept now.</summary>
-    private UpgradeRequest? AcceptableUpgrade(ReadOnlySequence<byte> head)
+    private static partial class Log
     {
-        var request = UpgradeRequest.Parse(head.ToArray());
-        return request is { Method: "GET", Version: "HTTP/1.1", Host: not null, WebSocketVersion: "13", HasBody: false } valid
-            && UpgradeRequest.HasToken(valid.Upgrade, "websocket")
-            && UpgradeRequest.HasToken(valid.Connection, "upgrade")
-            && WebSocketHandshake.IsValidKey(valid.WebSocketKey)
-            && mappedPrefixes.Snapshot().Any(prefix => valid.Path == $"{prefix}/ws")
-            && handler.IsAccepting
-            ? valid
-            : null;
+        [LoggerMessage(Diagnostics.EventIds.UpgradeDeclined, LogLevel.Debug, "The direct WebSocket path left connection {ConnectionId} to ASP.NET Core: {Reason}", EventName = "UpgradeDeclined")]
+        public static partial void UpgradeDeclined(ILogger logger, string connectionId, UpgradeDeclineReason reason);
     }
 }

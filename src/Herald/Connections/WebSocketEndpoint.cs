@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 namespace Herald.Connections;
 
 /// <summary>
-/// <c>/ws</c>: checks the WebSocket handshake (an HTTP/1.1 upgrade, or an HTTP/2 extended CONNECT), accepts it,
+/// <c>/ws</c>: checks the WebSocket handshake (an HTTP/1.1 upgrade, never HTTP/1.0, or an HTTP/2 extended CONNECT), accepts it,
 /// and runs the connection until it ends. The handshake is Herald's own so that the connection can speak the
 /// protocol straight over the accepted stream.
 /// </summary>
@@ -34,6 +34,14 @@ internal sealed partial class WebSocketEndpoint(ConnectionHandler handler, ILogg
         {
             await RefuseAsync(context, StatusCodes.Status426UpgradeRequired, "WebSocket upgrade required", "not a WebSocket upgrade request",
                 $"This endpoint speaks WebSocket only: open it with new WebSocket('ws://{request.Host}{request.PathBase}{request.Path}').");
+            return;
+        }
+
+        if (isHttp1 && !HttpProtocol.IsHttp11(request.Protocol))
+        {
+            // RFC 6455 §4.1: the opening handshake is an HTTP/1.1 (or later) GET; Kestrel would upgrade an HTTP/1.0 one.
+            await RefuseAsync(context, StatusCodes.Status400BadRequest, "WebSocket needs HTTP/1.1", "HTTP/1.0 upgrade",
+                $"A WebSocket opens with an HTTP/1.1 upgrade (RFC 6455 section 4.1); this request was {request.Protocol}.");
             return;
         }
 
@@ -67,9 +75,9 @@ internal sealed partial class WebSocketEndpoint(ConnectionHandler handler, ILogg
             return;
         }
 
-        if (flavour == WireFlavour.HeraldV1)
+        if (Subprotocols.Selected(flavour) is { } subprotocol)
         {
-            context.Response.Headers.SecWebSocketProtocol = Subprotocols.HeraldV1;
+            context.Response.Headers.SecWebSocketProtocol = subprotocol;
         }
 
         Stream stream;

@@ -28,6 +28,7 @@ internal static class EventIds
     public const int CommandRefused = 211;
     public const int ResumeIncomplete = 212;
     public const int KeepAlivePingsDeferred = 213;
+    public const int UpgradeDeclined = 214;
 
     public const int PublishRejected = 300;
     public const int UserDisconnected = 301;

@@ -15,6 +15,9 @@ internal static class LogCategories
     /// <summary>The shared timer behind every connection's deadlines and keep-alive pings.</summary>
     public const string KeepAlive = "Herald.Connections.ConnectionSweeper";
 
+    /// <summary>Upgrades the direct WebSocket path left to ASP.NET Core, and why.</summary>
+    public const string DirectPath = "Herald.Connections.DirectWebSocketMiddleware";
+
     /// <summary>Refused requests to the WebSocket endpoint.</summary>
     public const string Upgrades = "Herald.Connections.WebSocketEndpoint";
 

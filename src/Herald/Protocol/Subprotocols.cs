@@ -32,4 +32,7 @@ internal static class Subprotocols
         flavour = WireFlavour.Seed;
         return !any;
     }
+
+    /// <summary>The subprotocol a 101 names for <paramref name="flavour"/>: herald.v1, or none for the seed flavour.</summary>
+    public static string? Selected(WireFlavour flavour) => flavour == WireFlavour.HeraldV1 ? HeraldV1 : null;
 }

@@ -32,6 +32,21 @@ public abstract class ProtocolTests(bool direct) : BothWebSocketPaths(direct)
         Assert.Equal(0, server.Hub.GetStats().ConnectionsOpened);
     }
 
+    [Fact]
+    public async Task Handshake_Http10Upgrade_Returns400NeedsHttp11()
+    {
+        await using var server = await StartServerAsync();
+
+        var answer = await RawHttp.ExchangeAsync(server.BaseAddress,
+            $"GET /ws HTTP/1.0\r\nHost: {server.BaseAddress.Authority}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+            $"Sec-WebSocket-Key: {RawWebSocketClient.NewKey()}\r\nSec-WebSocket-Version: 13\r\n\r\n");
+
+        Assert.Equal(400, answer.Status);
+        Assert.Contains("application/problem+json", answer.Head, StringComparison.Ordinal);
+        Assert.Contains(server.Logs.Entries, entry => entry.EventName == "UpgradeRefused" && entry.Message.EndsWith(": HTTP/1.0 upgrade", StringComparison.Ordinal));
+        Assert.Equal(0, server.Hub.GetStats().ConnectionsOpened);
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("not base64 at all")]

@@ -91,6 +91,54 @@ public sealed class ServerProcessTests
         Assert.Contains("MaxUserIdLength=4", host.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task StandaloneHost_RequestHeadersTimeoutOnCommandLine_ClosesUnfinishedHeadsOnBothPathsByThen()
+    {
+        var port = HeraldProcess.FreePort();
+        await using var host = await HeraldProcess.StartAsync(
+            ["--urls", $"http://127.0.0.1:{port}", "--Kestrel:Limits:RequestHeadersTimeout=00:00:02"]);
+        using var upgrade = new TcpClient();
+        using var request = new TcpClient();
+        await upgrade.ConnectAsync(IPAddress.Loopback, port, Cancellation);
+        await request.ConnectAsync(IPAddress.Loopback, port, Cancellation);
+
+        // The first waits on the direct path, the second (not a GET) in Kestrel's HTTP layer; both heads stay unfinished.
+        await upgrade.GetStream().WriteAsync("GET /ws HTTP/1.1\r\nHost: slow\r\n"u8.ToArray(), Cancellation);
+        await request.GetStream().WriteAsync("POST /api/v1/publish HTTP/1.1\r\nHost: slow\r\n"u8.ToArray(), Cancellation);
+        var closes = await Task.WhenAll(
+            RawHttp.TimeUntilClosedAsync(upgrade.GetStream(), TimeSpan.FromSeconds(15)),
+            RawHttp.TimeUntilClosedAsync(request.GetStream(), TimeSpan.FromSeconds(15)));
+
+        // Kestrel's default is 30 s; 2 s from the command line must apply to both (Kestrel checks its own once a second).
+        Assert.All(closes, closed => Assert.InRange(closed ?? TimeSpan.MaxValue, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(8)));
+    }
+
+    [Fact]
+    public async Task StandaloneHost_MaxRequestHeaderCountOnCommandLine_BoundsTheDirectPathsUpgrades()
+    {
+        var port = HeraldProcess.FreePort();
+        await using var host = await HeraldProcess.StartAsync(["--urls", $"http://127.0.0.1:{port}", "--Kestrel:Limits:MaxRequestHeaderCount=6"]);
+        var baseAddress = new Uri($"http://127.0.0.1:{port}");
+        var upgrade = $"GET /ws HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+            $"Sec-WebSocket-Key: {RawWebSocketClient.NewKey()}\r\nSec-WebSocket-Version: 13\r\n";
+
+        var six = await RawHttp.ExchangeAsync(baseAddress, upgrade + "X-Sixth: 6\r\n\r\n");
+        var seven = await RawHttp.ExchangeAsync(baseAddress, upgrade + "X-Sixth: 6\r\nX-Seventh: 7\r\n\r\n");
+
+        // Kestrel's default is 100: the seventh header must be one too many for the direct path as for Kestrel.
+        Assert.Equal((101, 431), (six.Status, seven.Status));
+    }
+
+    [Fact]
+    public async Task StandaloneHost_InvalidKestrelLimit_RefusesToStartNamingTheSection()
+    {
+        await using var host = await HeraldProcess.StartAsync(
+            ["--urls", $"http://127.0.0.1:{HeraldProcess.FreePort()}", "--Kestrel:Limits:MaxRequestHeaderCount=0"], waitForStart: false);
+
+        Assert.Equal(1, await host.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains("Herald did not start: a value under Kestrel:Limits is out of range", host.Output, StringComparison.Ordinal);
+    }
+
     private static bool IsPortFree(int port)
     {
         try
