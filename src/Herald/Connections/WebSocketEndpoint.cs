@@ -5,6 +5,7 @@ using Herald.WebSockets;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Primitives;
 
 namespace Herald.Connections;
 
@@ -26,9 +27,10 @@ internal sealed partial class WebSocketEndpoint(ConnectionHandler handler, ILogg
         var upgrade = context.Features.Get<IHttpUpgradeFeature>();
         var isHttp2 = extendedConnect is { IsExtendedConnect: true }
             && string.Equals(extendedConnect.Protocol, "websocket", StringComparison.OrdinalIgnoreCase);
+        // RFC 9110: a method is case-sensitive (Kestrel keeps "get" as a method of its own); Upgrade is a token list.
         var isHttp1 = !isHttp2 && upgrade is { IsUpgradableRequest: true }
-            && HttpMethods.IsGet(request.Method)
-            && request.Headers.Upgrade.ToString().Contains("websocket", StringComparison.OrdinalIgnoreCase);
+            && string.Equals(request.Method, HttpMethods.Get, StringComparison.Ordinal)
+            && OffersWebSocket(request.Headers.Upgrade);
 
         if (!isHttp1 && !isHttp2)
         {
@@ -93,6 +95,22 @@ internal sealed partial class WebSocketEndpoint(ConnectionHandler handler, ILogg
         }
 
         await handler.RunAsync(new UpgradedRequestTransport(context, stream), flavour);
+    }
+
+    private static bool OffersWebSocket(StringValues upgrade)
+    {
+        foreach (var value in upgrade)
+        {
+            foreach (var token in (value ?? string.Empty).Split(','))
+            {
+                if (token.Trim(' ').Equals("websocket", StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     private Task RefuseAsync(HttpContext context, int status, string title, string reason, string detail)

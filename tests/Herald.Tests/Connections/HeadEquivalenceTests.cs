@@ -48,9 +48,9 @@ public sealed class HeadEquivalenceTests(BothPathServers servers) : IClassFixtur
         ["header value in UTF-8"] = new(Head(Upgrade, With("X-Note: caf\u00C3\u00A9")), 101, Direct: false),
         ["non-token character in a header name"] = new(Head(Upgrade, With("X(Note): a")), 101, Direct: false),
         ["two Upgrade headers"] = new(Head(Upgrade, With("Upgrade: websocket")), 101, Direct: false),
-        ["Upgrade: websocket2"] = new(Head(Upgrade, Replace("Upgrade: websocket2")), 101, Direct: false),
+        ["Upgrade: websocket2"] = new(Head(Upgrade, Replace("Upgrade: websocket2")), 426, Direct: false),
         ["empty line before the request line"] = new("\r\n" + Head(Upgrade, Valid), 101, Direct: false),
-        ["lower-case method"] = new(Head("get /ws HTTP/1.1", Valid), 101, Direct: false),
+        ["lower-case method"] = new(Head("get /ws HTTP/1.1", Valid), 426, Direct: false),
 
         // Declined, and refused by both.
         ["two Sec-WebSocket-Key headers"] = new(Head(Upgrade, With($"Sec-WebSocket-Key: {Key}")), 400, Direct: false),
