@@ -61,4 +61,65 @@ public sealed class LoginMessageTests
         Assert.Equal(LoginParseOutcome.NotALogin, LoginMessage.Parse(Encoding.UTF8.GetBytes(text), 128, out _, out _));
         Assert.Equal(LoginParseOutcome.NotALogin, LoginMessage.Parse(Encoding.UTF8.GetBytes(deep), 128, out _, out _));
     }
+
+    [Theory]
+    [InlineData("""{"uid":"\ud800"}""")]
+    [InlineData("""{"uid":"\udc00"}""")]
+    [InlineData("""{"uid":"abc\ud800"}""")]
+    [InlineData("""{"uid":"\ud800x"}""")]
+    [InlineData("""{"uid":"\ud800\ud800"}""")]
+    [InlineData("""{"uid":"\ude00\ud83d"}""")]
+    public void Parse_UidWithLoneSurrogateEscape_IsInvalidWithReason(string json)
+    {
+        var outcome = LoginMessage.Parse(Encoding.UTF8.GetBytes(json), 128, out var uid, out var error);
+
+        Assert.Equal(LoginParseOutcome.Invalid, outcome);
+        Assert.Null(uid);
+        Assert.Equal("uid is not valid UTF-16: lone surrogate", error);
+    }
+
+    [Fact]
+    public void Parse_UidWithEscapedSurrogatePair_IsValid()
+    {
+        var outcome = LoginMessage.Parse("""{"uid":"\ud83d\ude00"}"""u8, 128, out var uid, out var error);
+
+        Assert.Equal(LoginParseOutcome.Valid, outcome);
+        Assert.Equal("😀", uid);
+        Assert.Null(error);
+    }
+
+    [Fact]
+    public void Parse_UidNotUtf8_IsInvalidWithReason()
+    {
+        // A WebSocket text message is checked for UTF-8 before it gets here; a caller's buffer is not.
+        byte[] json = [.. "{\"uid\":\""u8, 0xED, 0xA0, 0x80, .. "\"}"u8];
+
+        var outcome = LoginMessage.Parse(json, 128, out var uid, out var error);
+
+        Assert.Equal(LoginParseOutcome.Invalid, outcome);
+        Assert.Null(uid);
+        Assert.Equal("uid is not valid UTF-8", error);
+    }
+
+    [Theory]
+    [InlineData("""{"\ud800":"x","uid":"123"}""")]
+    [InlineData("""{"a\udc00":{"uid":"no"},"uid":"123"}""")]
+    public void Parse_OtherPropertyNameWithLoneSurrogate_IsIgnoredLikeAnyOther(string json)
+    {
+        var outcome = LoginMessage.Parse(Encoding.UTF8.GetBytes(json), 128, out var uid, out var error);
+
+        Assert.Equal(LoginParseOutcome.Valid, outcome);
+        Assert.Equal("123", uid);
+        Assert.Null(error);
+    }
+
+    [Fact]
+    public void Parse_SecondUidWithLoneSurrogate_IsIgnoredAsTheFirstCounts()
+    {
+        var outcome = LoginMessage.Parse("""{"uid":"123","uid":"\ud800"}"""u8, 128, out var uid, out var error);
+
+        Assert.Equal(LoginParseOutcome.Valid, outcome);
+        Assert.Equal("123", uid);
+        Assert.Null(error);
+    }
 }

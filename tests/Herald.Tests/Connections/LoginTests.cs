@@ -60,6 +60,22 @@ public abstract class LoginTests(bool direct) : BothWebSocketPaths(direct)
         await Eventually.TrueAsync(() => server.Hub.GetStats().Connections == 0, "the connection to be removed");
     }
 
+    [Theory]
+    [InlineData("""{"uid":"\ud800"}""")]
+    [InlineData("""{"uid":"ada\udc00"}""")]
+    public async Task Login_UidWithLoneSurrogateEscape_ClosesWith4000NamingTheRule(string login)
+    {
+        await using var server = await StartServerAsync();
+        await using var client = await server.ConnectAsync();
+
+        await client.SendTextAsync(login);
+
+        Assert.Equal(HeraldCloseCodes.InvalidLogin, await client.ReceiveCloseAsync());
+        Assert.Equal("uid is not valid UTF-16: lone surrogate", client.Socket.CloseStatusDescription);
+        await Eventually.TrueAsync(() => server.Logs.Contains("LoginRejected"), "the refused login to be logged");
+        Assert.DoesNotContain(server.Logs.Entries, entry => entry.EventName == "ConnectionFailed");
+    }
+
     [Fact]
     public async Task Login_UidLongerThanLimit_ClosesWith4000NamingTheLimit()
     {
