@@ -65,7 +65,7 @@ internal sealed partial class HeraldHub(
 
         reason ??= DisconnectReason.Default;
         var closed = await backplane.DisconnectUserAsync(userId, reason, cancellationToken);
-        Log.UserDisconnected(logger, userId, closed, reason);
+        Log.UserDisconnected(logger, LogText.Escape(userId), closed, LogText.Escape(reason));
         return closed;
     }
 

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Herald.Delivery;
+using Herald.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
@@ -35,7 +36,7 @@ internal sealed class PublishEndpoint(Publisher publisher, PublicationRules rule
             var publication = Parse(body.AsSpan(0, length), context.Request.Headers[IdempotencyKeyHeader].ToString(), out var error);
             if (publication is null)
             {
-                ApiLog.PublishRejected(logger, "request", error!);
+                ApiLog.PublishRejected(logger, "request", LogText.Escape(error!));
                 await Problems.Status(StatusCodes.Status400BadRequest, "Invalid publish request", error!).ExecuteAsync(context);
                 return;
             }
@@ -43,7 +44,7 @@ internal sealed class PublishEndpoint(Publisher publisher, PublicationRules rule
             var outcome = await publisher.PublishAsync(publication, context.RequestAborted);
             if (outcome.Conflict is { } conflict)
             {
-                ApiLog.PublishRejected(logger, "idempotencyKey", conflict);
+                ApiLog.PublishRejected(logger, "idempotencyKey", LogText.Escape(conflict));
                 await Problems.Status(StatusCodes.Status422UnprocessableEntity, "Idempotency key reused", conflict).ExecuteAsync(context);
                 return;
             }
@@ -70,7 +71,7 @@ internal sealed class PublishEndpoint(Publisher publisher, PublicationRules rule
             var items = ParseBatch(body.AsSpan(0, length), out var error);
             if (items is null)
             {
-                ApiLog.PublishRejected(logger, "request", error!);
+                ApiLog.PublishRejected(logger, "request", LogText.Escape(error!));
                 await Problems.Status(StatusCodes.Status400BadRequest, "Invalid batch", error!).ExecuteAsync(context);
                 return;
             }
@@ -297,7 +298,7 @@ internal sealed class PublishEndpoint(Publisher publisher, PublicationRules rule
 
         if (refused > 0)
         {
-            ApiLog.BatchItemsRefused(logger, refused, items.Count, first, ItemError(items[first], outcomes[first]));
+            ApiLog.BatchItemsRefused(logger, refused, items.Count, first, LogText.Escape(ItemError(items[first], outcomes[first])));
         }
     }
 

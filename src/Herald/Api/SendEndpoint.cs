@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.IO.Pipelines;
 using Herald.Delivery;
+using Herald.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
@@ -54,13 +55,13 @@ internal sealed class SendEndpoint(Publisher publisher, HeraldOptions options, I
     {
         if (publisher.ValidateUserId(uid) is { } uidError)
         {
-            ApiLog.PublishRejected(logger, "uid", uidError);
+            ApiLog.PublishRejected(logger, "uid", LogText.Escape(uidError));
             return Problems.InvalidParameter("uid", uidError);
         }
 
         if (publisher.ValidateMessage(message) is { } messageError)
         {
-            ApiLog.PublishRejected(logger, "message", messageError);
+            ApiLog.PublishRejected(logger, "message", LogText.Escape(messageError));
             return Problems.InvalidParameter("message", messageError);
         }
 

@@ -1,4 +1,5 @@
 using Herald.Api;
+using Herald.Diagnostics;
 using Herald.Protocol;
 using Herald.Routing;
 using Herald.WebSockets;
@@ -87,7 +88,8 @@ internal sealed partial class WebSocketEndpoint(ConnectionServices services, Con
 
     private Task RefuseAsync(HttpContext context, int status, string title, string reason, string detail)
     {
-        Log.UpgradeRefused(logger, UpgradedRequestTransport.FormatRemoteAddress(context), reason);
+        // The address is the app's to set (forwarded headers, say): it is escaped like any text from outside.
+        Log.UpgradeRefused(logger, LogText.Escape(UpgradedRequestTransport.FormatRemoteAddress(context)), reason);
         if (status == StatusCodes.Status426UpgradeRequired)
         {
             context.Response.Headers.Upgrade = "websocket";
