@@ -29,6 +29,9 @@ internal static class EventIds
     public const int ResumeIncomplete = 212;
     public const int KeepAlivePingsDeferred = 213;
 
+    /// <summary>A connection's refusals over its <see cref="LogBudget"/>: how many were not logged (docs/operations.md).</summary>
+    public const int RefusalsNotLogged = 214;
+
     public const int PublishRejected = 300;
     public const int UserDisconnected = 301;
     public const int BatchItemsRefused = 302;
