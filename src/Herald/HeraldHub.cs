@@ -90,7 +90,8 @@ internal sealed partial class HeraldHub(
         HistoryMessages: kept.Messages,
         HistoryBytes: kept.Bytes,
         IdempotencyKeys: idempotency.Count,
-        IdempotencyBytes: idempotency.Bytes);
+        IdempotencyBytes: idempotency.Bytes,
+        MessagesReplayed: counters.MessagesReplayed);
     }
 
     public UserPresence GetUser(string userId)

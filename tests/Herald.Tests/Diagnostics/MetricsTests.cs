@@ -44,6 +44,7 @@ public sealed class MetricsTests
         Assert.Equal(1, observed["herald.connections.opened"]);
         Assert.Equal(3, observed["herald.messages.published"]);
         Assert.Equal(3, observed["herald.messages.queued"]);
+        Assert.Equal(0, observed["herald.messages.replayed"]);
         Assert.Equal(3, observed["herald.messages.delivered"]);
         Assert.Equal(0, observed["herald.messages.dropped"]);
         Assert.Equal(0, observed["herald.connections.slow_consumer_disconnects"]);
