@@ -1,5 +1,7 @@
 using System.Text;
+using CsCheck;
 using Herald.Connections;
+using Herald.Tests.Infrastructure;
 
 namespace Herald.Tests.Connections;
 
@@ -121,5 +123,27 @@ public sealed class LoginMessageTests
         Assert.Equal(LoginParseOutcome.Valid, outcome);
         Assert.Equal("123", uid);
         Assert.Null(error);
+    }
+
+    [Fact]
+    public void Parse_AnyTextWithHostileStrings_GivesAConsistentOutcomeAndNeverThrows()
+    {
+        Gen.OneOf(HostileJson.Commands, HostileJson.TokenSoup).Sample(text =>
+        {
+            var outcome = LoginMessage.Parse(Encoding.UTF8.GetBytes(text), 128, out var uid, out var error);
+
+            switch (outcome)
+            {
+                case LoginParseOutcome.Valid:
+                    Assert.True(uid is { Length: > 0 } && error is null, $"uid '{uid}', error '{error}'");
+                    break;
+                case LoginParseOutcome.Invalid:
+                    Assert.True(uid is null && error is not null, $"uid '{uid}', error '{error}'");
+                    break;
+                default:
+                    Assert.Null(uid);
+                    break;
+            }
+        });
     }
 }

@@ -1,6 +1,8 @@
 using System.Text;
+using CsCheck;
 using Herald.Protocol;
 using Herald.Streams;
+using Herald.Tests.Infrastructure;
 
 namespace Herald.Tests.Protocol;
 
@@ -119,6 +121,28 @@ public sealed class ClientCommandParserTests
 
         Assert.Null(command);
         Assert.Equal(new CommandError(ClientCommandParser.InvalidCommand, "topic is not valid UTF-8", "subscribe"), error);
+    }
+
+    [Fact]
+    public void Parse_AnyCommandWithHostileStrings_ReturnsACommandOrAnErrorAndNeverThrows()
+    {
+        HostileJson.Commands.Sample(json =>
+        {
+            var command = Parse(json, out var error);
+
+            Assert.True(command is null != (error is null), $"command {command}, error {error}");
+        });
+    }
+
+    [Fact]
+    public void Parse_AnyTokenSoup_ReturnsACommandOrAnErrorAndNeverThrows()
+    {
+        HostileJson.TokenSoup.Sample(json =>
+        {
+            var command = Parse(json, out var error);
+
+            Assert.True(command is null != (error is null), $"command {command}, error {error}");
+        });
     }
 
     private static ClientCommand? Parse(string json, out CommandError? error) =>
