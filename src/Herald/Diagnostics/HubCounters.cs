@@ -46,9 +46,15 @@ internal sealed class HubCounters(TimeProvider timeProvider)
     /// Messages replayed from the history to a joining connection: queued copies like the published ones (so that
     /// queued = delivered + dropped + conflated + waiting holds for every copy), and counted apart as well.
     /// </summary>
-    public void AddReplayed(int count)
+    /// <param name="count">The replayed messages queued.</param>
+    /// <param name="liveNotQueued">
+    /// Live messages that their publish counted as queued for the joining connection while it read the history,
+    /// but that the join did not queue (the replay already held them, or they came before the join's position):
+    /// taken back off the queued count.
+    /// </param>
+    public void AddReplayed(int count, int liveNotQueued = 0)
     {
-        Interlocked.Add(ref _messagesQueued, count);
+        Interlocked.Add(ref _messagesQueued, count - liveNotQueued);
         Interlocked.Add(ref _messagesReplayed, count);
     }
 
