@@ -69,7 +69,7 @@ internal sealed partial class HeraldHub(
 
         reason ??= DisconnectReason.Default;
         var closed = await backplane.DisconnectUserAsync(userId, reason, cancellationToken);
-        Log.UserDisconnected(_logger, userId, closed, reason);
+        Log.UserDisconnected(_logger, LogText.Escape(userId), closed, LogText.Escape(reason));
         return closed;
     }
 
@@ -94,7 +94,8 @@ internal sealed partial class HeraldHub(
         HistoryMessages: kept.Messages,
         HistoryBytes: kept.Bytes,
         IdempotencyKeys: idempotency.Count,
-        IdempotencyBytes: idempotency.Bytes);
+        IdempotencyBytes: idempotency.Bytes,
+        MessagesReplayed: counters.MessagesReplayed);
     }
 
     public UserPresence GetUser(string userId)

@@ -38,7 +38,7 @@ internal sealed class PublishEndpoint(Publisher publisher, PublicationRules rule
             var publication = Parse(body.AsSpan(0, length), context.Request.Headers[IdempotencyKeyHeader].ToString(), out var error);
             if (publication is null)
             {
-                ApiLog.PublishRejected(_logger, "request", error!);
+                ApiLog.PublishRejected(_logger, "request", LogText.Escape(error!));
                 await Problems.Status(StatusCodes.Status400BadRequest, "Invalid publish request", error!).ExecuteAsync(context);
                 return;
             }
@@ -46,7 +46,7 @@ internal sealed class PublishEndpoint(Publisher publisher, PublicationRules rule
             var outcome = await publisher.PublishAsync(publication, context.RequestAborted);
             if (outcome.Conflict is { } conflict)
             {
-                ApiLog.PublishRejected(_logger, "idempotencyKey", conflict);
+                ApiLog.PublishRejected(_logger, "idempotencyKey", LogText.Escape(conflict));
                 await Problems.Status(StatusCodes.Status422UnprocessableEntity, "Idempotency key reused", conflict).ExecuteAsync(context);
                 return;
             }
@@ -73,7 +73,7 @@ internal sealed class PublishEndpoint(Publisher publisher, PublicationRules rule
             var items = ParseBatch(body.AsSpan(0, length), out var error);
             if (items is null)
             {
-                ApiLog.PublishRejected(_logger, "request", error!);
+                ApiLog.PublishRejected(_logger, "request", LogText.Escape(error!));
                 await Problems.Status(StatusCodes.Status400BadRequest, "Invalid batch", error!).ExecuteAsync(context);
                 return;
             }
@@ -300,7 +300,7 @@ internal sealed class PublishEndpoint(Publisher publisher, PublicationRules rule
 
         if (refused > 0)
         {
-            ApiLog.BatchItemsRefused(_logger, refused, items.Count, first, ItemError(items[first], outcomes[first]));
+            ApiLog.BatchItemsRefused(_logger, refused, items.Count, first, LogText.Escape(ItemError(items[first], outcomes[first])));
         }
     }
 

@@ -57,13 +57,13 @@ internal sealed class SendEndpoint(Publisher publisher, HeraldOptions options, I
     {
         if (publisher.ValidateUserId(uid) is { } uidError)
         {
-            ApiLog.PublishRejected(_logger, "uid", uidError);
+            ApiLog.PublishRejected(_logger, "uid", LogText.Escape(uidError));
             return Problems.InvalidParameter("uid", uidError);
         }
 
         if (publisher.ValidateMessage(message) is { } messageError)
         {
-            ApiLog.PublishRejected(_logger, "message", messageError);
+            ApiLog.PublishRejected(_logger, "message", LogText.Escape(messageError));
             return Problems.InvalidParameter("message", messageError);
         }
 

@@ -45,7 +45,6 @@ internal sealed class ConnectionHandler(
         {
             // The end is logged by now, so a connection counted as gone (stats, shutdown's wait) has said why it ended.
             membership.Leave();
-            session.Ended();
             connections.Remove(connection);
             await transport.DisposeAsync();
         }

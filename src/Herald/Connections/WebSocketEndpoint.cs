@@ -115,7 +115,8 @@ internal sealed partial class WebSocketEndpoint(ConnectionHandler handler, ILogg
 
     private Task RefuseAsync(HttpContext context, int status, string title, string reason, string detail)
     {
-        Log.UpgradeRefused(_logger, UpgradedRequestTransport.FormatRemoteAddress(context), reason);
+        // The address is the app's to set (forwarded headers, say): it is escaped like any text from outside.
+        Log.UpgradeRefused(_logger, LogText.Escape(UpgradedRequestTransport.FormatRemoteAddress(context)), reason);
         if (status == StatusCodes.Status426UpgradeRequired)
         {
             context.Response.Headers.Upgrade = "websocket";

@@ -30,6 +30,9 @@ internal static class EventIds
     public const int KeepAlivePingsDeferred = 213;
     public const int UpgradeDeclined = 214;
 
+    /// <summary>A connection's refusals over its <see cref="LogBudget"/>: how many were not logged (docs/operations.md).</summary>
+    public const int RefusalsNotLogged = 215;
+
     public const int PublishRejected = 300;
     public const int UserDisconnected = 301;
     public const int BatchItemsRefused = 302;

@@ -13,6 +13,7 @@ internal sealed class HubCounters(TimeProvider timeProvider)
     private long _messagesDropped;
     private long _slowConsumerDisconnects;
     private long _messagesConflated;
+    private long _messagesReplayed;
 
     /// <summary>When the hub started: the counters are made when the host starts (the metrics hold them).</summary>
     public DateTimeOffset StartedAt { get; } = timeProvider.GetUtcNow();
@@ -31,6 +32,8 @@ internal sealed class HubCounters(TimeProvider timeProvider)
 
     public long MessagesConflated => Interlocked.Read(ref _messagesConflated);
 
+    public long MessagesReplayed => Interlocked.Read(ref _messagesReplayed);
+
     public void ConnectionOpened() => Interlocked.Increment(ref _connectionsOpened);
 
     public void MessagePublished(int queuedFor)
@@ -39,8 +42,21 @@ internal sealed class HubCounters(TimeProvider timeProvider)
         Interlocked.Add(ref _messagesQueued, queuedFor);
     }
 
-    /// <summary>Messages replayed from the history to a resuming connection: queued like published copies, so the totals still add up.</summary>
-    public void AddReplayed(int count) => Interlocked.Add(ref _messagesQueued, count);
+    /// <summary>
+    /// Messages replayed from the history to a joining connection: queued copies like the published ones (so that
+    /// queued = delivered + dropped + conflated + waiting holds for every copy), and counted apart as well.
+    /// </summary>
+    /// <param name="count">The replayed messages queued.</param>
+    /// <param name="liveNotQueued">
+    /// Live messages that their publish counted as queued for the joining connection while it read the history,
+    /// but that the join did not queue (the replay already held them, or they came before the join's position):
+    /// taken back off the queued count.
+    /// </param>
+    public void AddReplayed(int count, int liveNotQueued = 0)
+    {
+        Interlocked.Add(ref _messagesQueued, count - liveNotQueued);
+        Interlocked.Add(ref _messagesReplayed, count);
+    }
 
     public void AddDelivered(int count) => Interlocked.Add(ref _messagesDelivered, count);
 

@@ -6,7 +6,7 @@ namespace Herald;
 /// <param name="Users">Distinct users with at least one logged-in connection.</param>
 /// <param name="ConnectionsOpened">Connections accepted since start.</param>
 /// <param name="MessagesPublished">Messages accepted for publishing since start, counted once per stream they went to.</param>
-/// <param name="MessagesQueued">Copies of those messages queued for a connection (the sum of every "delivered" answer).</param>
+/// <param name="MessagesQueued">Copies of messages queued for a connection: those of every "delivered" answer, and those replayed to a joining herald.v1 connection (<paramref name="MessagesReplayed"/>).</param>
 /// <param name="MessagesDelivered">Copies written to a connection's socket.</param>
 /// <param name="MessagesDropped">Copies queued but never written because their connection closed first.</param>
 /// <param name="SlowConsumerDisconnects">Connections cut off for falling too far behind.</param>
@@ -19,6 +19,7 @@ namespace Herald;
 /// <param name="HistoryBytes">Memory the history accounts for, in bytes (bounded by HistoryMaxBytes).</param>
 /// <param name="IdempotencyKeys">Idempotency keys remembered now (bounded by MaxIdempotencyKeys).</param>
 /// <param name="IdempotencyBytes">Memory the remembered idempotency keys account for, in bytes (bounded by MaxIdempotencyBytes).</param>
+/// <param name="MessagesReplayed">Copies replayed from the history to a joining herald.v1 connection (a resume, or a subscribe with a position), counted in <paramref name="MessagesQueued"/> too.</param>
 public sealed record HubStats(
     int Connections,
     int PendingLogins,
@@ -37,4 +38,5 @@ public sealed record HubStats(
     int HistoryMessages,
     long HistoryBytes,
     int IdempotencyKeys,
-    long IdempotencyBytes);
+    long IdempotencyBytes,
+    long MessagesReplayed);

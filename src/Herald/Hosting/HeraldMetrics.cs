@@ -24,7 +24,8 @@ internal sealed class HeraldMetrics
         meter.CreateObservableCounter("herald.connections.opened", () => counters.ConnectionsOpened, "{connection}", "Connections accepted since start.");
         meter.CreateObservableCounter("herald.connections.slow_consumer_disconnects", () => counters.SlowConsumerDisconnects, "{connection}", "Connections cut off for falling too far behind.");
         meter.CreateObservableCounter("herald.messages.published", () => counters.MessagesPublished, "{message}", "Messages accepted for publishing.");
-        meter.CreateObservableCounter("herald.messages.queued", () => counters.MessagesQueued, "{message}", "Copies of published messages queued for a connection.");
+        meter.CreateObservableCounter("herald.messages.queued", () => counters.MessagesQueued, "{message}", "Copies of messages queued for a connection, replayed ones included.");
+        meter.CreateObservableCounter("herald.messages.replayed", () => counters.MessagesReplayed, "{message}", "Copies replayed from the history to a joining connection.");
         meter.CreateObservableCounter("herald.messages.delivered", () => counters.MessagesDelivered, "{message}", "Copies written to a connection's socket.");
         meter.CreateObservableCounter("herald.messages.dropped", () => counters.MessagesDropped, "{message}", "Copies queued but never written because their connection closed first.");
         meter.CreateObservableCounter("herald.messages.conflated", () => counters.MessagesConflated, "{message}", "Queued copies replaced by a newer message with the same conflation key.");

@@ -9,9 +9,6 @@ namespace Herald.Protocol;
 /// </summary>
 internal static class ClientCommandParser
 {
-    public const string InvalidCommand = "invalid_command";
-    public const string UnknownType = "unknown_type";
-
     private const int MaxEpochLength = 64;
 
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 8 };
@@ -27,7 +24,7 @@ internal static class ClientCommandParser
         }
         catch (JsonException exception)
         {
-            error = new CommandError(InvalidCommand, $"not a JSON object: {exception.Message}", null);
+            error = new CommandError(HeraldV1ErrorCodes.InvalidCommand, $"not a JSON object: {exception.Message}", null);
             return null;
         }
 
@@ -36,17 +33,22 @@ internal static class ClientCommandParser
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
-                error = new CommandError(InvalidCommand, $"a command must be a JSON object (was {Describe(root.ValueKind)})", null);
+                error = new CommandError(HeraldV1ErrorCodes.InvalidCommand, $"a command must be a JSON object (was {Describe(root.ValueKind)})", null);
                 return null;
             }
 
-            if (!root.TryGetProperty("type"u8, out var typeElement) || typeElement.ValueKind != JsonValueKind.String)
+            if (!JsonStrings.TryGetProperty(root, "type"u8, out var typeElement) || typeElement.ValueKind != JsonValueKind.String)
             {
-                error = new CommandError(InvalidCommand, "type is required and must be a string", null);
+                error = new CommandError(HeraldV1ErrorCodes.InvalidCommand, "type is required and must be a string", null);
                 return null;
             }
 
-            var type = typeElement.GetString()!;
+            if (JsonStrings.TryGetString(typeElement, out var type) is { } typeProblem)
+            {
+                error = new CommandError(HeraldV1ErrorCodes.InvalidCommand, $"type {typeProblem}", null);
+                return null;
+            }
+
             var kind = type switch
             {
                 "login" => CommandKind.Login,
@@ -57,7 +59,7 @@ internal static class ClientCommandParser
             };
             if (kind is null)
             {
-                error = new CommandError(UnknownType, $"unknown type '{type}'; this server knows login, subscribe, unsubscribe and ping", type);
+                error = new CommandError(HeraldV1ErrorCodes.UnknownType, $"unknown type '{type}'; this server knows login, subscribe, unsubscribe and ping", type);
                 return null;
             }
 
@@ -71,7 +73,7 @@ internal static class ClientCommandParser
             };
             if (message is not null)
             {
-                error = new CommandError(InvalidCommand, message, type);
+                error = new CommandError(HeraldV1ErrorCodes.InvalidCommand, message, type);
             }
 
             return command;
@@ -81,15 +83,22 @@ internal static class ClientCommandParser
     private static ClientCommand? ReadLogin(JsonElement root, out string? error)
     {
         error = null;
-        var uid = root.TryGetProperty("uid"u8, out var uidElement) ? uidElement : default;
+        var uid = JsonStrings.TryGetProperty(root, "uid"u8, out var uidElement) ? uidElement : default;
         if (uid.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.String))
         {
             error = "uid must be a string";
             return null;
         }
 
+        string? userId = null;
+        if (uid.ValueKind == JsonValueKind.String && JsonStrings.TryGetString(uid, out userId) is { } uidProblem)
+        {
+            error = $"uid {uidProblem}";
+            return null;
+        }
+
         Dictionary<string, StreamPosition>? resume = null;
-        if (root.TryGetProperty("resume"u8, out var resumeElement))
+        if (JsonStrings.TryGetProperty(root, "resume"u8, out var resumeElement))
         {
             if (resumeElement.ValueKind != JsonValueKind.Object)
             {
@@ -100,23 +109,29 @@ internal static class ClientCommandParser
             resume = new Dictionary<string, StreamPosition>(StringComparer.Ordinal);
             foreach (var property in resumeElement.EnumerateObject())
             {
-                if (ReadPosition(property.Value, $"resume.{property.Name}", out error) is not { } position)
+                if (JsonStrings.TryGetName(property, out var stream) is { } nameProblem)
+                {
+                    error = $"resume names a stream that {nameProblem}";
+                    return null;
+                }
+
+                if (ReadPosition(property.Value, $"resume.{stream}", out error) is not { } position)
                 {
                     return null;
                 }
 
-                resume[property.Name] = position;
+                resume[stream!] = position;
             }
         }
 
-        return new ClientCommand(CommandKind.Login, uid.ValueKind == JsonValueKind.String ? uid.GetString() : null, null, null, resume);
+        return new ClientCommand(CommandKind.Login, userId, null, null, resume);
     }
 
     private static ClientCommand? ReadSubscribe(JsonElement root, out string? error)
     {
         error = null;
         StreamPosition? position = null;
-        if (root.TryGetProperty("resume"u8, out var resumeElement) && (position = ReadPosition(resumeElement, "resume", out error)) is null)
+        if (JsonStrings.TryGetProperty(root, "resume"u8, out var resumeElement) && (position = ReadPosition(resumeElement, "resume", out error)) is null)
         {
             return null;
         }
@@ -135,7 +150,7 @@ internal static class ClientCommandParser
     private static string? ReadTopic(JsonElement root, out string? error)
     {
         error = null;
-        if (!root.TryGetProperty("topic"u8, out var element))
+        if (!JsonStrings.TryGetProperty(root, "topic"u8, out var element))
         {
             return null;
         }
@@ -146,7 +161,12 @@ internal static class ClientCommandParser
             return null;
         }
 
-        return element.GetString();
+        if (JsonStrings.TryGetString(element, out var topic) is { } problem)
+        {
+            error = $"topic {problem}";
+        }
+
+        return topic;
     }
 
     /// <summary>Reads <c>{"epoch": string | null, "seq": n}</c>: a null or absent epoch only with seq 0.</summary>
@@ -159,27 +179,34 @@ internal static class ClientCommandParser
             return null;
         }
 
-        if (!element.TryGetProperty("seq"u8, out var seqElement) || seqElement.ValueKind != JsonValueKind.Number
+        if (!JsonStrings.TryGetProperty(element, "seq"u8, out var seqElement) || seqElement.ValueKind != JsonValueKind.Number
             || !seqElement.TryGetInt64(out var seq) || seq < 0)
         {
             error = $"{field}.seq is required and must be a whole number, 0 or more";
             return null;
         }
 
-        var epoch = element.TryGetProperty("epoch"u8, out var epochElement) ? epochElement : default;
-        switch (epoch.ValueKind)
+        var epoch = JsonStrings.TryGetProperty(element, "epoch"u8, out var epochElement) ? epochElement : default;
+        if (epoch.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
         {
-            case JsonValueKind.Undefined or JsonValueKind.Null when seq == 0:
-                return StreamPosition.Start;
-            case JsonValueKind.Undefined or JsonValueKind.Null:
-                error = $"{field}.epoch is required when seq is not 0";
-                return null;
-            case JsonValueKind.String when epoch.GetString() is { Length: > 0 and <= MaxEpochLength } text:
-                return new StreamPosition(text, seq);
-            default:
-                error = $"{field}.epoch must be a string of 1 to {MaxEpochLength} characters, as the server sent it";
-                return null;
+            error = seq == 0 ? null : $"{field}.epoch is required when seq is not 0";
+            return seq == 0 ? StreamPosition.Start : null;
         }
+
+        string? text = null;
+        if (epoch.ValueKind == JsonValueKind.String && JsonStrings.TryGetString(epoch, out text) is { } problem)
+        {
+            error = $"{field}.epoch {problem}";
+            return null;
+        }
+
+        if (text is not { Length: > 0 and <= MaxEpochLength })
+        {
+            error = $"{field}.epoch must be a string of 1 to {MaxEpochLength} characters, as the server sent it";
+            return null;
+        }
+
+        return new StreamPosition(text, seq);
     }
 
     private static string Describe(JsonValueKind kind) => kind switch

@@ -16,8 +16,6 @@ internal sealed class HeraldV1Session(WebSocketConnection connection, Connection
     // Pongs replace each other in the queue: a client that pipelines pings without reading gets one answer waiting, not thousands.
     private static readonly OutboundFrame PongFrame = OutboundFrame.Control(Envelopes.Pong(), replaceKey: "\0pong");
 
-    private LogBudget _refusalLogs;
-
     public override MessageFormat Format => HeraldV1Format.Instance;
 
     protected override async ValueTask OnTextAsync(ReadOnlyMemory<byte> message)
@@ -125,7 +123,8 @@ internal sealed class HeraldV1Session(WebSocketConnection connection, Connection
     {
         var read = await Services.History.ReadAsync(subscription.Stream, position, CancellationToken.None);
         var joined = Envelopes.Joined(subscription.Stream, new JoinResult(read.Head, read.Outcome, read.Messages.Count));
-        Services.Counters.AddReplayed(subscription.CompleteJoin(read, OutboundFrame.Control(joined)));
+        var (replayed, liveNotQueued) = subscription.CompleteJoin(read, OutboundFrame.Control(joined));
+        Services.Counters.AddReplayed(replayed, liveNotQueued);
         if (read.Outcome is { } outcome && outcome != ResumeOutcome.Recovered)
         {
             Log.ResumeIncomplete(
@@ -137,8 +136,7 @@ internal sealed class HeraldV1Session(WebSocketConnection connection, Connection
     /// <summary>Answers a refused command with an <c>error</c> envelope; the log lines are budgeted per connection.</summary>
     private void Refuse(string code, string message, string? command)
     {
-        var now = Services.TimeProvider.GetTimestamp();
-        if (_refusalLogs.TryTake(now, Services.TimeProvider.TimestampFrequency, out var suppressed))
+        if (MayLogRefusal())
         {
             Log.CommandRefused(Services.Logger, Connection.Id, UserForLog, LogText.Escape(command ?? "-")!, code, LogText.Escape(message)!);
         }

@@ -35,7 +35,7 @@ internal static class LoginMessage
 
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var isUid = outcome == LoginParseOutcome.NotALogin && reader.ValueTextEquals(UidProperty);
+                var isUid = outcome == LoginParseOutcome.NotALogin && JsonStrings.ValueTextEquals(ref reader, UidProperty);
                 reader.Read();
                 if (!isUid)
                 {
@@ -51,8 +51,9 @@ internal static class LoginMessage
                     continue;
                 }
 
-                userId = reader.GetString();
-                error = UserIdRules.Validate(userId, maxUserIdLength);
+                error = JsonStrings.TryGetString(ref reader, out userId) is { } problem
+                    ? $"uid {problem}"
+                    : UserIdRules.Validate(userId, maxUserIdLength);
                 outcome = error is null ? LoginParseOutcome.Valid : LoginParseOutcome.Invalid;
             }
 

@@ -19,7 +19,11 @@ internal sealed class SeedSession(WebSocketConnection connection, ConnectionMemb
         switch (outcome)
         {
             case LoginParseOutcome.NotALogin:
-                Log.ClientMessageIgnored(Services.Logger, Connection.Id, UserForLog, "text message that is not a login", message.Length);
+                if (MayLogRefusal())
+                {
+                    Log.ClientMessageIgnored(Services.Logger, Connection.Id, UserForLog, "text message that is not a login", message.Length);
+                }
+
                 break;
             case LoginParseOutcome.Invalid:
                 RejectLogin(HeraldCloseCodes.InvalidLogin, error!, error!);

@@ -26,6 +26,9 @@ internal abstract partial class WireSession
         [LoggerMessage(EventIds.CommandRefused, LogLevel.Information, "Connection {ConnectionId} of user {UserId}: refused a {Command} command ({Code}): {Reason}", EventName = "CommandRefused")]
         public static partial void CommandRefused(ILogger logger, long connectionId, string userId, string command, string code, string reason);
 
+        [LoggerMessage(EventIds.RefusalsNotLogged, LogLevel.Information, "Connection {ConnectionId} of user {UserId}: {Count} more refusals not logged (at most {LinesPerMinute} lines a minute per connection)", EventName = "RefusalsNotLogged")]
+        public static partial void RefusalsNotLogged(ILogger logger, long connectionId, string userId, long count, int linesPerMinute);
+
         [LoggerMessage(EventIds.ResumeIncomplete, LogLevel.Information, "Connection {ConnectionId} of user {UserId} could not fully resume {Stream} from epoch {Epoch} seq {Seq}: {Outcome}; replayed the {Replayed} messages still kept", EventName = "ResumeIncomplete")]
         public static partial void ResumeIncomplete(ILogger logger, long connectionId, string userId, string stream, ResumeOutcome outcome, string epoch, long seq, int replayed);
     }

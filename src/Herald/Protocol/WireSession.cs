@@ -1,3 +1,4 @@
+using Herald.Diagnostics;
 using Herald.Routing;
 using Herald.Streams;
 using Herald.WebSockets;
@@ -11,6 +12,8 @@ namespace Herald.Protocol;
 /// </summary>
 internal abstract partial class WireSession : IWebSocketSession, IStreamSubscriber
 {
+    private LogBudget? _refusalLogs;
+
     protected WireSession(WebSocketConnection connection, ConnectionMembership membership, SessionServices services)
     {
         Connection = connection;
@@ -32,7 +35,7 @@ internal abstract partial class WireSession : IWebSocketSession, IStreamSubscrib
     protected SessionServices Services { get; }
 
     /// <summary>Log-safe: the user ID as a log line may show it, or "-" before login.</summary>
-    protected string UserForLog => UserId is { } userId ? Diagnostics.LogText.Escape(userId)! : "-";
+    protected string UserForLog => UserId is { } userId ? LogText.Escape(userId)! : "-";
 
     public static WireSession Create(WireFlavour flavour, WebSocketConnection connection, ConnectionMembership membership, SessionServices services) =>
         flavour == WireFlavour.HeraldV1
@@ -46,8 +49,20 @@ internal abstract partial class WireSession : IWebSocketSession, IStreamSubscrib
             return OnTextAsync(message);
         }
 
-        Log.ClientMessageIgnored(Services.Logger, Connection.Id, UserForLog, "binary message", message.Length);
+        if (MayLogRefusal())
+        {
+            Log.ClientMessageIgnored(Services.Logger, Connection.Id, UserForLog, "binary message", message.Length);
+        }
+
         return ValueTask.CompletedTask;
+    }
+
+    public void OnEnded()
+    {
+        if (_refusalLogs?.TakeSuppressed() is > 0 and var suppressed)
+        {
+            Log.RefusalsNotLogged(Services.Logger, Connection.Id, UserForLog, suppressed, LogBudget.LinesPerWindow);
+        }
     }
 
     public void OnSessionTimeout()
@@ -76,11 +91,6 @@ internal abstract partial class WireSession : IWebSocketSession, IStreamSubscrib
     public bool Disconnect(string reason) =>
         Connection.RequestClose(HeraldCloseCodes.Disconnected, reason, discardQueued: true);
 
-    /// <summary>The connection has ended and left the registry: the session's last word, if it has one.</summary>
-    public virtual void Ended()
-    {
-    }
-
     /// <summary>A whole text message from the client, valid UTF-8, in this flavour's terms.</summary>
     protected abstract ValueTask OnTextAsync(ReadOnlyMemory<byte> message);
 
@@ -99,8 +109,28 @@ internal abstract partial class WireSession : IWebSocketSession, IStreamSubscrib
     /// <summary>Refuses a login: the connection closes with <paramref name="code"/>.</summary>
     protected void RejectLogin(int code, string reason, string logReason)
     {
-        Log.LoginRejected(Services.Logger, Connection.Id, Connection.RemoteAddress, Diagnostics.LogText.Escape(logReason)!);
+        Log.LoginRejected(Services.Logger, Connection.Id, Connection.RemoteAddress, LogText.Escape(logReason)!);
         Connection.RequestClose(code, reason, discardQueued: true);
+    }
+
+    /// <summary>
+    /// Whether a line about something the client can repeat without being closed (events 203 and 211) may be logged
+    /// now, within the connection's <see cref="LogBudget"/>; the first line after some were left out says how many.
+    /// </summary>
+    protected bool MayLogRefusal()
+    {
+        var budget = _refusalLogs ??= new LogBudget(Services.TimeProvider);
+        if (!budget.TryTake(Services.TimeProvider.GetTimestamp()))
+        {
+            return false;
+        }
+
+        if (budget.TakeSuppressed() is > 0 and var suppressed)
+        {
+            Log.RefusalsNotLogged(Services.Logger, Connection.Id, UserForLog, suppressed, LogBudget.LinesPerWindow);
+        }
+
+        return true;
     }
 
     private void OnSlowConsumer()

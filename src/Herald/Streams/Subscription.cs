@@ -53,10 +53,14 @@ internal sealed class Subscription
     /// Queues <paramref name="reply"/> (the herald.v1 <c>joined</c>), then the history's messages, then what was
     /// delivered while the history was read and is newer than it.
     /// </summary>
-    /// <returns>How many replayed messages were queued.</returns>
-    public int CompleteJoin(HistoryRead read, OutboundFrame? reply)
+    /// <returns>
+    /// How many replayed messages were queued, and how many of the live messages that waited were not queued after
+    /// all (the replay held them already, or they were not newer): their publish counted them as queued.
+    /// </returns>
+    public (int Replayed, int LiveNotQueued) CompleteJoin(HistoryRead read, OutboundFrame? reply)
     {
         var replayed = 0;
+        var liveNotQueued = 0;
         lock (_gate)
         {
             if (reply is not null)
@@ -75,6 +79,12 @@ internal sealed class Subscription
             (_epoch, _lastSeq) = (read.Head.Epoch, Math.Max(_lastSeq, read.Head.Seq));
             foreach (var message in _waiting ?? [])
             {
+                if (!IsNew(message))
+                {
+                    liveNotQueued++;
+                    continue;
+                }
+
                 QueueIfNew(message);
             }
 
@@ -82,12 +92,14 @@ internal sealed class Subscription
             _joining = false;
         }
 
-        return replayed;
+        return (replayed, liveNotQueued);
     }
+
+    private bool IsNew(StreamMessage message) => message.Epoch != _epoch || message.Seq > _lastSeq;
 
     private bool QueueIfNew(StreamMessage message, bool replayed = false)
     {
-        if (message.Epoch == _epoch && message.Seq <= _lastSeq)
+        if (!IsNew(message))
         {
             return false;
         }

@@ -20,6 +20,9 @@ internal interface IWebSocketSession
     /// <see cref="WebSocketConnection.SessionEstablished"/>. Called once, from the sweeper.
     /// </summary>
     void OnSessionTimeout();
+
+    /// <summary>Both loops have ended; called once, just before the connection's end is logged.</summary>
+    void OnEnded();
 }
 
 /// <summary>The two kinds of data message (RFC 6455 §5.6).</summary>

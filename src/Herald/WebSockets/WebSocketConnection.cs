@@ -81,8 +81,9 @@ internal sealed partial class WebSocketConnection
             _ended = true;
             ReleaseMessageBuffer();
             var dropped = DropQueued();
+            session.OnEnded();
             Log.ConnectionClosed(
-                _logger, Id, Identity, RemoteAddress, _endReason ?? "closed",
+                _logger, Id, Identity, RemoteAddress, LogText.Escape(_endReason ?? "closed"),
                 _timeProvider.GetElapsedTime(_openedAt).TotalSeconds, dropped);
         }
     }

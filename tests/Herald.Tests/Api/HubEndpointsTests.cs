@@ -1,10 +1,11 @@
 using System.Net;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Herald.Tests.Infrastructure;
 
 namespace Herald.Tests.Api;
 
-public sealed class HubEndpointsTests
+public sealed partial class HubEndpointsTests
 {
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
@@ -89,4 +90,18 @@ public sealed class HubEndpointsTests
         Assert.Equal(HttpStatusCode.UpgradeRequired, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
+
+    [Fact]
+    public async Task HttpApiDoc_StatsTable_ListsEveryFieldOfTheStatsAnswer()
+    {
+        await using var server = await HeraldTestServer.StartAsync();
+
+        using var json = JsonDocument.Parse(await server.Http.GetStringAsync("/api/v1/stats", Cancellation));
+
+        var documented = RepositoryFiles.ReadLines("docs/http-api.md").Select(line => StatsRow().Match(line)).Where(match => match.Success).Select(match => match.Groups[1].Value);
+        Assert.Equal(json.RootElement.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal), documented.Order(StringComparer.Ordinal));
+    }
+
+    [GeneratedRegex(@"^\| `(\w+)` \| (?:int|long|number|string \(ISO 8601, UTC\)) \|")]
+    private static partial Regex StatsRow();
 }

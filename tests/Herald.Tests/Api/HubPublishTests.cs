@@ -252,4 +252,39 @@ public sealed class HubPublishTests
         Assert.True(afterTwo.HistoryBytes > afterOne.HistoryBytes);
         Assert.Equal(0, afterTwo.MessagesConflated);
     }
+
+    [Fact]
+    public async Task PublishAsync_ConcurrentPublishersToOneStream_ArriveInSeqOrderWithUniqueIds()
+    {
+        // What a client may rely on (protocol.md): seq orders a stream; an id is unique, and one publish's in every stream.
+        const int Publishers = 8;
+        const int EachPublishes = 50;
+        await using var server = await HeraldTestServer.StartAsync();
+        var (client, _, _) = await V1Client.LogInAsync(server, "u");
+        await using var _ = client;
+
+        var results = await Task.WhenAll(Enumerable.Range(0, Publishers).Select(p => Task.Run(async () =>
+        {
+            var mine = new List<HeraldPublishResult>();
+            for (var i = 0; i < EachPublishes; i++)
+            {
+                mine.Add(await server.Hub.PublishAsync(new HeraldPublication { Users = ["u"], Topics = ["t"], Text = $"{p}:{i}" }, Cancellation));
+            }
+
+            return mine;
+        }, Cancellation)));
+
+        var received = new List<(long Seq, string Id)>();
+        for (var i = 0; i < Publishers * EachPublishes; i++)
+        {
+            var message = await client.ReceiveTypeAsync("message");
+            received.Add(((long)message["seq"]!, (string)message["id"]!));
+        }
+
+        Assert.Equal(Enumerable.Range(1, Publishers * EachPublishes).Select(i => (long)i), received.Select(m => m.Seq));
+        Assert.Equal(received.Count, received.Select(m => m.Id).Distinct().Count());
+        var answered = results.SelectMany(r => r).ToList();
+        Assert.All(answered, r => Assert.Equal(["user:u", "topic:t"], r.Streams.Select(s => s.Stream)));
+        Assert.Equal(received.Select(m => m.Id).Order(StringComparer.Ordinal), answered.Select(r => r.Id).Order(StringComparer.Ordinal));
+    }
 }

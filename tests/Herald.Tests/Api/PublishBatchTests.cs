@@ -154,6 +154,8 @@ public sealed class PublishBatchTests
     [InlineData("{}", "the body must have exactly one property, messages: {\"messages\": [...]}")]
     [InlineData("""{"message":[{"users":["u"],"data":"x"}]}""", "the body must have exactly one property, messages: {\"messages\": [...]}")]
     [InlineData("""{"Messages":[{"users":["u"],"data":"x"}]}""", "the body must have exactly one property, messages: {\"messages\": [...]}")]
+    [InlineData("""{"\ud800":[{"users":["u"],"data":"x"}]}""", "the body must have exactly one property, messages: {\"messages\": [...]}")]
+    [InlineData("""{"\udc00":[{"users":["u"],"data":"x"}]}""", "the body must have exactly one property, messages: {\"messages\": [...]}")]
     [InlineData("""{"extra":1,"messages":[{"users":["u"],"data":"x"}]}""", "the body must have exactly one property, messages: {\"messages\": [...]}")]
     [InlineData("""{"messages":[{"users":["u"],"data":"x"}],"extra":1}""", "the body must have exactly one property, messages: {\"messages\": [...]}")]
     [InlineData("""{"messages":[{"users":["u"],"data":"x"}],"messages":[]}""", "the body must have exactly one property, messages: {\"messages\": [...]}")]
@@ -194,6 +196,7 @@ public sealed class PublishBatchTests
     [InlineData("""{"messages":[{"users":["u"],"data":"x"},]}""")]
     [InlineData("""{"messages":[{"users":["u"],"data":"x"}]} trailing""")]
     [InlineData("""{"messages":[{"users":["u"],"data":"x"},{"users":["\ud800"],"data":"x"}]}""")]
+    [InlineData("""{"messages":[{"users":["u"],"data":"x"},{"users":["u"],"data":"\udc00"}]}""")]
     [InlineData("")]
     public async Task Batch_MalformedJsonAfterValidItems_Returns400AndPublishesNothing(string body)
     {

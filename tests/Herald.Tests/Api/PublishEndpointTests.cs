@@ -599,6 +599,8 @@ public sealed class PublishEndpointTests
     [InlineData("""{"users":["\ud800"],"data":"x"}""")]
     [InlineData("""{"users":["u"],"data":"x","key":"\udc00"}""")]
     [InlineData("""{"\ud800":1,"users":["u"],"data":"x"}""")]
+    [InlineData("""{"topics":["orders\ud800"],"data":"x"}""")]
+    [InlineData("""{"users":["u"],"data":"x","idempotencyKey":"k\udc00"}""")]
     public async Task Publish_LoneSurrogateEscapeInAString_Returns400(string body)
     {
         await using var server = await HeraldTestServer.StartAsync();
@@ -620,6 +622,17 @@ public sealed class PublishEndpointTests
         var problem = await PublishResponses.ReadProblemAsync(response, HttpStatusCode.BadRequest, InvalidRequest);
         Assert.StartsWith("the body is not valid JSON: ", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal(0, server.Hub.GetStats().MessagesPublished);
+    }
+
+    [Fact]
+    public async Task Publish_LoneSurrogateEscapeInsideObjectData_IsPublishedAsSent()
+    {
+        await using var server = await HeraldTestServer.StartAsync();
+        await using var client = await server.ConnectAsUserAsync("u");
+
+        await server.PublishAsync("""{"users":["u"],"data":{"\ud800":"\udc00"}}""");
+
+        Assert.Equal("""{"\ud800":"\udc00"}""", await client.ReceiveTextAsync());
     }
 
     [Fact]

@@ -117,6 +117,21 @@ public sealed class SendEndpointTests
         await AssertProblemAsync(response, HttpStatusCode.BadRequest, "The request body is not valid JSON");
     }
 
+    [Theory]
+    [InlineData("""{"uid":"\ud800","message":"m"}""", "$.uid")]
+    [InlineData("""{"uid":"u","message":"\udc00"}""", "$.message")]
+    public async Task Post_JsonStringWithLoneSurrogateEscape_Returns400InvalidJsonBodyNamingTheField(string body, string path)
+    {
+        await using var server = await HeraldTestServer.StartAsync();
+        await using var client = await server.ConnectAsUserAsync("u");
+
+        using var response = await server.Http.PostAsync("/send", new StringContent(body, Encoding.UTF8, "application/json"), Cancellation);
+
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest, path);
+        Assert.Contains("Invalid JSON body", await response.Content.ReadAsStringAsync(Cancellation), StringComparison.Ordinal);
+        Assert.Equal(0, server.Hub.GetStats().MessagesPublished);
+    }
+
     [Fact]
     public async Task Post_JsonMessageNotAString_Returns400()
     {

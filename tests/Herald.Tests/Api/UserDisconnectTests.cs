@@ -76,6 +76,20 @@ public abstract class UserDisconnectTests(bool direct) : BothWebSocketPaths(dire
     }
 
     [Fact]
+    public async Task Disconnect_ReasonWithLoneSurrogateEscape_Returns400AndDisconnectsNobody()
+    {
+        await using var server = await StartServerAsync();
+        await using var client = await server.ConnectAsUserAsync("u");
+
+        using var response = await server.Http.PostAsync(
+            "/api/v1/users/u/disconnect", new StringContent("""{"reason":"\ud800"}""", System.Text.Encoding.UTF8, "application/json"), Cancellation);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("Invalid JSON body", await response.Content.ReadAsStringAsync(Cancellation), StringComparison.Ordinal);
+        Assert.Equal(1, server.Hub.GetUser("u").Connections);
+    }
+
+    [Fact]
     public async Task Disconnect_ReasonOver100Bytes_Returns400NamingReason()
     {
         await using var server = await StartServerAsync();

@@ -61,7 +61,7 @@ public sealed partial class LayeringTests
 
     private static List<(string Folder, string Path, string Code)> SourceFiles()
     {
-        var root = Repository.PathOf("src", "Herald");
+        var root = RepositoryFiles.PathOf("src", "Herald");
         return Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories)
             .Where(path => !IsBuildOutput(Path.GetRelativePath(root, path)))
             .Select(path =>

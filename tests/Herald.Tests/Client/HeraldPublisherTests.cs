@@ -63,6 +63,24 @@ public sealed class HeraldPublisherTests
     }
 
     [Fact]
+    public async Task GetStatsAsync_EveryFieldOfTheStatsAnswer_IsReadIntoHeraldHubStats()
+    {
+        await using var server = await HeraldTestServer.StartAsync();
+        await server.PublishAsync("""{"topics":["t"],"data":"x","key":"k","idempotencyKey":"i"}""");
+        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+
+        var stats = await new HeraldPublisher(http).GetStatsAsync(Cancellation);
+        using var answer = JsonDocument.Parse(await http.GetStringAsync("/api/v1/stats", Cancellation));
+
+        var fields = answer.RootElement.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal);
+        var properties = typeof(HeraldHubStats).GetProperties().Select(p => JsonNamingPolicy.CamelCase.ConvertName(p.Name)).Order(StringComparer.Ordinal);
+        Assert.Equal(fields, properties);
+        Assert.Equal((1, 1, 1L), (stats.HistoryStreams, stats.HistoryMessages, stats.MessagesPublished));
+        Assert.Equal(1, stats.IdempotencyKeys);
+        Assert.True(stats.HistoryBytes > 0 && stats.IdempotencyBytes > 0, $"{stats.HistoryBytes}, {stats.IdempotencyBytes}");
+    }
+
+    [Fact]
     public async Task DisconnectUserAsync_WithReason_ClosesTheUsersConnectionsWith4004()
     {
         await using var server = await HeraldTestServer.StartAsync();

@@ -30,6 +30,31 @@ public abstract class LoginTests(bool direct) : BothWebSocketPaths(direct)
     }
 
     [Fact]
+    public async Task Login_UidWithLineBreaksAndEscapes_WorksAndReachesTheLogEscaped()
+    {
+        await using var server = await StartServerAsync();
+        await using var client = await server.ConnectAsync();
+        const string userId = "ada\r\nConnection 1 logged in as user root\u001b[2J\0";
+
+        // The same uid as JSON escapes: a JSON string may not hold control characters raw.
+        await client.SendTextAsync("""{"uid":"ada\r\nConnection 1 logged in as user root\u001b[2J\u0000"}""");
+        await Eventually.TrueAsync(() => server.Hub.GetUser(userId).Online, "the login");
+        Assert.Equal(1, await server.Hub.SendToUserAsync(userId, "hi", TestContext.Current.CancellationToken));
+        Assert.Equal("hi", await client.ReceiveTextAsync());
+        await client.DisposeAsync();
+        await Eventually.TrueAsync(() => server.Logs.Contains("ConnectionClosed"), "the connection's end to be logged");
+
+        // The uid is the client's to choose: no line it appears in may break, forge a line, or drive a terminal.
+        var lines = server.Logs.Entries.Where(entry => entry.EventName is "ConnectionLoggedIn" or "ConnectionClosed").ToList();
+        Assert.Equal(2, lines.Count);
+        Assert.All(lines, line =>
+        {
+            Assert.Contains(@"ada\u000D\u000AConnection 1 logged in as user root\u001B[2J\u0000", line.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain(line.Message, c => char.IsControl(c));
+        });
+    }
+
+    [Fact]
     public async Task Receive_MessagesAfterLogin_AreIgnored()
     {
         await using var server = await StartServerAsync();
@@ -58,6 +83,22 @@ public abstract class LoginTests(bool direct) : BothWebSocketPaths(direct)
         Assert.Equal(HeraldCloseCodes.InvalidLogin, await client.ReceiveCloseAsync());
         Assert.False(string.IsNullOrEmpty(client.Socket.CloseStatusDescription));
         await Eventually.TrueAsync(() => server.Hub.GetStats().Connections == 0, "the connection to be removed");
+    }
+
+    [Theory]
+    [InlineData("""{"uid":"\ud800"}""")]
+    [InlineData("""{"uid":"ada\udc00"}""")]
+    public async Task Login_UidWithLoneSurrogateEscape_ClosesWith4000NamingTheRule(string login)
+    {
+        await using var server = await StartServerAsync();
+        await using var client = await server.ConnectAsync();
+
+        await client.SendTextAsync(login);
+
+        Assert.Equal(HeraldCloseCodes.InvalidLogin, await client.ReceiveCloseAsync());
+        Assert.Equal("uid is not valid UTF-16: lone surrogate", client.Socket.CloseStatusDescription);
+        await Eventually.TrueAsync(() => server.Logs.Contains("LoginRejected"), "the refused login to be logged");
+        Assert.DoesNotContain(server.Logs.Entries, entry => entry.EventName == "ConnectionFailed");
     }
 
     [Fact]

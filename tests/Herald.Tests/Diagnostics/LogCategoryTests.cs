@@ -38,7 +38,7 @@ public sealed partial class LogCategoryTests
     /// <summary>Event ID to the categories in its row of operations.md's event table.</summary>
     private static Dictionary<int, string[]> DocumentedCategories()
     {
-        var operations = File.ReadAllText(Repository.PathOf("docs", "operations.md"));
+        var operations = File.ReadAllText(RepositoryFiles.PathOf("docs", "operations.md"));
         return EventRow().Matches(operations).ToDictionary(
             row => int.Parse(row.Groups["id"].Value, System.Globalization.CultureInfo.InvariantCulture),
             row => Category().Matches(row.Groups["categories"].Value).Select(category => category.Groups[1].Value).ToArray());

@@ -1,10 +1,12 @@
 using System.Diagnostics.Metrics;
+using System.Text.Json;
+using System.Text.RegularExpressions;
 using Herald.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Herald.Tests.Diagnostics;
 
-public sealed class MetricsTests
+public sealed partial class MetricsTests
 {
     [Fact]
     public async Task HeraldMeter_AfterTraffic_ReportsTheSameCountsAsStats()
@@ -44,6 +46,7 @@ public sealed class MetricsTests
         Assert.Equal(1, observed["herald.connections.opened"]);
         Assert.Equal(3, observed["herald.messages.published"]);
         Assert.Equal(3, observed["herald.messages.queued"]);
+        Assert.Equal(0, observed["herald.messages.replayed"]);
         Assert.Equal(3, observed["herald.messages.delivered"]);
         Assert.Equal(0, observed["herald.messages.dropped"]);
         Assert.Equal(0, observed["herald.connections.slow_consumer_disconnects"]);
@@ -55,4 +58,34 @@ public sealed class MetricsTests
         var stats = server.Hub.GetStats();
         Assert.Equal((1, 646L), (stats.IdempotencyKeys, stats.IdempotencyBytes));
     }
+
+    [Fact]
+    public async Task OperationsDoc_MetricsTable_ListsEveryInstrumentAndTheStatsFieldItMatches()
+    {
+        await using var server = await HeraldTestServer.StartAsync();
+        var instruments = new List<string>();
+        var meterFactory = server.Services.GetRequiredService<IMeterFactory>();
+        using (var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, _) =>
+            {
+                if (instrument.Meter.Name == "Herald" && ReferenceEquals(instrument.Meter.Scope, meterFactory))
+                {
+                    instruments.Add(instrument.Name);
+                }
+            },
+        })
+        {
+            listener.Start();
+        }
+
+        var rows = RepositoryFiles.ReadLines("docs/operations.md").Select(line => MetricRow().Match(line)).Where(match => match.Success).ToList();
+        var statsFields = typeof(HubStats).GetProperties().Select(p => JsonNamingPolicy.CamelCase.ConvertName(p.Name)).ToHashSet();
+
+        Assert.Equal(instruments.Order(StringComparer.Ordinal), rows.Select(row => row.Groups[1].Value).Order(StringComparer.Ordinal));
+        Assert.All(rows, row => Assert.Contains(row.Groups[2].Value, statsFields));
+    }
+
+    [GeneratedRegex(@"^\| `(herald\.[a-z._]+)` \| [^|]+ \| [^|]+ \| `(\w+)` \|")]
+    private static partial Regex MetricRow();
 }

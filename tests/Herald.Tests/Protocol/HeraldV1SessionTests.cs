@@ -202,6 +202,13 @@ public abstract class HeraldV1SessionTests(bool direct) : BothWebSocketPaths(dir
         await client.SendTextAsync("""{"type":"ping"}""");
         await client.ReceiveTypeAsync("pong");
         Assert.Equal(0, server.Hub.GetStats().SlowConsumerDisconnects);
+
+        // The log gets the first ten refusals, then one line for all the others, when the connection ends.
+        await client.DisposeAsync();
+        await Eventually.TrueAsync(() => server.Logs.Contains("ConnectionClosed"), "the connection's end to be logged");
+        Assert.Equal(10, server.Logs.Entries.Count(entry => entry.EventName == "CommandRefused"));
+        var notLogged = Assert.Single(server.Logs.Entries, entry => entry.EventName == "RefusalsNotLogged");
+        Assert.Contains(": 9990 more refusals not logged", notLogged.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -210,6 +217,9 @@ public abstract class HeraldV1SessionTests(bool direct) : BothWebSocketPaths(dir
     [InlineData("""{"type":"fly"}""", "unknown_type", "unknown type 'fly'; this server knows login, subscribe, unsubscribe and ping", "fly")]
     [InlineData("""[1,2]""", "invalid_command", "a command must be a JSON object (was an array)", null)]
     [InlineData("""{"uid":"ada"}""", "invalid_command", "type is required and must be a string", null)]
+    [InlineData("""{"type":"\ud800"}""", "invalid_command", "type is not valid UTF-16: lone surrogate", null)]
+    [InlineData("""{"type":"subscribe","topic":"\udc00"}""", "invalid_command", "topic is not valid UTF-16: lone surrogate", "subscribe")]
+    [InlineData("""{"type":"subscribe","topic":"orders","resume":{"epoch":"\ud800","seq":1}}""", "invalid_command", "resume.epoch is not valid UTF-16: lone surrogate", "subscribe")]
     public async Task RefusedCommand_BeforeLogin_GetsAnErrorAndTheConnectionStaysOpen(string command, string code, string message, string? type)
     {
         await using var server = await StartServerAsync();
@@ -257,6 +267,9 @@ public abstract class HeraldV1SessionTests(bool direct) : BothWebSocketPaths(dir
     [InlineData("""{"type":"login","uid":"ada","resume":{"topic:x":{"seq":0}}}""", 4000, "resume may name only user:ada and broadcast (was 'topic:x')")]
     [InlineData("""{"type":"login","uid":"ada","resume":{"user:ada":{"seq":3}}}""", 4000, "resume.user:ada.epoch is required when seq is not 0")]
     [InlineData("""{"type":"login","uid":"ada","resume":[]}""", 4000, "resume must be an object mapping a stream name to a position")]
+    [InlineData("""{"type":"login","uid":"\ud800"}""", 4000, "uid is not valid UTF-16: lone surrogate")]
+    [InlineData("""{"type":"login","uid":"ada","resume":{"\udc00":{"seq":0}}}""", 4000, "resume names a stream that is not valid UTF-16: lone surrogate")]
+    [InlineData("""{"type":"login","uid":"ada","resume":{"user:ada":{"epoch":"\ud800","seq":3}}}""", 4000, "resume.user:ada.epoch is not valid UTF-16: lone surrogate")]
     public async Task Login_Unusable_ClosesWith4000AndTheRule(string login, int code, string reason)
     {
         await using var server = await StartServerAsync();
@@ -266,6 +279,8 @@ public abstract class HeraldV1SessionTests(bool direct) : BothWebSocketPaths(dir
 
         Assert.Equal(code, await client.Raw.ReceiveCloseAsync());
         Assert.Equal(reason, client.Raw.Socket.CloseStatusDescription);
+        await Eventually.TrueAsync(() => server.Logs.Contains("LoginRejected"), "the refused login to be logged");
+        Assert.DoesNotContain(server.Logs.Entries, entry => entry.EventName == "ConnectionFailed");
     }
 
     [Fact]

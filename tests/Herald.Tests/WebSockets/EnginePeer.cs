@@ -197,4 +197,8 @@ internal sealed class RecordingSession(WebSocketConnection connection, Func<Reco
     }
 
     public void OnSessionTimeout() => SessionTimeouts++;
+
+    public void OnEnded() => Ended = true;
+
+    public bool Ended { get; private set; }
 }
