@@ -1,0 +1,47 @@
+using Herald.Tests.Infrastructure;
+
+namespace Herald.Tests.WebSockets.Conformance;
+
+/// <summary>
+/// The RFC 6455 conformance suite, modelled on the Autobahn|Testsuite case families 1-7 and 9, against a real
+/// server on both WebSocket paths over TCP. The cases are data (<see cref="ConformanceCaseTable"/>), run by
+/// <see cref="ConformanceRunner"/>; docs/conformance.md lists what each family checks.
+/// </summary>
+public abstract class ConformanceTests(bool direct, ConformanceServers servers) : BothWebSocketPaths(direct), IClassFixture<ConformanceServers>
+{
+    public static IEnumerable<TheoryDataRow<string>> Framing => ConformanceCaseTable.Family("1.");
+
+    public static IEnumerable<TheoryDataRow<string>> PingPong => ConformanceCaseTable.Family("2.");
+
+    public static IEnumerable<TheoryDataRow<string>> ReservedBits => ConformanceCaseTable.Family("3.");
+
+    public static IEnumerable<TheoryDataRow<string>> Opcodes => ConformanceCaseTable.Family("4.");
+
+    public static IEnumerable<TheoryDataRow<string>> Fragmentation => ConformanceCaseTable.Family("5.");
+
+    [Theory]
+    [MemberData(nameof(Framing))]
+    public Task Framing_Case_HasItsExactOutcome(string id) => RunAsync(id);
+
+    [Theory]
+    [MemberData(nameof(PingPong))]
+    public Task PingPong_Case_HasItsExactOutcome(string id) => RunAsync(id);
+
+    [Theory]
+    [MemberData(nameof(ReservedBits))]
+    public Task ReservedBits_Case_HasItsExactOutcome(string id) => RunAsync(id);
+
+    [Theory]
+    [MemberData(nameof(Opcodes))]
+    public Task ReservedOpcodes_Case_HasItsExactOutcome(string id) => RunAsync(id);
+
+    [Theory]
+    [MemberData(nameof(Fragmentation))]
+    public Task Fragmentation_Case_HasItsExactOutcome(string id) => RunAsync(id);
+
+    private async Task RunAsync(string id) => await ConformanceRunner.RunAsync(await servers.GetAsync(Direct), ConformanceCaseTable.Get(id));
+}
+
+public sealed class ConformanceTestsThroughAspNetCore(ConformanceServers servers) : ConformanceTests(direct: false, servers);
+
+public sealed class ConformanceTestsOnDirectPath(ConformanceServers servers) : ConformanceTests(direct: true, servers);
