@@ -9,7 +9,9 @@ public static class ConformanceCaseTable
             .Concat(PingPongCases.All())
             .Concat(ReservedBitsCases.All())
             .Concat(OpcodeCases.All())
-            .Concat(FragmentationCases.All());
+            .Concat(FragmentationCases.All())
+            .Concat(Utf8Cases.All())
+            .Concat(CloseCases.All());
         var byId = new Dictionary<string, ConformanceCase>(StringComparer.Ordinal);
         foreach (var @case in all)
         {

@@ -19,6 +19,10 @@ public abstract class ConformanceTests(bool direct, ConformanceServers servers) 
 
     public static IEnumerable<TheoryDataRow<string>> Fragmentation => ConformanceCaseTable.Family("5.");
 
+    public static IEnumerable<TheoryDataRow<string>> Utf8 => ConformanceCaseTable.Family("6.");
+
+    public static IEnumerable<TheoryDataRow<string>> Close => ConformanceCaseTable.Family("7.");
+
     [Theory]
     [MemberData(nameof(Framing))]
     public Task Framing_Case_HasItsExactOutcome(string id) => RunAsync(id);
@@ -38,6 +42,14 @@ public abstract class ConformanceTests(bool direct, ConformanceServers servers) 
     [Theory]
     [MemberData(nameof(Fragmentation))]
     public Task Fragmentation_Case_HasItsExactOutcome(string id) => RunAsync(id);
+
+    [Theory]
+    [MemberData(nameof(Utf8))]
+    public Task Utf8_Case_HasItsExactOutcome(string id) => RunAsync(id);
+
+    [Theory]
+    [MemberData(nameof(Close))]
+    public Task Close_Case_HasItsExactOutcome(string id) => RunAsync(id);
 
     private async Task RunAsync(string id) => await ConformanceRunner.RunAsync(await servers.GetAsync(Direct), ConformanceCaseTable.Get(id));
 }
