@@ -11,7 +11,9 @@ public static class ConformanceCaseTable
             .Concat(OpcodeCases.All())
             .Concat(FragmentationCases.All())
             .Concat(Utf8Cases.All())
-            .Concat(CloseCases.All());
+            .Concat(CloseCases.All())
+            .Concat(LargeMessageCases.All())
+            .Concat(LimitCases.All());
         var byId = new Dictionary<string, ConformanceCase>(StringComparer.Ordinal);
         foreach (var @case in all)
         {

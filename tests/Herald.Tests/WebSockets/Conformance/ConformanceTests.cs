@@ -23,6 +23,12 @@ public abstract class ConformanceTests(bool direct, ConformanceServers servers) 
 
     public static IEnumerable<TheoryDataRow<string>> Close => ConformanceCaseTable.Family("7.");
 
+    public static IEnumerable<TheoryDataRow<string>> LargeMessages => ConformanceCaseTable.Family("9.1.", "9.2.", "9.3.", "9.4.", "9.5.", "9.6.");
+
+    public static IEnumerable<TheoryDataRow<string>> Limits => ConformanceCaseTable.Family("9.7.");
+
+    public static IEnumerable<TheoryDataRow<string>> Masking => ConformanceCaseTable.Family("M.");
+
     [Theory]
     [MemberData(nameof(Framing))]
     public Task Framing_Case_HasItsExactOutcome(string id) => RunAsync(id);
@@ -50,6 +56,18 @@ public abstract class ConformanceTests(bool direct, ConformanceServers servers) 
     [Theory]
     [MemberData(nameof(Close))]
     public Task Close_Case_HasItsExactOutcome(string id) => RunAsync(id);
+
+    [Theory]
+    [MemberData(nameof(LargeMessages))]
+    public Task LargeMessage_Case_HasItsExactOutcome(string id) => RunAsync(id);
+
+    [Theory]
+    [MemberData(nameof(Limits))]
+    public Task MessageLimit_Case_HasItsExactOutcome(string id) => RunAsync(id);
+
+    [Theory]
+    [MemberData(nameof(Masking))]
+    public Task Masking_Case_HasItsExactOutcome(string id) => RunAsync(id);
 
     private async Task RunAsync(string id) => await ConformanceRunner.RunAsync(await servers.GetAsync(Direct), ConformanceCaseTable.Get(id));
 }
