@@ -13,7 +13,8 @@ public static class ConformanceCaseTable
             .Concat(Utf8Cases.All())
             .Concat(CloseCases.All())
             .Concat(LargeMessageCases.All())
-            .Concat(LimitCases.All());
+            .Concat(LimitCases.All())
+            .Concat(SeedJsonCases.All());
         var byId = new Dictionary<string, ConformanceCase>(StringComparer.Ordinal);
         foreach (var @case in all)
         {

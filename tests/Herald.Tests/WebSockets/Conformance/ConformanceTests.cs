@@ -29,6 +29,8 @@ public abstract class ConformanceTests(bool direct, ConformanceServers servers) 
 
     public static IEnumerable<TheoryDataRow<string>> Masking => ConformanceCaseTable.Family("M.");
 
+    public static IEnumerable<TheoryDataRow<string>> SeedJson => ConformanceCaseTable.Family("J.");
+
     [Theory]
     [MemberData(nameof(Framing))]
     public Task Framing_Case_HasItsExactOutcome(string id) => RunAsync(id);
@@ -68,6 +70,10 @@ public abstract class ConformanceTests(bool direct, ConformanceServers servers) 
     [Theory]
     [MemberData(nameof(Masking))]
     public Task Masking_Case_HasItsExactOutcome(string id) => RunAsync(id);
+
+    [Theory]
+    [MemberData(nameof(SeedJson))]
+    public Task SeedLoginJson_Case_HasItsExactOutcome(string id) => RunAsync(id);
 
     private async Task RunAsync(string id) => await ConformanceRunner.RunAsync(await servers.GetAsync(Direct), ConformanceCaseTable.Get(id));
 }
