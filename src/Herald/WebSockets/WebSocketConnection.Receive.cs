@@ -34,9 +34,8 @@ internal sealed partial class WebSocketConnection
 
     // Once the client broke the protocol, what it sends is read and thrown away until its Close frame, so that the
     // socket is not closed with unread input (which resets it, and the reset can destroy the Close frame in
-    // flight). Frames are skipped by their length alone; once even that makes no sense, bytes are skipped blindly.
+    // flight). Frames are skipped by their length alone; once even that makes no sense, reading stops.
     private bool _draining;
-    private bool _drainingBlindly;
     private long _drainSkip;
 
     private enum FrameOutcome
@@ -245,7 +244,9 @@ internal sealed partial class WebSocketConnection
             case WebSocketOpcode.Close:
                 if (!ClosePayload.TryParse(payload, out var code, out var reason, out var error, out var errorCode))
                 {
-                    return Fail(errorCode, error!);
+                    // Even a malformed Close ends what the client sends: there is nothing left to drain.
+                    Fail(errorCode, error!);
+                    return FrameOutcome.StopReading;
                 }
 
                 SetEndReason($"client closed ({code} {LogText.Escape(reason)})");
@@ -332,12 +333,6 @@ internal sealed partial class WebSocketConnection
     /// <summary>Skips what the client sends after breaking the protocol, until its Close frame.</summary>
     private FrameOutcome Drain(ref ReadOnlySequence<byte> remaining)
     {
-        if (_drainingBlindly)
-        {
-            remaining = remaining.Slice(remaining.End);
-            return FrameOutcome.NeedMoreData;
-        }
-
         if (_drainSkip > 0)
         {
             var skipped = Math.Min(_drainSkip, remaining.Length);
@@ -351,8 +346,9 @@ internal sealed partial class WebSocketConnection
             case FrameHeaderStatus.Incomplete:
                 return FrameOutcome.NeedMoreData;
             case FrameHeaderStatus.ProtocolError:
-                _drainingBlindly = true;
-                return FrameOutcome.Continue;
+                // A length that cannot be one: nothing says where the client's Close would start, so waiting for
+                // it would only hold the connection until the close deadline.
+                return FrameOutcome.StopReading;
             case FrameHeaderStatus.Complete when opcode == WebSocketOpcode.Close:
                 return FrameOutcome.StopReading;
             default:

@@ -156,7 +156,7 @@ public static class ConformanceRunner
         var frame = await ExpectFrameAsync(peer, transcript, $"Close {code}");
         transcript.Check(frame.IsClose && frame.CloseCode == code, $"Close {code}, got {frame}");
         transcript.Check(
-            ClosePayload.TryParse(frame.Payload, out _, out _, out var error),
+            ClosePayload.TryParse(frame.Payload, out _, out _, out var error, out _),
             $"the server's Close payload to be well-formed, but: {error}");
         if (completeHandshake)
         {
