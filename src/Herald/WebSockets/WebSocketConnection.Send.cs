@@ -32,7 +32,7 @@ internal sealed partial class WebSocketConnection
                 var flush = await output.FlushAsync();
                 _counters.AddDelivered(unflushedMessages);
                 unflushedMessages = 0;
-                if (flush.IsCompleted)
+                if (flush.IsCompleted || flush.IsCanceled)
                 {
                     Abort("connection lost (the peer stopped reading)");
                     return;

@@ -28,11 +28,16 @@ internal sealed class PipeTransport(long pauseBytes = 64 * 1024) : IWebSocketTra
 
     public bool WasAborted => Volatile.Read(ref _aborted) != 0;
 
+    /// <summary>
+    /// As a socket's abort looks to both ends: the server's reads fail, a write it is waiting on returns, and the
+    /// client's pending read returns cancelled (which a peer reads as a reset).
+    /// </summary>
     public void Abort()
     {
         Volatile.Write(ref _aborted, 1);
         _toServer.Writer.Complete(new IOException("aborted"));
-        _toClient.Reader.Complete();
+        _toClient.Writer.CancelPendingFlush();
+        _toClient.Reader.CancelPendingRead();
     }
 
     public async ValueTask DisposeAsync()
