@@ -54,14 +54,14 @@ public class RegistryBenchmarks
         (Subscription.Live(Spare.Instance, StreamId.ForUser(userId)), Subscription.Live(Spare.Instance, StreamId.Broadcast));
 
     /// <summary>A subscriber that is never delivered to: the registry only stores and indexes it here.</summary>
-    private sealed class Spare : IStreamSubscriber
+    private sealed class Spare : StreamSubscriber
     {
         public static readonly Spare Instance = new();
 
-        public MessageFormat Format => SeedFormat.Instance;
+        public override MessageFormat Format => SeedFormat.Instance;
 
-        public bool TryEnqueue(OutboundFrame frame, bool replayed) => true;
+        public override bool TryEnqueue(OutboundFrame frame, bool replayed) => true;
 
-        public bool Disconnect(string reason) => false;
+        public override bool Disconnect(string reason) => false;
     }
 }

@@ -2,6 +2,7 @@ using Herald.Diagnostics;
 using Herald.Routing;
 using Herald.Streams;
 using Herald.WebSockets;
+using Microsoft.Extensions.Logging;
 
 namespace Herald.Protocol;
 
@@ -136,7 +137,7 @@ internal sealed class HeraldV1Session(WebSocketConnection connection, Connection
     /// <summary>Answers a refused command with an <c>error</c> envelope; the log lines are budgeted per connection.</summary>
     private void Refuse(string code, string message, string? command)
     {
-        if (MayLogRefusal())
+        if (MayLogRefusal(LogLevel.Information))
         {
             Log.CommandRefused(Services.Logger, Connection.Id, UserForLog, LogText.Escape(command ?? "-")!, code, LogText.Escape(message)!);
         }

@@ -1,6 +1,7 @@
 using Herald.Routing;
 using Herald.Streams;
 using Herald.WebSockets;
+using Microsoft.Extensions.Logging;
 
 namespace Herald.Protocol;
 
@@ -19,7 +20,7 @@ internal sealed class SeedSession(WebSocketConnection connection, ConnectionMemb
         switch (outcome)
         {
             case LoginParseOutcome.NotALogin:
-                if (MayLogRefusal())
+                if (MayLogRefusal(LogLevel.Debug))
                 {
                     Log.ClientMessageIgnored(Services.Logger, Connection.Id, UserForLog, "text message that is not a login", message.Length);
                 }

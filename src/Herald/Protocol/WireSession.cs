@@ -2,6 +2,7 @@ using Herald.Diagnostics;
 using Herald.Routing;
 using Herald.Streams;
 using Herald.WebSockets;
+using Microsoft.Extensions.Logging;
 
 namespace Herald.Protocol;
 
@@ -10,7 +11,7 @@ namespace Herald.Protocol;
 /// queueing a stream's frames (a full queue makes a slow consumer, closed with 4003) and a disconnect (4004).
 /// Each flavour reads its own client messages; <see cref="Create"/> is the one place that picks the flavour.
 /// </summary>
-internal abstract partial class WireSession : IWebSocketSession, IStreamSubscriber
+internal abstract partial class WireSession : StreamSubscriber, IWebSocketSession
 {
     private LogBudget? _refusalLogs;
 
@@ -25,8 +26,6 @@ internal abstract partial class WireSession : IWebSocketSession, IStreamSubscrib
     public string? UserId { get; private set; }
 
     public string? Identity => UserId;
-
-    public abstract MessageFormat Format { get; }
 
     protected WebSocketConnection Connection { get; }
 
@@ -49,7 +48,7 @@ internal abstract partial class WireSession : IWebSocketSession, IStreamSubscrib
             return OnTextAsync(message);
         }
 
-        if (MayLogRefusal())
+        if (MayLogRefusal(LogLevel.Debug))
         {
             Log.ClientMessageIgnored(Services.Logger, Connection.Id, UserForLog, "binary message", message.Length);
         }
@@ -74,7 +73,7 @@ internal abstract partial class WireSession : IWebSocketSession, IStreamSubscrib
         }
     }
 
-    public bool TryEnqueue(OutboundFrame frame, bool replayed)
+    public sealed override bool TryEnqueue(OutboundFrame frame, bool replayed)
     {
         switch (Connection.TryEnqueue(frame, replayed))
         {
@@ -88,7 +87,7 @@ internal abstract partial class WireSession : IWebSocketSession, IStreamSubscrib
         }
     }
 
-    public bool Disconnect(string reason) =>
+    public sealed override bool Disconnect(string reason) =>
         Connection.RequestClose(HeraldCloseCodes.Disconnected, reason, discardQueued: true);
 
     /// <summary>A whole text message from the client, valid UTF-8, in this flavour's terms.</summary>
@@ -116,9 +115,15 @@ internal abstract partial class WireSession : IWebSocketSession, IStreamSubscrib
     /// <summary>
     /// Whether a line about something the client can repeat without being closed (events 203 and 211) may be logged
     /// now, within the connection's <see cref="LogBudget"/>; the first line after some were left out says how many.
+    /// A line its level would not log anyway takes nothing from the budget.
     /// </summary>
-    protected bool MayLogRefusal()
+    protected bool MayLogRefusal(LogLevel level)
     {
+        if (!Services.Logger.IsEnabled(level))
+        {
+            return false;
+        }
+
         var budget = _refusalLogs ??= new LogBudget(Services.TimeProvider);
         if (!budget.TryTake(Services.TimeProvider.GetTimestamp()))
         {

@@ -27,7 +27,7 @@ internal sealed class ConnectionMembership(ConnectionRegistry registry)
     /// Puts <paramref name="subscriber"/> on the user's stream and the broadcast stream: live at once, or
     /// (<paramref name="joining"/>) holding live messages until each join completes.
     /// </summary>
-    public void LogIn(IStreamSubscriber subscriber, string userId, bool joining)
+    public void LogIn(StreamSubscriber subscriber, string userId, bool joining)
     {
         ObjectDisposedException.ThrowIf(_left, this);
         if (User is not null)
@@ -41,7 +41,7 @@ internal sealed class ConnectionMembership(ConnectionRegistry registry)
     }
 
     /// <summary>Puts <paramref name="subscriber"/> on a topic's stream, holding live messages until the join completes.</summary>
-    public Subscription JoinTopic(IStreamSubscriber subscriber, string topic)
+    public Subscription JoinTopic(StreamSubscriber subscriber, string topic)
     {
         ObjectDisposedException.ThrowIf(_left, this);
         var subscription = Subscription.Joining(subscriber, StreamId.ForTopic(topic));
@@ -84,6 +84,6 @@ internal sealed class ConnectionMembership(ConnectionRegistry registry)
         _topics = null;
     }
 
-    private static Subscription Create(IStreamSubscriber subscriber, StreamId stream, bool joining) =>
+    private static Subscription Create(StreamSubscriber subscriber, StreamId stream, bool joining) =>
         joining ? Subscription.Joining(subscriber, stream) : Subscription.Live(subscriber, stream);
 }

@@ -12,27 +12,29 @@ namespace Herald.Streams;
 internal sealed class Subscription
 {
     private readonly Lock _gate = new();
+    private readonly MessageFormat _format;
     private bool _joining;
     private List<StreamMessage>? _waiting;
     private string? _epoch;
     private long _lastSeq;
 
-    private Subscription(IStreamSubscriber subscriber, StreamId stream, bool joining)
+    private Subscription(StreamSubscriber subscriber, StreamId stream, bool joining)
     {
         Subscriber = subscriber;
+        _format = subscriber.Format;
         Stream = stream;
         _joining = joining;
     }
 
-    public IStreamSubscriber Subscriber { get; }
+    public StreamSubscriber Subscriber { get; }
 
     public StreamId Stream { get; }
 
     /// <summary>A subscription that is live at once: it gets every message delivered from now on (the seed flavour's login).</summary>
-    public static Subscription Live(IStreamSubscriber subscriber, StreamId stream) => new(subscriber, stream, joining: false);
+    public static Subscription Live(StreamSubscriber subscriber, StreamId stream) => new(subscriber, stream, joining: false);
 
     /// <summary>A subscription that holds live messages until <see cref="CompleteJoin"/>.</summary>
-    public static Subscription Joining(IStreamSubscriber subscriber, StreamId stream) => new(subscriber, stream, joining: true);
+    public static Subscription Joining(StreamSubscriber subscriber, StreamId stream) => new(subscriber, stream, joining: true);
 
     /// <returns>True when the message was queued for the subscriber (or is waiting for the join to complete).</returns>
     public bool Deliver(StreamMessage message)
@@ -105,6 +107,6 @@ internal sealed class Subscription
         }
 
         (_epoch, _lastSeq) = (message.Epoch, message.Seq);
-        return Subscriber.TryEnqueue(message.FrameFor(Subscriber.Format), replayed);
+        return Subscriber.TryEnqueue(message.FrameFor(_format), replayed);
     }
 }

@@ -49,7 +49,7 @@ public sealed partial class LayeringTests
 
         // A broken scan would pass the rule above vacuously.
         Assert.Equal("WebSockets", owners["WebSocketConnection"]);
-        Assert.Equal("Streams", owners["IStreamSubscriber"]);
+        Assert.Equal("Streams", owners["StreamSubscriber"]);
         Assert.Equal("Protocol", owners["HeraldV1Session"]);
         Assert.Equal("", owners["HeraldOptions"]);
         Assert.True(owners.Count > 60, $"found only {owners.Count} types");

@@ -42,23 +42,23 @@ public sealed class SubscriptionTests
     private static StreamMessage Message(int seq) =>
         new(Stream, "e", seq, new PublishedMessage(Guid.CreateVersion7(), DateTimeOffset.UnixEpoch, MessageContent.Text($"m{seq}"), key: null));
 
-    private sealed class RecordingSubscriber : IStreamSubscriber
+    private sealed class RecordingSubscriber : StreamSubscriber
     {
         private readonly List<(long Seq, bool Replayed)> _queued = [];
 
-        public MessageFormat Format => SeedFormat.Instance;
+        public override MessageFormat Format => SeedFormat.Instance;
 
         public long[] Seqs => [.. _queued.Select(entry => entry.Seq)];
 
         public bool[] Replayed => [.. _queued.Select(entry => entry.Replayed)];
 
-        public bool TryEnqueue(OutboundFrame frame, bool replayed)
+        public override bool TryEnqueue(OutboundFrame frame, bool replayed)
         {
             var text = System.Text.Encoding.UTF8.GetString(frame.Bytes.Span[2..]);
             _queued.Add((long.Parse(text[1..], System.Globalization.CultureInfo.InvariantCulture), replayed));
             return true;
         }
 
-        public bool Disconnect(string reason) => false;
+        public override bool Disconnect(string reason) => false;
     }
 }
