@@ -32,6 +32,20 @@ internal sealed partial class DirectWebSocketMiddleware(
 
     public async Task OnConnectedAsync(ConnectionContext connection)
     {
+        // Two steps, so that nothing of the handshake (the parser, its buffers) stays referenced while the
+        // WebSocket lives: an idle connection keeps only what the engine needs.
+        if (await TryAcceptAsync(connection) is { } flavour)
+        {
+            await handler.RunAsync(new KestrelConnectionTransport(connection), flavour);
+        }
+    }
+
+    /// <summary>
+    /// Reads the connection's first request head. When it is an upgrade Herald takes, answers 101 and returns the
+    /// flavour; otherwise hands the connection to the HTTP layer untouched (or lets it end) and returns null.
+    /// </summary>
+    private async Task<WireFlavour?> TryAcceptAsync(ConnectionContext connection)
+    {
         var input = connection.Transport.Input;
         var limits = kestrelOptions.Value.Limits;
         var parser = new UpgradeHeadParser(limits);
@@ -51,13 +65,13 @@ internal sealed partial class DirectWebSocketMiddleware(
                 && !closeRequested.IsCancellationRequested && !connection.ConnectionClosed.IsCancellationRequested)
             {
                 connection.Abort(new ConnectionAbortedException("request head not received within Kestrel's RequestHeadersTimeout"));
-                return;
+                return null;
             }
             catch (Exception exception) when (exception is OperationCanceledException or IOException)
             {
                 // Shutdown, an abort or a reset before a whole request arrived: nothing was accepted, so there is
                 // nothing to finish; returning closes the connection as Kestrel closes an idle one.
-                return;
+                return null;
             }
         }
 
@@ -74,7 +88,7 @@ internal sealed partial class DirectWebSocketMiddleware(
             Log.UpgradeDeclined(_logger, connection.ConnectionId, reason);
             input.AdvanceTo(result.Buffer.Start);
             await next(connection);
-            return;
+            return null;
         }
 
         var upgrade = parser.Request!;
@@ -87,16 +101,16 @@ internal sealed partial class DirectWebSocketMiddleware(
         {
             if ((await connection.Transport.Output.FlushAsync()).IsCompleted)
             {
-                return;
+                return null;
             }
         }
         catch (Exception exception) when (exception is IOException or OperationCanceledException)
         {
             // The client left during the handshake; there is no connection to serve.
-            return;
+            return null;
         }
 
-        await handler.RunAsync(new KestrelConnectionTransport(connection), flavour);
+        return flavour;
     }
 
     /// <summary>

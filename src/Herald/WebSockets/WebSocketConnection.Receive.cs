@@ -98,6 +98,10 @@ internal sealed partial class WebSocketConnection
         {
             OnConnectionLost(exception);
         }
+        finally
+        {
+            LoopEnded();
+        }
     }
 
     /// <summary>Handles every whole frame, and the payload of a frame under way, at the start of <paramref name="buffer"/>.</summary>

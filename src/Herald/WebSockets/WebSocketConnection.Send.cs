@@ -51,5 +51,9 @@ internal sealed partial class WebSocketConnection
             _counters.AddDropped(unflushedMessages);
             OnConnectionLost(exception);
         }
+        finally
+        {
+            LoopEnded();
+        }
     }
 }

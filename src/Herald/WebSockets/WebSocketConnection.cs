@@ -31,6 +31,7 @@ internal sealed partial class WebSocketConnection
     private long _closeDeadline;
     private int _closeRequested;
     private int _aborted;
+    private int _loopsRunning;
     private volatile bool _sessionEstablished;
     private volatile bool _ended;
     private volatile bool _discardQueued;
@@ -65,27 +66,18 @@ internal sealed partial class WebSocketConnection
 
     private string Identity => _session?.Identity is { } identity ? LogText.Escape(identity)! : "-";
 
-    /// <summary>Runs the connection with <paramref name="session"/> until it has closed, then releases the transport.</summary>
-    public async Task RunAsync(IWebSocketSession session)
+    /// <summary>
+    /// Runs the connection with <paramref name="session"/>: the returned task completes once both loops have ended
+    /// and the connection's end is logged. Not an async method itself: whichever loop ends last finishes the
+    /// connection, so an open connection holds two loops' state and no third.
+    /// </summary>
+    public Task RunAsync(IWebSocketSession session)
     {
         _session = session;
         _counters.ConnectionOpened();
         Log.ConnectionOpened(_logger, Id, RemoteAddress);
-        try
-        {
-            await Task.WhenAll(ReceiveLoopAsync(session), SendLoopAsync());
-        }
-        finally
-        {
-            // From here on the transport belongs to the server layer again: late sweeps and aborts leave it alone.
-            _ended = true;
-            ReleaseMessageBuffer();
-            var dropped = DropQueued();
-            session.OnEnded();
-            Log.ConnectionClosed(
-                _logger, Id, Identity, RemoteAddress, LogText.Escape(_endReason ?? "closed"),
-                _timeProvider.GetElapsedTime(_openedAt).TotalSeconds, dropped);
-        }
+        _loopsRunning = 2;
+        return Task.WhenAll(ReceiveLoopAsync(session), SendLoopAsync());
     }
 
     /// <summary>The session is established (Herald: logged in): its deadline no longer applies.</summary>
@@ -229,6 +221,24 @@ internal sealed partial class WebSocketConnection
 
         _queue.SetControl(PingFrame);
         _pingSentAt = now;
+    }
+
+    /// <summary>Called by each loop as it ends; the last one finishes the connection.</summary>
+    private void LoopEnded()
+    {
+        if (Interlocked.Decrement(ref _loopsRunning) != 0)
+        {
+            return;
+        }
+
+        // From here on the transport belongs to the server layer again: late sweeps and aborts leave it alone.
+        _ended = true;
+        ReleaseMessageBuffer();
+        var dropped = DropQueued();
+        _session!.OnEnded();
+        Log.ConnectionClosed(
+            _logger, Id, Identity, RemoteAddress, LogText.Escape(_endReason ?? "closed"),
+            _timeProvider.GetElapsedTime(_openedAt).TotalSeconds, dropped);
     }
 
     private TimeSpan Elapsed(long start, long end) => _timeProvider.GetElapsedTime(start, end);
