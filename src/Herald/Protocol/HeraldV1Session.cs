@@ -11,8 +11,8 @@ namespace Herald.Protocol;
 /// JSON envelopes out. A refused command is answered with an <c>error</c> envelope and the connection stays open;
 /// a refused login closes it.
 /// </summary>
-internal sealed class HeraldV1Session(WebSocketConnection connection, ConnectionMembership membership, SessionServices services)
-    : WireSession(connection, membership, services)
+internal sealed class HeraldV1Session(WebSocketConnection connection, ConnectionRegistry registry, SessionServices services)
+    : WireSession(connection, registry, services)
 {
     // Pongs replace each other in the queue: a client that pipelines pings without reading gets one answer waiting, not thousands.
     private static readonly OutboundFrame PongFrame = OutboundFrame.Control(Envelopes.Pong(), replaceKey: "\0pong");
@@ -79,8 +79,8 @@ internal sealed class HeraldV1Session(WebSocketConnection connection, Connection
 
         LogIn(userId!, joining: true);
         TryEnqueue(OutboundFrame.Control(Envelopes.Welcome(userId!, Connection.Id)), replayed: false);
-        await CompleteJoinAsync(Membership.User!, resume.TryGetValue(userStream!.Name, out var userPosition) ? userPosition : null);
-        await CompleteJoinAsync(Membership.Broadcast!, resume.TryGetValue(StreamId.BroadcastName, out var broadcastPosition) ? broadcastPosition : null);
+        await CompleteJoinAsync(User!, resume.TryGetValue(userStream!.Name, out var userPosition) ? userPosition : null);
+        await CompleteJoinAsync(Broadcast!, resume.TryGetValue(StreamId.BroadcastName, out var broadcastPosition) ? broadcastPosition : null);
     }
 
     private async ValueTask OnSubscribeAsync(string? topic, StreamPosition? position)
@@ -91,20 +91,20 @@ internal sealed class HeraldV1Session(WebSocketConnection connection, Connection
             return;
         }
 
-        if (Membership.IsOnTopic(topic!))
+        if (IsOnTopic(topic!))
         {
             Refuse(HeraldV1ErrorCodes.AlreadySubscribed, $"already on topic '{topic}'", "subscribe");
             return;
         }
 
         var limit = Services.Options.MaxTopicsPerConnection;
-        if (Membership.TopicCount >= limit)
+        if (TopicCount >= limit)
         {
             Refuse(HeraldV1ErrorCodes.TooManyTopics, $"a connection may be on at most {limit} topics", "subscribe");
             return;
         }
 
-        await CompleteJoinAsync(Membership.JoinTopic(this, topic!), position);
+        await CompleteJoinAsync(JoinTopic(topic!), position);
     }
 
     private void OnUnsubscribe(string? topic)
@@ -115,7 +115,7 @@ internal sealed class HeraldV1Session(WebSocketConnection connection, Connection
             return;
         }
 
-        Membership.LeaveTopic(topic!);
+        LeaveTopic(topic!);
         TryEnqueue(OutboundFrame.Control(Envelopes.Left(StreamId.ForTopic(topic!))), replayed: false);
     }
 

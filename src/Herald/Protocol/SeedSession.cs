@@ -9,8 +9,8 @@ namespace Herald.Protocol;
 /// The seed flavour (no subprotocol): the client's one meaningful message is <c>{"uid":"..."}</c>, and every
 /// message reaches it as its raw text. Other text is ignored, as the seed's server ignored it.
 /// </summary>
-internal sealed class SeedSession(WebSocketConnection connection, ConnectionMembership membership, SessionServices services)
-    : WireSession(connection, membership, services)
+internal sealed class SeedSession(WebSocketConnection connection, ConnectionRegistry registry, SessionServices services)
+    : WireSession(connection, registry, services)
 {
     public override MessageFormat Format => SeedFormat.Instance;
 

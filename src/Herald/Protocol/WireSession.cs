@@ -1,24 +1,24 @@
 using Herald.Diagnostics;
 using Herald.Routing;
-using Herald.Streams;
 using Herald.WebSockets;
 using Microsoft.Extensions.Logging;
 
 namespace Herald.Protocol;
 
 /// <summary>
-/// What both wire flavours share over an engine connection: the login that ties it to a user, the login deadline,
+/// What both wire flavours share over an engine connection: the login that ties it to a user (and its place in the
+/// registry, <see cref="ConnectionMembership"/>), the login deadline,
 /// queueing a stream's frames (a full queue makes a slow consumer, closed with 4003) and a disconnect (4004).
 /// Each flavour reads its own client messages; <see cref="Create"/> is the one place that picks the flavour.
 /// </summary>
-internal abstract partial class WireSession : StreamSubscriber, IWebSocketSession
+internal abstract partial class WireSession : ConnectionMembership, IWebSocketSession
 {
     private LogBudget? _refusalLogs;
 
-    protected WireSession(WebSocketConnection connection, ConnectionMembership membership, SessionServices services)
+    protected WireSession(WebSocketConnection connection, ConnectionRegistry registry, SessionServices services)
+        : base(registry)
     {
         Connection = connection;
-        Membership = membership;
         Services = services;
     }
 
@@ -29,17 +29,15 @@ internal abstract partial class WireSession : StreamSubscriber, IWebSocketSessio
 
     protected WebSocketConnection Connection { get; }
 
-    protected ConnectionMembership Membership { get; }
-
     protected SessionServices Services { get; }
 
     /// <summary>Log-safe: the user ID as a log line may show it, or "-" before login.</summary>
     protected string UserForLog => UserId is { } userId ? LogText.Escape(userId)! : "-";
 
-    public static WireSession Create(WireFlavour flavour, WebSocketConnection connection, ConnectionMembership membership, SessionServices services) =>
+    public static WireSession Create(WireFlavour flavour, WebSocketConnection connection, ConnectionRegistry registry, SessionServices services) =>
         flavour == WireFlavour.HeraldV1
-            ? new HeraldV1Session(connection, membership, services)
-            : new SeedSession(connection, membership, services);
+            ? new HeraldV1Session(connection, registry, services)
+            : new SeedSession(connection, registry, services);
 
     public ValueTask OnMessageAsync(WebSocketMessageKind kind, ReadOnlyMemory<byte> message)
     {
@@ -100,7 +98,7 @@ internal abstract partial class WireSession : StreamSubscriber, IWebSocketSessio
     protected void LogIn(string userId, bool joining)
     {
         UserId = userId;
-        Membership.LogIn(this, userId, joining);
+        JoinUser(userId, joining);
         Connection.SessionEstablished();
         Log.ConnectionLoggedIn(Services.Logger, Connection.Id, UserForLog, Connection.RemoteAddress);
     }

@@ -3,12 +3,13 @@ using Herald.Streams;
 namespace Herald.Routing;
 
 /// <summary>
-/// One connection's place in the registry: its user stream, the broadcast stream and its topics. Every change a
-/// connection makes to the registry goes through here, and <see cref="Leave"/> (called once, by the code that
+/// A subscriber with its place in the registry: its user stream, the broadcast stream and its topics. Every change
+/// a connection makes to the registry goes through here, and <see cref="Leave"/> (called once, by the code that
 /// runs the connection, when it has ended) takes all of it out again, so nothing of a closed connection stays.
+/// A base class rather than an object of its own, because an idle connection pays for every object it keeps.
 /// Used by one connection's receive loop at a time.
 /// </summary>
-internal sealed class ConnectionMembership(ConnectionRegistry registry)
+internal abstract class ConnectionMembership(ConnectionRegistry registry) : StreamSubscriber
 {
     private Dictionary<string, Subscription>? _topics;
     private bool _left;
@@ -19,15 +20,15 @@ internal sealed class ConnectionMembership(ConnectionRegistry registry)
     /// <summary>The connection's place on the broadcast stream; null until login.</summary>
     public Subscription? Broadcast { get; private set; }
 
-    public int TopicCount => _topics?.Count ?? 0;
+    protected int TopicCount => _topics?.Count ?? 0;
 
-    public bool IsOnTopic(string topic) => _topics?.ContainsKey(topic) == true;
+    protected bool IsOnTopic(string topic) => _topics?.ContainsKey(topic) == true;
 
     /// <summary>
-    /// Puts <paramref name="subscriber"/> on the user's stream and the broadcast stream: live at once, or
+    /// Puts this subscriber on the user's stream and the broadcast stream: live at once, or
     /// (<paramref name="joining"/>) holding live messages until each join completes.
     /// </summary>
-    public void LogIn(StreamSubscriber subscriber, string userId, bool joining)
+    protected void JoinUser(string userId, bool joining)
     {
         ObjectDisposedException.ThrowIf(_left, this);
         if (User is not null)
@@ -35,23 +36,23 @@ internal sealed class ConnectionMembership(ConnectionRegistry registry)
             throw new InvalidOperationException("The connection is logged in already.");
         }
 
-        User = Create(subscriber, StreamId.ForUser(userId), joining);
-        Broadcast = Create(subscriber, StreamId.Broadcast, joining);
+        User = Create(StreamId.ForUser(userId), joining);
+        Broadcast = Create(StreamId.Broadcast, joining);
         registry.AddLoggedIn(User, Broadcast);
     }
 
-    /// <summary>Puts <paramref name="subscriber"/> on a topic's stream, holding live messages until the join completes.</summary>
-    public Subscription JoinTopic(StreamSubscriber subscriber, string topic)
+    /// <summary>Puts this subscriber on a topic's stream, holding live messages until the join completes.</summary>
+    protected Subscription JoinTopic(string topic)
     {
         ObjectDisposedException.ThrowIf(_left, this);
-        var subscription = Subscription.Joining(subscriber, StreamId.ForTopic(topic));
+        var subscription = Subscription.Joining(this, StreamId.ForTopic(topic));
         (_topics ??= new Dictionary<string, Subscription>(StringComparer.Ordinal)).Add(topic, subscription);
         registry.AddToTopic(subscription);
         return subscription;
     }
 
     /// <returns>False when the connection was not on the topic.</returns>
-    public bool LeaveTopic(string topic)
+    protected bool LeaveTopic(string topic)
     {
         if (_topics is null || !_topics.Remove(topic, out var subscription))
         {
@@ -84,6 +85,6 @@ internal sealed class ConnectionMembership(ConnectionRegistry registry)
         _topics = null;
     }
 
-    private static Subscription Create(StreamSubscriber subscriber, StreamId stream, bool joining) =>
-        joining ? Subscription.Joining(subscriber, stream) : Subscription.Live(subscriber, stream);
+    private Subscription Create(StreamId stream, bool joining) =>
+        joining ? Subscription.Joining(this, stream) : Subscription.Live(this, stream);
 }

@@ -12,7 +12,6 @@ namespace Herald.Streams;
 internal sealed class Subscription
 {
     private readonly Lock _gate = new();
-    private readonly MessageFormat _format;
     private bool _joining;
     private List<StreamMessage>? _waiting;
     private string? _epoch;
@@ -21,7 +20,6 @@ internal sealed class Subscription
     private Subscription(StreamSubscriber subscriber, StreamId stream, bool joining)
     {
         Subscriber = subscriber;
-        _format = subscriber.Format;
         Stream = stream;
         _joining = joining;
     }
@@ -107,6 +105,6 @@ internal sealed class Subscription
         }
 
         (_epoch, _lastSeq) = (message.Epoch, message.Seq);
-        return Subscriber.TryEnqueue(message.FrameFor(_format), replayed);
+        return Subscriber.TryEnqueue(message.FrameFor(Subscriber.Format), replayed);
     }
 }

@@ -100,7 +100,7 @@ internal sealed partial class WebSocketConnection
         }
         finally
         {
-            LoopEnded();
+            await LoopEndedAsync();
         }
     }
 

@@ -53,7 +53,7 @@ internal sealed partial class WebSocketConnection
         }
         finally
         {
-            LoopEnded();
+            await LoopEndedAsync();
         }
     }
 }

@@ -23,6 +23,7 @@ internal sealed partial class WebSocketConnection
     private readonly HubCounters _counters;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly IWebSocketLifetime? _lifetime;
     private readonly FrameQueue _queue;
     private readonly long _openedAt;
     private IWebSocketSession? _session;
@@ -39,7 +40,13 @@ internal sealed partial class WebSocketConnection
     private string _closeDescription = string.Empty;
     private string? _endReason;
 
-    public WebSocketConnection(IWebSocketTransport transport, WebSocketLimits limits, HubCounters counters, TimeProvider timeProvider, ILogger logger)
+    /// <param name="transport">The accepted connection's byte streams.</param>
+    /// <param name="limits">What the engine enforces.</param>
+    /// <param name="counters">The hub's running totals (connections opened, copies delivered, dropped, conflated).</param>
+    /// <param name="timeProvider">The clock of every deadline.</param>
+    /// <param name="logger">The connection's log, under its public category.</param>
+    /// <param name="lifetime">Told when the connection has ended, before its transport is released.</param>
+    public WebSocketConnection(IWebSocketTransport transport, WebSocketLimits limits, HubCounters counters, TimeProvider timeProvider, ILogger logger, IWebSocketLifetime? lifetime = null)
     {
         Id = Interlocked.Increment(ref _lastId);
         _transport = transport;
@@ -47,6 +54,7 @@ internal sealed partial class WebSocketConnection
         _counters = counters;
         _timeProvider = timeProvider;
         _logger = logger;
+        _lifetime = lifetime;
         _openedAt = _lastSeen = timeProvider.GetTimestamp();
         _queue = new FrameQueue(limits.MaxQueuedMessages, limits.MaxQueuedBytes);
     }
@@ -54,6 +62,9 @@ internal sealed partial class WebSocketConnection
     public long Id { get; }
 
     public string RemoteAddress => _transport.RemoteAddress;
+
+    /// <summary>The session <see cref="RunAsync"/> runs; null before.</summary>
+    public IWebSocketSession? Session => _session;
 
     /// <summary>True once a close was requested, by either side: nothing more can be queued.</summary>
     public bool IsClosing => Volatile.Read(ref _closeRequested) != 0;
@@ -67,9 +78,9 @@ internal sealed partial class WebSocketConnection
     private string Identity => _session?.Identity is { } identity ? LogText.Escape(identity)! : "-";
 
     /// <summary>
-    /// Runs the connection with <paramref name="session"/>: the returned task completes once both loops have ended
-    /// and the connection's end is logged. Not an async method itself: whichever loop ends last finishes the
-    /// connection, so an open connection holds two loops' state and no third.
+    /// Runs the connection with <paramref name="session"/>: the returned task completes once both loops have ended,
+    /// the end is logged, the lifetime told and the transport released. Not an async method itself: whichever loop
+    /// ends last finishes the connection, so an open connection holds its two loops' state and nothing more.
     /// </summary>
     public Task RunAsync(IWebSocketSession session)
     {
@@ -224,11 +235,11 @@ internal sealed partial class WebSocketConnection
     }
 
     /// <summary>Called by each loop as it ends; the last one finishes the connection.</summary>
-    private void LoopEnded()
+    private ValueTask LoopEndedAsync()
     {
         if (Interlocked.Decrement(ref _loopsRunning) != 0)
         {
-            return;
+            return ValueTask.CompletedTask;
         }
 
         // From here on the transport belongs to the server layer again: late sweeps and aborts leave it alone.
@@ -239,6 +250,10 @@ internal sealed partial class WebSocketConnection
         Log.ConnectionClosed(
             _logger, Id, Identity, RemoteAddress, LogText.Escape(_endReason ?? "closed"),
             _timeProvider.GetElapsedTime(_openedAt).TotalSeconds, dropped);
+
+        // After the log line, so that a connection counted as gone (stats, shutdown's wait) has said why it ended.
+        _lifetime?.OnEnded(this);
+        return _transport.DisposeAsync();
     }
 
     private TimeSpan Elapsed(long start, long end) => _timeProvider.GetElapsedTime(start, end);
