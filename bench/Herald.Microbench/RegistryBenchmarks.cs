@@ -37,8 +37,8 @@ public class RegistryBenchmarks
     [Benchmark]
     public void AddAndRemoveNewUser()
     {
-        _hub.Registry.AddLoggedIn(_transient.User, _transient.Broadcast);
-        _hub.Registry.RemoveLoggedIn(_transient.User, _transient.Broadcast);
+        _hub.Registry.AddLoggedIn(-1, _transient.User, _transient.Broadcast);
+        _hub.Registry.RemoveLoggedIn(-1, _transient.User);
     }
 
     [Benchmark(OperationsPerInvoke = ContendedOperations)]
@@ -46,8 +46,8 @@ public class RegistryBenchmarks
         Parallel.For(0, ContendedOperations, i =>
         {
             var (user, broadcast) = _contended[i % 64];
-            _hub.Registry.AddLoggedIn(user, broadcast);
-            _hub.Registry.RemoveLoggedIn(user, broadcast);
+            _hub.Registry.AddLoggedIn(-2 - (i % 64), user, broadcast);
+            _hub.Registry.RemoveLoggedIn(-2 - (i % 64), user);
         });
 
     private static (Subscription User, Subscription Broadcast) LoggedIn(string userId) =>

@@ -9,7 +9,7 @@ namespace Herald.Routing;
 /// A base class rather than an object of its own, because an idle connection pays for every object it keeps.
 /// Used by one connection's receive loop at a time.
 /// </summary>
-internal abstract class ConnectionMembership(ConnectionRegistry registry) : StreamSubscriber
+internal abstract class ConnectionMembership(ConnectionRegistry registry, long connectionId) : StreamSubscriber
 {
     private Dictionary<string, Subscription>? _topics;
     private bool _left;
@@ -38,7 +38,7 @@ internal abstract class ConnectionMembership(ConnectionRegistry registry) : Stre
 
         User = Create(StreamId.ForUser(userId), joining);
         Broadcast = Create(StreamId.Broadcast, joining);
-        registry.AddLoggedIn(User, Broadcast);
+        registry.AddLoggedIn(connectionId, User, Broadcast);
     }
 
     /// <summary>Puts this subscriber on a topic's stream, holding live messages until the join completes.</summary>
@@ -74,7 +74,7 @@ internal abstract class ConnectionMembership(ConnectionRegistry registry) : Stre
         _left = true;
         if (User is { } user)
         {
-            registry.RemoveLoggedIn(user, Broadcast!);
+            registry.RemoveLoggedIn(connectionId, user);
         }
 
         foreach (var subscription in _topics?.Values ?? Enumerable.Empty<Subscription>())
