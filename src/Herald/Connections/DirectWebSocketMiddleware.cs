@@ -30,21 +30,13 @@ internal sealed partial class DirectWebSocketMiddleware(
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger(LogCategories.DirectPath);
 
+    /// <remarks>
+    /// One async method whose state lives as long as the WebSocket, so that nothing else is allocated before the
+    /// head's wait and dropped after it (such objects are promoted while a burst of clients connects, and then
+    /// leave holes in the old generation): the parser is a struct inside that state, and is cleared once the 101
+    /// is written.
+    /// </remarks>
     public async Task OnConnectedAsync(ConnectionContext connection)
-    {
-        // Two steps, so that nothing of the handshake (the parser, its buffers) stays referenced while the
-        // WebSocket lives: an idle connection keeps only what the engine needs.
-        if (await TryAcceptAsync(connection) is { } flavour)
-        {
-            await handler.RunAsync(new KestrelConnectionTransport(connection), flavour);
-        }
-    }
-
-    /// <summary>
-    /// Reads the connection's first request head. When it is an upgrade Herald takes, answers 101 and returns the
-    /// flavour; otherwise hands the connection to the HTTP layer untouched (or lets it end) and returns null.
-    /// </summary>
-    private async Task<WireFlavour?> TryAcceptAsync(ConnectionContext connection)
     {
         var input = connection.Transport.Input;
         var limits = kestrelOptions.Value.Limits;
@@ -59,19 +51,30 @@ internal sealed partial class DirectWebSocketMiddleware(
         {
             try
             {
-                (result, status) = await ReadHeadAsync(input, parser, headWait.Token);
+                // Until the parser has taken or declined the first request head, or the client ended its side first.
+                while (true)
+                {
+                    result = await input.ReadAsync(headWait.Token);
+                    status = parser.Parse(result.Buffer);
+                    if (status != HeadParseStatus.NeedMore || result.IsCompleted || result.IsCanceled)
+                    {
+                        break;
+                    }
+
+                    input.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+                }
             }
             catch (OperationCanceledException) when (headWait.IsCancellationRequested
                 && !closeRequested.IsCancellationRequested && !connection.ConnectionClosed.IsCancellationRequested)
             {
                 connection.Abort(new ConnectionAbortedException("request head not received within Kestrel's RequestHeadersTimeout"));
-                return null;
+                return;
             }
             catch (Exception exception) when (exception is OperationCanceledException or IOException)
             {
                 // Shutdown, an abort or a reset before a whole request arrived: nothing was accepted, so there is
                 // nothing to finish; returning closes the connection as Kestrel closes an idle one.
-                return null;
+                return;
             }
         }
 
@@ -88,49 +91,29 @@ internal sealed partial class DirectWebSocketMiddleware(
             Log.UpgradeDeclined(_logger, connection.ConnectionId, reason);
             input.AdvanceTo(result.Buffer.Start);
             await next(connection);
-            return null;
+            return;
         }
 
-        var upgrade = parser.Request!;
         input.AdvanceTo(result.Buffer.GetPosition(parser.HeadLength));
         var selected = Subprotocols.Selected(flavour) is { } subprotocol ? $"Sec-WebSocket-Protocol: {subprotocol}\r\n" : string.Empty;
         connection.Transport.Output.Write(Encoding.ASCII.GetBytes(
             "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n" +
-            $"Sec-WebSocket-Accept: {WebSocketHandshake.ComputeAcceptKey(upgrade.WebSocketKey)}\r\n{selected}\r\n"));
+            $"Sec-WebSocket-Accept: {WebSocketHandshake.ComputeAcceptKey(parser.Request!.WebSocketKey)}\r\n{selected}\r\n"));
+        (parser, result) = (default, default);
         try
         {
             if ((await connection.Transport.Output.FlushAsync()).IsCompleted)
             {
-                return null;
+                return;
             }
         }
         catch (Exception exception) when (exception is IOException or OperationCanceledException)
         {
             // The client left during the handshake; there is no connection to serve.
-            return null;
+            return;
         }
 
-        return flavour;
-    }
-
-    /// <summary>
-    /// Reads until the parser has taken or declined the first request head, or the client ended its side first.
-    /// Consumes nothing.
-    /// </summary>
-    private static async ValueTask<(ReadResult Result, HeadParseStatus Status)> ReadHeadAsync(
-        PipeReader input, UpgradeHeadParser parser, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            var result = await input.ReadAsync(cancellationToken);
-            var status = parser.Parse(result.Buffer);
-            if (status != HeadParseStatus.NeedMore || result.IsCompleted || result.IsCanceled)
-            {
-                return (result, status);
-            }
-
-            input.AdvanceTo(result.Buffer.Start, result.Buffer.End);
-        }
+        await handler.RunAsync(new KestrelConnectionTransport(connection), flavour);
     }
 
     /// <summary>Why a valid upgrade is not one Herald takes directly now, or null when it is (with its flavour).</summary>

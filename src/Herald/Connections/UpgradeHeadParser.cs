@@ -13,11 +13,12 @@ namespace Herald.Connections;
 /// <see cref="ReadOnlySequence{T}"/> itself, and only the values an upgrade needs become strings.
 /// </summary>
 /// <remarks>
-/// Nothing is consumed: each call gets the buffer from the start of the connection and goes on after the lines it
+/// A struct, so that the middleware keeps it inside its own state instead of as an object of its own; use it as
+/// a local, never a copy. Nothing is consumed: each call gets the buffer from the start of the connection and goes on after the lines it
 /// has already read, so a head that arrives in many reads is read once. Kestrel's limits are checked on every
 /// read, whether or not the end of the head is in the buffer yet.
 /// </remarks>
-internal sealed class UpgradeHeadParser(KestrelServerLimits limits)
+internal struct UpgradeHeadParser(KestrelServerLimits limits)
 {
     private const byte CR = (byte)'\r';
     private const byte LF = (byte)'\n';
