@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Text;
 using Herald.Diagnostics;
 using Herald.Tests.Infrastructure;
+using Herald.Tests.WebSockets.Conformance;
 using Herald.WebSockets;
 
 namespace Herald.Tests.WebSockets;
@@ -99,10 +100,10 @@ internal sealed class EnginePeer : IAsyncDisposable
         while (true)
         {
             var result = await input.ReadAsync(timeout.Token);
-            if (TryReadFrame(result.Buffer, out var opcode, out var payload, out var consumed))
+            if (ReceivedFrame.TryParse(result.Buffer, out var frame, out var length))
             {
-                input.AdvanceTo(consumed);
-                return (opcode, payload);
+                input.AdvanceTo(result.Buffer.GetPosition(length));
+                return (frame!.Opcode, frame.Payload);
             }
 
             Assert.False(result.IsCompleted, "the server's output ended before a whole frame");
@@ -128,38 +129,6 @@ internal sealed class EnginePeer : IAsyncDisposable
         Connection.Abort("test over");
         await _run.WaitAsync(Timeout);
         await Transport.DisposeAsync();
-    }
-
-    private static bool TryReadFrame(ReadOnlySequence<byte> buffer, out int opcode, out byte[] payload, out SequencePosition consumed)
-    {
-        (opcode, payload, consumed) = (0, [], buffer.Start);
-        if (buffer.Length < 2)
-        {
-            return false;
-        }
-
-        Span<byte> head = stackalloc byte[10];
-        buffer.Slice(0, Math.Min(10, buffer.Length)).CopyTo(head);
-        long length = head[1] & 0x7F;
-        var headerLength = 2;
-        if (length == 126)
-        {
-            (length, headerLength) = (BinaryPrimitives.ReadUInt16BigEndian(head[2..]), 4);
-        }
-        else if (length == 127)
-        {
-            (length, headerLength) = ((long)BinaryPrimitives.ReadUInt64BigEndian(head[2..]), 10);
-        }
-
-        if (buffer.Length < headerLength + length)
-        {
-            return false;
-        }
-
-        opcode = head[0] & 0x0F;
-        payload = buffer.Slice(headerLength, length).ToArray();
-        consumed = buffer.GetPosition(headerLength + length);
-        return true;
     }
 }
 

@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Buffers.Binary;
 using System.IO.Pipelines;
 using Herald.Tests.Infrastructure;
 
@@ -39,9 +37,9 @@ internal sealed class PipeConformancePeer(PipeTransport transport, Task run) : I
                 return PeerEvent.TimedOut;
             }
 
-            if (TryParseFrame(result.Buffer, out var frame, out var consumed))
+            if (ReceivedFrame.TryParse(result.Buffer, out var frame, out var length))
             {
-                input.AdvanceTo(consumed);
+                input.AdvanceTo(result.Buffer.GetPosition(length));
                 return new PeerEvent(PeerEventKind.Frame, frame);
             }
 
@@ -63,44 +61,5 @@ internal sealed class PipeConformancePeer(PipeTransport transport, Task run) : I
         await transport.ClientOutput.CompleteAsync();
         await run.WaitAsync(TestClient.ReceiveTimeout, TestContext.Current.CancellationToken);
         await transport.ClientInput.CompleteAsync();
-    }
-
-    private static bool TryParseFrame(ReadOnlySequence<byte> buffer, out ReceivedFrame? frame, out SequencePosition consumed)
-    {
-        (frame, consumed) = (null, buffer.Start);
-        Span<byte> head = stackalloc byte[14];
-        var available = (int)Math.Min(buffer.Length, head.Length);
-        buffer.Slice(0, available).CopyTo(head);
-        if (available < 2)
-        {
-            return false;
-        }
-
-        var lengthCode = head[1] & 0x7F;
-        var headerLength = 2 + lengthCode switch { 126 => 2, 127 => 8, _ => 0 } + ((head[1] & 0x80) != 0 ? 4 : 0);
-        if (available < headerLength)
-        {
-            return false;
-        }
-
-        long length = lengthCode switch
-        {
-            126 => BinaryPrimitives.ReadUInt16BigEndian(head[2..]),
-            127 => (long)BinaryPrimitives.ReadUInt64BigEndian(head[2..]),
-            _ => lengthCode,
-        };
-        if (buffer.Length < headerLength + length)
-        {
-            return false;
-        }
-
-        frame = new ReceivedFrame(
-            Fin: (head[0] & 0x80) != 0,
-            Rsv: (head[0] >> 4) & 0x7,
-            Opcode: head[0] & 0x0F,
-            Masked: (head[1] & 0x80) != 0,
-            Payload: buffer.Slice(headerLength, length).ToArray());
-        consumed = buffer.GetPosition(headerLength + length);
-        return true;
     }
 }

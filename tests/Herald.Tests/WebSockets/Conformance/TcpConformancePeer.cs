@@ -1,4 +1,4 @@
-using System.Buffers.Binary;
+using System.Buffers;
 using System.Net.Sockets;
 using System.Text;
 using Herald.Tests.Infrastructure;
@@ -114,45 +114,20 @@ public sealed class TcpConformancePeer : IConformancePeer
 
     private bool TryParseFrame(out ReceivedFrame? frame)
     {
-        frame = null;
-        var available = _buffer.AsSpan(_start, _end - _start);
-        if (available.Length < 2)
+        var available = new ReadOnlySequence<byte>(_buffer, _start, _end - _start);
+        if (ReceivedFrame.TryParse(available, out frame, out var length))
         {
-            return false;
+            _start += (int)length;
+            return true;
         }
 
-        var lengthCode = available[1] & 0x7F;
-        var headerLength = 2 + lengthCode switch { 126 => 2, 127 => 8, _ => 0 } + ((available[1] & 0x80) != 0 ? 4 : 0);
-        if (available.Length < headerLength)
+        // Make room for the whole frame once its header says how long it is.
+        if (length > _buffer.Length)
         {
-            return false;
+            Array.Resize(ref _buffer, checked((int)length));
         }
 
-        var length = lengthCode switch
-        {
-            126 => BinaryPrimitives.ReadUInt16BigEndian(available[2..]),
-            127 => checked((int)BinaryPrimitives.ReadUInt64BigEndian(available[2..])),
-            _ => lengthCode,
-        };
-        if (available.Length < headerLength + length)
-        {
-            if (headerLength + length > _buffer.Length)
-            {
-                Array.Resize(ref _buffer, headerLength + length);
-            }
-
-            return false;
-        }
-
-        frame = new ReceivedFrame(
-            Fin: (available[0] & 0x80) != 0,
-            Rsv: (available[0] >> 4) & 0x7,
-            Opcode: available[0] & 0x0F,
-            Masked: (available[1] & 0x80) != 0,
-            Payload: available.Slice(headerLength, length).ToArray());
-
-        _start += headerLength + length;
-        return true;
+        return false;
     }
 
     private void Compact()
