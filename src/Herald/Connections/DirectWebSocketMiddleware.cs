@@ -24,64 +24,77 @@ internal sealed partial class DirectWebSocketMiddleware(
     ConnectionDelegate next,
     ConnectionHandler handler,
     MappedPrefixes mappedPrefixes,
-    TimeProvider timeProvider,
+    HeadDeadlines headDeadlines,
     IOptions<KestrelServerOptions> kestrelOptions,
     ILoggerFactory loggerFactory)
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger(LogCategories.DirectPath);
 
     /// <remarks>
-    /// One async method whose state lives as long as the WebSocket. The parser is a struct inside that state rather
-    /// than an object that outlives the head's wait only to die after it, and it is cleared once the 101 is
-    /// written, so that nothing of the handshake stays referenced (docs/benchmarks.md, the engine layer, has what
-    /// this did and did not change in idle memory).
+    /// One async method whose state lives as long as the WebSocket. The handshake allocates nothing: the parser is
+    /// a struct inside that state and keeps no strings, and the 101 is written straight into the pipe. Garbage made
+    /// here would sit between the objects the connection keeps and, promoted with them in a connect burst, stay as
+    /// holes in the heap (docs/benchmarks.md, the engine layer).
     /// </remarks>
     public async Task OnConnectedAsync(ConnectionContext connection)
     {
         var input = connection.Transport.Input;
         var limits = kestrelOptions.Value.Limits;
         var parser = new UpgradeHeadParser(limits);
-        ReadResult result;
-        HeadParseStatus status;
+        ReadResult result = default;
+        var status = HeadParseStatus.NeedMore;
         // The same deadline Kestrel gives a request head, so a connection that is not ours sees no difference;
         // Kestrel's close request, its first step of a shutdown, ends the wait early.
         var closeRequested = connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? CancellationToken.None;
-        using (var headWait = new CancellationTokenSource(limits.RequestHeadersTimeout, timeProvider))
-        using (closeRequested.Register(static state => ((CancellationTokenSource)state!).Cancel(), headWait))
+        var wait = headDeadlines.Start(input, closeRequested);
+        var end = HeadWaitEnd.NotCancelled;
+        try
         {
-            try
+            // Until the parser has taken or declined the first request head, or the client ended its side first.
+            while (true)
             {
-                // Until the parser has taken or declined the first request head, or the client ended its side first.
-                while (true)
+                result = await input.ReadAsync();
+                if (result.IsCanceled)
                 {
-                    result = await input.ReadAsync(headWait.Token);
-                    status = parser.Parse(result.Buffer);
-                    if (status != HeadParseStatus.NeedMore || result.IsCompleted || result.IsCanceled)
-                    {
-                        break;
-                    }
-
-                    input.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+                    break;
                 }
+
+                status = parser.Parse(result.Buffer);
+                if (status != HeadParseStatus.NeedMore || result.IsCompleted)
+                {
+                    break;
+                }
+
+                input.AdvanceTo(result.Buffer.Start, result.Buffer.End);
             }
-            catch (OperationCanceledException) when (headWait.IsCancellationRequested
-                && !closeRequested.IsCancellationRequested && !connection.ConnectionClosed.IsCancellationRequested)
-            {
-                connection.Abort(new ConnectionAbortedException("request head not received within Kestrel's RequestHeadersTimeout"));
-                return;
-            }
-            catch (Exception exception) when (exception is OperationCanceledException or IOException)
-            {
-                // Shutdown, an abort or a reset before a whole request arrived: nothing was accepted, so there is
-                // nothing to finish; returning closes the connection as Kestrel closes an idle one.
-                return;
-            }
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or IOException)
+        {
+            // An abort or a reset before a whole request arrived: nothing was accepted, so there is nothing to
+            // finish; returning closes the connection as Kestrel closes an idle one.
+            return;
+        }
+        finally
+        {
+            // Also when the head did arrive: a read cancelled just after it must not reach the next reader.
+            end = headDeadlines.End(wait);
+        }
+
+        if (end == HeadWaitEnd.TimedOut)
+        {
+            connection.Abort(new ConnectionAbortedException("request head not received within Kestrel's RequestHeadersTimeout"));
+            return;
+        }
+
+        if (end == HeadWaitEnd.CloseRequested)
+        {
+            return;
         }
 
         var flavour = WireFlavour.Seed;
         var declined = status switch
         {
-            HeadParseStatus.Complete => DeclineReasonFor(parser.Request!, out flavour),
+            HeadParseStatus.Complete => DeclineReasonFor(parser, result.Buffer, out flavour),
             HeadParseStatus.Declined => parser.DeclineReason,
             _ => UpgradeDeclineReason.InputEnded,
         };
@@ -95,12 +108,9 @@ internal sealed partial class DirectWebSocketMiddleware(
         }
 
         input.AdvanceTo(result.Buffer.GetPosition(parser.HeadLength));
-        var selected = Subprotocols.Selected(flavour) is { } subprotocol ? $"Sec-WebSocket-Protocol: {subprotocol}\r\n" : string.Empty;
-        connection.Transport.Output.Write(Encoding.ASCII.GetBytes(
-            "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n" +
-            $"Sec-WebSocket-Accept: {WebSocketHandshake.ComputeAcceptKey(parser.Request!.WebSocketKey)}\r\n{selected}\r\n"));
-        // The WebSocket may live for hours: let the handshake's strings and the head's buffer go now.
-        (parser, result) = (default, default);
+        WebSocketHandshake.WriteAcceptResponse(connection.Transport.Output, parser.WebSocketKey, Subprotocols.Selected(flavour));
+        // The WebSocket may live for hours: let the head's buffer go now.
+        result = default;
         try
         {
             if ((await connection.Transport.Output.FlushAsync()).IsCompleted)
@@ -118,15 +128,15 @@ internal sealed partial class DirectWebSocketMiddleware(
     }
 
     /// <summary>Why a valid upgrade is not one Herald takes directly now, or null when it is (with its flavour).</summary>
-    private UpgradeDeclineReason? DeclineReasonFor(UpgradeRequest request, out WireFlavour flavour)
+    private UpgradeDeclineReason? DeclineReasonFor(in UpgradeHeadParser parser, in ReadOnlySequence<byte> buffer, out WireFlavour flavour)
     {
         flavour = WireFlavour.Seed;
-        if (!IsHeraldPath(request.Path))
+        if (!IsHeraldPath(parser.Path(buffer)))
         {
             return UpgradeDeclineReason.NotHeraldPath;
         }
 
-        if (!Subprotocols.TrySelect(request.Subprotocols, out flavour))
+        if (!parser.TrySelectFlavour(out flavour))
         {
             return UpgradeDeclineReason.UnsupportedSubprotocol;
         }
@@ -134,17 +144,30 @@ internal sealed partial class DirectWebSocketMiddleware(
         return handler.IsAccepting ? null : UpgradeDeclineReason.ShuttingDown;
     }
 
-    private bool IsHeraldPath(string path)
+    private bool IsHeraldPath(in ReadOnlySequence<byte> path)
     {
-        foreach (var prefix in mappedPrefixes.Snapshot())
+        foreach (var webSocketPath in mappedPrefixes.WebSocketPaths)
         {
-            if (path.Length == prefix.Length + "/ws".Length && path.StartsWith(prefix, StringComparison.Ordinal) && path.EndsWith("/ws", StringComparison.Ordinal))
+            if (path.Length == webSocketPath.Length && Matches(path, webSocketPath))
             {
                 return true;
             }
         }
 
         return false;
+    }
+
+    private static bool Matches(in ReadOnlySequence<byte> path, string expected)
+    {
+        if (path.IsSingleSegment)
+        {
+            return Ascii.Equals(path.FirstSpan, expected);
+        }
+
+        Span<byte> copy = expected.Length <= 256 ? stackalloc byte[256] : new byte[expected.Length];
+        copy = copy[..expected.Length];
+        path.CopyTo(copy);
+        return Ascii.Equals(copy, expected);
     }
 
     private static partial class Log

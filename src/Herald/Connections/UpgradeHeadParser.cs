@@ -1,5 +1,8 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using System.Text;
+using Herald.Protocol;
 using Herald.WebSockets;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
@@ -10,7 +13,8 @@ namespace Herald.Connections;
 /// the direct path may take: strict on every byte, so that it takes only what ASP.NET Core would accept with 101
 /// too, and declines the rest (with one <see cref="UpgradeDeclineReason"/>) as soon as the bytes show it, so that
 /// Kestrel's own parser answers it at once. Modelled on Kestrel's <c>HttpParser</c>: lines are found in the
-/// <see cref="ReadOnlySequence{T}"/> itself, and only the values an upgrade needs become strings.
+/// <see cref="ReadOnlySequence{T}"/> itself, and nothing is allocated: what an upgrade needs is kept as flags, the
+/// key's 24 bytes and the path's length (the path is read from the buffer, which still holds it).
 /// </summary>
 /// <remarks>
 /// A struct, so that the middleware keeps it inside its own state instead of as an object of its own; use it as
@@ -35,9 +39,11 @@ internal struct UpgradeHeadParser(KestrelServerLimits limits)
     private long _headerBytes;
     private int _headerCount;
 
-    private string? _path;
-    private string? _key;
-    private List<string>? _subprotocols;
+    private WebSocketKeyBytes _key;
+    private bool _hasKey;
+    private bool _keyValid;
+    private bool _heraldV1Offered;
+    private bool _subprotocolOffered;
     private bool _hasHost;
     private bool _hasUpgrade;
     private bool _upgradesToWebSocket;
@@ -55,8 +61,22 @@ internal struct UpgradeHeadParser(KestrelServerLimits limits)
     /// <summary>The length of the head with its blank line, once <see cref="Parse"/> has answered <see cref="HeadParseStatus.Complete"/>.</summary>
     public long HeadLength { get; private set; }
 
-    /// <summary>The upgrade, once <see cref="Parse"/> has answered <see cref="HeadParseStatus.Complete"/>.</summary>
-    public UpgradeRequest? Request { get; private set; }
+    /// <summary>
+    /// The length of the request's path (without its query), which starts right after <c>"GET "</c>; see
+    /// <see cref="Path"/>.
+    /// </summary>
+    public int PathLength { get; private set; }
+
+    /// <summary>The valid <c>Sec-WebSocket-Key</c>, once <see cref="Parse"/> has answered <see cref="HeadParseStatus.Complete"/>.</summary>
+    [UnscopedRef]
+    public readonly ReadOnlySpan<byte> WebSocketKey => _key;
+
+    /// <summary>The request's path in <paramref name="buffer"/>, the buffer <see cref="Parse"/> last read.</summary>
+    public readonly ReadOnlySequence<byte> Path(in ReadOnlySequence<byte> buffer) => buffer.Slice(Get.Length, PathLength);
+
+    /// <summary>Which flavour the offered subprotocols ask for: the rule of <see cref="Subprotocols"/>.</summary>
+    /// <returns>False when subprotocols were offered and none is herald.v1.</returns>
+    public readonly bool TrySelectFlavour(out WireFlavour flavour) => Subprotocols.TrySelect(_heraldV1Offered, _subprotocolOffered, out flavour);
 
     /// <summary>Reads what has arrived: <paramref name="buffer"/> starts where the connection started.</summary>
     /// <returns>Whether the head is a complete upgrade, is declined, or needs more bytes to tell.</returns>
@@ -231,7 +251,7 @@ internal struct UpgradeHeadParser(KestrelServerLimits limits)
         }
 
         var query = target.IndexOf((byte)'?');
-        _path = Encoding.ASCII.GetString(query < 0 ? target : target[..query]);
+        PathLength = query < 0 ? target.Length : query;
     }
 
     /// <summary><c>field-name ":" OWS field-value OWS</c> (RFC 9112 §5), with no whitespace before the colon and no obs-fold.</summary>
@@ -292,12 +312,17 @@ internal struct UpgradeHeadParser(KestrelServerLimits limits)
         }
         else if (Ascii.EqualsIgnoreCase(name, "Sec-WebSocket-Key"u8))
         {
-            if (_key is not null)
+            if (_hasKey)
             {
                 Decline(UpgradeDeclineReason.DuplicateHandshakeHeader);
             }
 
-            _key = Encoding.ASCII.GetString(value);
+            _hasKey = true;
+            _keyValid = WebSocketHandshake.IsValidKey(value);
+            if (_keyValid)
+            {
+                value.CopyTo(_key);
+            }
         }
         else if (Ascii.EqualsIgnoreCase(name, "Sec-WebSocket-Version"u8))
         {
@@ -311,8 +336,8 @@ internal struct UpgradeHeadParser(KestrelServerLimits limits)
         }
         else if (Ascii.EqualsIgnoreCase(name, "Sec-WebSocket-Protocol"u8))
         {
-            // A list too; Subprotocols reads every line of it.
-            (_subprotocols ??= []).Add(Encoding.ASCII.GetString(value));
+            // A list too, and it may come in several lines.
+            Subprotocols.Read(value, ref _heraldV1Offered, ref _subprotocolOffered);
         }
         else if (Ascii.EqualsIgnoreCase(name, "Content-Length"u8) || Ascii.EqualsIgnoreCase(name, "Transfer-Encoding"u8))
         {
@@ -327,7 +352,7 @@ internal struct UpgradeHeadParser(KestrelServerLimits limits)
             !_hasHost ? UpgradeDeclineReason.MissingHost
             : !_upgradesToWebSocket || !_connectionUpgrade ? UpgradeDeclineReason.NotWebSocketUpgrade
             : !_isVersion13 ? UpgradeDeclineReason.UnsupportedWebSocketVersion
-            : !WebSocketHandshake.IsValidKey(_key) ? UpgradeDeclineReason.InvalidWebSocketKey
+            : !_keyValid ? UpgradeDeclineReason.InvalidWebSocketKey
             : null;
         if (reason is { } declined)
         {
@@ -335,7 +360,6 @@ internal struct UpgradeHeadParser(KestrelServerLimits limits)
             return;
         }
 
-        Request = new UpgradeRequest(_path!, _key!, _subprotocols ?? []);
         _status = HeadParseStatus.Complete;
     }
 
@@ -358,9 +382,16 @@ internal enum HeadParseStatus
     /// <summary>The head so far could still be an upgrade the direct path takes.</summary>
     NeedMore,
 
-    /// <summary>A whole head that the direct path takes: <see cref="UpgradeHeadParser.Request"/> says what it asks for.</summary>
+    /// <summary>A whole head that the direct path takes: the parser's path, key and flavour say what it asks for.</summary>
     Complete,
 
     /// <summary>Not a head the direct path takes: <see cref="UpgradeHeadParser.DeclineReason"/> says why.</summary>
     Declined,
+}
+
+/// <summary>A <c>Sec-WebSocket-Key</c>'s bytes, inside the parser rather than in a string of their own.</summary>
+[InlineArray(WebSocketHandshake.KeyLength)]
+internal struct WebSocketKeyBytes
+{
+    private byte _first;
 }

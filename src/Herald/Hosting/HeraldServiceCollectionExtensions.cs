@@ -54,6 +54,7 @@ public static class HeraldServiceCollectionExtensions
         services.TryAddSingleton<IHeraldHub, HeraldHub>();
 
         services.TryAddSingleton<MappedPrefixes>();
+        services.TryAddSingleton<HeadDeadlines>();
         services.TryAddSingleton<WebSocketEndpoint>();
         services.TryAddSingleton<SendEndpoint>();
         services.TryAddSingleton<PublishEndpoint>();

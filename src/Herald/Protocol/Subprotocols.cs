@@ -14,23 +14,44 @@ internal static class Subprotocols
     /// <returns>False when subprotocols were offered and none is herald.v1.</returns>
     public static bool TrySelect(IEnumerable<string?> offered, out WireFlavour flavour)
     {
-        var any = false;
+        var (heraldV1, any) = (false, false);
         foreach (var value in offered)
         {
             foreach (var token in (value ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
             {
-                if (token == HeraldV1)
-                {
-                    flavour = WireFlavour.HeraldV1;
-                    return true;
-                }
-
+                heraldV1 |= token == HeraldV1;
                 any = true;
             }
         }
 
-        flavour = WireFlavour.Seed;
-        return !any;
+        return TrySelect(heraldV1, any, out flavour);
+    }
+
+    /// <summary>
+    /// Reads one <c>Sec-WebSocket-Protocol</c> value (a comma-separated list) on its bytes, adding to what earlier
+    /// lines offered: the direct path's way of calling <see cref="TrySelect(bool, bool, out WireFlavour)"/>.
+    /// </summary>
+    public static void Read(ReadOnlySpan<byte> value, ref bool heraldV1Offered, ref bool anyOffered)
+    {
+        while (!value.IsEmpty)
+        {
+            var comma = value.IndexOf((byte)',');
+            var token = (comma < 0 ? value : value[..comma]).Trim(" \t"u8);
+            heraldV1Offered |= token.SequenceEqual("herald.v1"u8);
+            anyOffered |= !token.IsEmpty;
+            value = comma < 0 ? [] : value[(comma + 1)..];
+        }
+    }
+
+    /// <summary>The rule itself, once the offers are read.</summary>
+    /// <param name="heraldV1Offered">Whether herald.v1 is among the offered subprotocols.</param>
+    /// <param name="anyOffered">Whether any subprotocol was offered.</param>
+    /// <param name="flavour">The flavour the connection will speak.</param>
+    /// <returns>False when subprotocols were offered and none is herald.v1.</returns>
+    public static bool TrySelect(bool heraldV1Offered, bool anyOffered, out WireFlavour flavour)
+    {
+        flavour = heraldV1Offered ? WireFlavour.HeraldV1 : WireFlavour.Seed;
+        return heraldV1Offered || !anyOffered;
     }
 
     /// <summary>The subprotocol a 101 names for <paramref name="flavour"/>: herald.v1, or none for the seed flavour.</summary>

@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using CsCheck;
 using Herald.Connections;
+using Herald.Protocol;
 using Herald.Tests.WebSockets;
 using Herald.WebSockets;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -71,14 +72,13 @@ public sealed class UpgradeHeadParserPropertyTests
             .Sample((head, cuts, frame) =>
             {
                 var bytes = head.Bytes();
-                var (status, parser) = ParseInReads([.. bytes, .. frame], cuts, new KestrelServerLimits());
+                byte[] received = [.. bytes, .. frame];
+                var (status, parser) = ParseInReads(received, cuts, new KestrelServerLimits());
 
                 Assert.Equal(HeadParseStatus.Complete, status);
                 Assert.Equal(bytes.Length, parser.HeadLength);
-                Assert.Equal(head.Path.Split('?')[0], parser.Request!.Path);
-                Assert.Equal(Key, parser.Request.WebSocketKey);
-                string[] subprotocols = head.Subprotocol is null ? [] : [head.Subprotocol];
-                Assert.Equal(subprotocols, parser.Request.Subprotocols);
+                var flavour = Subprotocols.TrySelect(head.Subprotocol is null ? [] : [head.Subprotocol], out var selected) ? selected : (WireFlavour?)null;
+                Assert.Equal(new ParsedHead(head.Path.Split('?')[0], Key, flavour), ParsedHead.Of(parser, new ReadOnlySequence<byte>(received)));
             }, iter: 2000, print: Print);
     }
 
@@ -97,10 +97,10 @@ public sealed class UpgradeHeadParserPropertyTests
         Assert.Equal(expected == HeadParseStatus.Declined, oneRead.DeclineReason is not null);
         if (status == HeadParseStatus.Complete)
         {
-            Assert.Equal((oneRead.HeadLength, oneRead.Request!.Path, oneRead.Request.WebSocketKey), (parser.HeadLength, parser.Request!.Path, parser.Request.WebSocketKey));
-            Assert.Equal(oneRead.Request.Subprotocols, parser.Request.Subprotocols);
+            var buffer = new ReadOnlySequence<byte>(bytes);
+            Assert.Equal((oneRead.HeadLength, ParsedHead.Of(oneRead, buffer)), (parser.HeadLength, ParsedHead.Of(parser, buffer)));
             Assert.True(bytes.AsSpan(0, (int)parser.HeadLength).EndsWith("\r\n\r\n"u8));
-            Assert.True(WebSocketHandshake.IsValidKey(parser.Request.WebSocketKey));
+            Assert.True(WebSocketHandshake.IsValidKey(parser.WebSocketKey));
             Assert.Equal(HeadParseStatus.Complete, new UpgradeHeadParser(Kestrel(limits)).Parse(new ReadOnlySequence<byte>(bytes, 0, (int)parser.HeadLength)));
         }
     }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using Herald.Connections;
+using Herald.Protocol;
 using Herald.Tests.WebSockets;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
@@ -15,16 +16,34 @@ public sealed class UpgradeHeadParserTests
     private static readonly string[] Valid = ["Host: localhost", "Upgrade: websocket", "Connection: Upgrade", $"Sec-WebSocket-Key: {Key}", "Sec-WebSocket-Version: 13"];
 
     [Fact]
-    public void Parse_ValidUpgrade_CompletesWithPathKeyAndSubprotocols()
+    public void Parse_ValidUpgrade_CompletesWithPathKeyAndFlavour()
     {
         var parser = Parser();
+        var bytes = Bytes(Head("GET /push/ws?client=a%20b HTTP/1.1", [.. Valid, "Sec-WebSocket-Protocol: chat", "sec-websocket-protocol: herald.v1"]));
 
-        var status = parser.Parse(Bytes(Head("GET /push/ws?client=a%20b HTTP/1.1", [.. Valid, "Sec-WebSocket-Protocol: chat", "sec-websocket-protocol: herald.v1"])));
+        var status = parser.Parse(bytes);
 
         Assert.Equal(HeadParseStatus.Complete, status);
-        Assert.Equal("/push/ws", parser.Request!.Path);
-        Assert.Equal(Key, parser.Request.WebSocketKey);
-        Assert.Equal(["chat", "herald.v1"], parser.Request.Subprotocols);
+        Assert.Equal(new ParsedHead("/push/ws", Key, WireFlavour.HeraldV1), ParsedHead.Of(parser, bytes));
+    }
+
+    [Theory]
+    [InlineData("chat, herald.v1", "herald.v1")]
+    [InlineData(" herald.v1 ,", "herald.v1")]
+    [InlineData("chat", null)]
+    [InlineData("Herald.v1", null)]
+    [InlineData("herald.v1x, chat", null)]
+    [InlineData(",, ,", "seed")]
+    public void Parse_Subprotocols_SelectTheFlavourAsTheAspNetCorePathDoes(string offered, string? flavourName)
+    {
+        WireFlavour? expected = flavourName switch { "herald.v1" => WireFlavour.HeraldV1, "seed" => WireFlavour.Seed, _ => null };
+        var parser = Parser();
+        var bytes = Bytes(Head(RequestLine, [.. Valid, $"Sec-WebSocket-Protocol: {offered}"]));
+
+        Assert.Equal(HeadParseStatus.Complete, parser.Parse(bytes));
+        Assert.Equal(expected, ParsedHead.Of(parser, bytes).Flavour);
+        Assert.Equal(expected is not null, Subprotocols.TrySelect([offered], out var flavour));
+        Assert.Equal(expected ?? WireFlavour.Seed, flavour);
     }
 
     [Fact]
@@ -62,8 +81,10 @@ public sealed class UpgradeHeadParserTests
         for (var cut = 0; cut <= head.Length; cut++)
         {
             var parser = Parser();
-            Assert.Equal(HeadParseStatus.Complete, parser.Parse(SegmentedSequence.SplitAt(head, cut)));
-            Assert.Equal(("/ws", Key, "herald.v1", head.Length), (parser.Request!.Path, parser.Request.WebSocketKey, parser.Request.Subprotocols.Single(), parser.HeadLength));
+            var buffer = SegmentedSequence.SplitAt(head, cut);
+            Assert.Equal(HeadParseStatus.Complete, parser.Parse(buffer));
+            Assert.Equal(new ParsedHead("/ws", Key, WireFlavour.HeraldV1), ParsedHead.Of(parser, buffer));
+            Assert.Equal(head.Length, parser.HeadLength);
         }
     }
 

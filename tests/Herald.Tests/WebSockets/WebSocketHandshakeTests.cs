@@ -1,6 +1,8 @@
+using System.Buffers;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.WebSockets;
+using System.Text;
 using Herald.WebSockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -20,8 +22,11 @@ public sealed class WebSocketHandshakeTests
     [InlineData("AAAAAAAAAAAAAAAAAAAAAA==")]
     [InlineData("x3JJHMbDL1EzLkh9GBhXDw==")]
     [InlineData("/+/+/+/+/+/+/+/+/+/+/w==")]
-    public void IsValidKey_Base64Of16Bytes_IsTrue(string key) =>
+    public void IsValidKey_Base64Of16Bytes_IsTrue(string key)
+    {
         Assert.True(WebSocketHandshake.IsValidKey(key));
+        Assert.True(WebSocketHandshake.IsValidKey(Encoding.ASCII.GetBytes(key)));
+    }
 
     [Theory]
     [InlineData(null)]
@@ -38,8 +43,26 @@ public sealed class WebSocketHandshakeTests
     [InlineData("AAAAAAAAAAAAAAAAAAAAAAAA")]
     [InlineData("AAAAAAAAAAAAAAAAAAAA")]
     [InlineData("dGhlIHNhbXBsZSBub25jZQ==dGhlIHNhbXBsZSBub25jZQ==")]
-    public void IsValidKey_NotBase64Of16Bytes_IsFalse(string? key) =>
+    public void IsValidKey_NotBase64Of16Bytes_IsFalse(string? key)
+    {
         Assert.False(WebSocketHandshake.IsValidKey(key));
+        Assert.False(WebSocketHandshake.IsValidKey(Encoding.ASCII.GetBytes(key ?? string.Empty)));
+    }
+
+    [Theory]
+    [InlineData(null, "")]
+    [InlineData("herald.v1", "Sec-WebSocket-Protocol: herald.v1\r\n")]
+    public void WriteAcceptResponse_Rfc6455ExampleKey_WritesTheWhole101(string? subprotocol, string protocolLine)
+    {
+        var output = new ArrayBufferWriter<byte>();
+
+        WebSocketHandshake.WriteAcceptResponse(output, "dGhlIHNhbXBsZSBub25jZQ=="u8, subprotocol);
+
+        Assert.Equal(
+            "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n" +
+            $"Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n{protocolLine}\r\n",
+            Encoding.ASCII.GetString(output.WrittenSpan));
+    }
 
     [Fact]
     public async Task ComputeAcceptKey_RealKestrelHandshake_MatchesTheServersAnswer()
