@@ -20,9 +20,9 @@ internal sealed class Hub
     {
         Options = options ?? new HeraldOptions { MaxQueuedMessages = 1_000_000, MaxQueuedBytes = int.MaxValue };
         Counters = new HubCounters(TimeProvider.System);
-        Registry = new ConnectionRegistry();
-        History = new InMemoryHistory(Options, TimeProvider.System);
         Connections = new WebSocketConnectionSet();
+        Registry = new ConnectionRegistry(Connections);
+        History = new InMemoryHistory(Options, TimeProvider.System);
         Handler = new ConnectionHandler(
             Connections,
             Registry,

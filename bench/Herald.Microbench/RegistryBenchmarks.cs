@@ -14,8 +14,8 @@ public class RegistryBenchmarks
 
     private Hub _hub = null!;
     private string[] _userIds = null!;
-    private (Subscription User, Subscription Broadcast) _transient;
-    private (Subscription User, Subscription Broadcast)[] _contended = null!;
+    private Subscription _transient = null!;
+    private Subscription[] _contended = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -37,21 +37,20 @@ public class RegistryBenchmarks
     [Benchmark]
     public void AddAndRemoveNewUser()
     {
-        _hub.Registry.AddLoggedIn(-1, _transient.User, _transient.Broadcast);
-        _hub.Registry.RemoveLoggedIn(-1, _transient.User);
+        _hub.Registry.AddLoggedIn(_transient);
+        _hub.Registry.RemoveLoggedIn(_transient);
     }
 
     [Benchmark(OperationsPerInvoke = ContendedOperations)]
     public void AddAndRemoveUnderContention() =>
         Parallel.For(0, ContendedOperations, i =>
         {
-            var (user, broadcast) = _contended[i % 64];
-            _hub.Registry.AddLoggedIn(-2 - (i % 64), user, broadcast);
-            _hub.Registry.RemoveLoggedIn(-2 - (i % 64), user);
+            var user = _contended[i % 64];
+            _hub.Registry.AddLoggedIn(user);
+            _hub.Registry.RemoveLoggedIn(user);
         });
 
-    private static (Subscription User, Subscription Broadcast) LoggedIn(string userId) =>
-        (Subscription.Live(Spare.Instance, StreamId.ForUser(userId)), Subscription.Live(Spare.Instance, StreamId.Broadcast));
+    private static Subscription LoggedIn(string userId) => Subscription.Live(Spare.Instance, StreamId.ForUser(userId));
 
     /// <summary>A subscriber that is never delivered to: the registry only stores and indexes it here.</summary>
     private sealed class Spare : StreamSubscriber

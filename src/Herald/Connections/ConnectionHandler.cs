@@ -12,26 +12,37 @@ namespace Herald.Connections;
 /// once it has ended (the engine tells it, as its <see cref="IWebSocketLifetime"/>) takes it out of the registry
 /// and the open set. Neither the engine nor the session removes itself, so no path can leave a trace behind.
 /// </summary>
-internal sealed class ConnectionHandler(
-    WebSocketConnectionSet connections,
-    ConnectionRegistry registry,
-    WebSocketLimits limits,
-    SessionServices sessions,
-    HubCounters counters,
-    TimeProvider timeProvider,
-    ILoggerFactory loggerFactory) : IWebSocketLifetime
+internal sealed class ConnectionHandler : IWebSocketLifetime
 {
-    private readonly ILogger _logger = loggerFactory.CreateLogger(LogCategories.Connections);
+    private readonly WebSocketConnectionSet _connections;
+    private readonly ConnectionRegistry _registry;
+    private readonly SessionServices _sessions;
+    private readonly WebSocketServices _services;
+
+    public ConnectionHandler(
+        WebSocketConnectionSet connections,
+        ConnectionRegistry registry,
+        WebSocketLimits limits,
+        SessionServices sessions,
+        HubCounters counters,
+        TimeProvider timeProvider,
+        ILoggerFactory loggerFactory)
+    {
+        _connections = connections;
+        _registry = registry;
+        _sessions = sessions;
+        _services = new WebSocketServices(limits, counters, timeProvider, loggerFactory.CreateLogger(LogCategories.Connections), this);
+    }
 
     /// <summary>Whether a new connection would be admitted now: false once shutdown has begun.</summary>
-    public bool IsAccepting => connections.IsAccepting;
+    public bool IsAccepting => _connections.IsAccepting;
 
     /// <summary>Runs an accepted WebSocket; the task completes once it has closed and left the hub.</summary>
     public Task RunAsync(IWebSocketTransport transport, WireFlavour flavour)
     {
-        var connection = new WebSocketConnection(transport, limits, counters, timeProvider, _logger, this);
-        var session = WireSession.Create(flavour, connection, registry, sessions);
-        if (!connections.TryAdd(connection))
+        var connection = new WebSocketConnection(transport, _services);
+        var session = WireSession.Create(flavour, connection, _registry, _sessions);
+        if (!_connections.TryAdd(connection))
         {
             connection.RequestClose(WebSocketCloseCodes.GoingAway, "server shutting down", discardQueued: true);
         }
@@ -43,6 +54,6 @@ internal sealed class ConnectionHandler(
     {
         // Every session this handler runs is one it made in RunAsync.
         ((WireSession)connection.Session!).Leave();
-        connections.Remove(connection);
+        _connections.Remove(connection);
     }
 }

@@ -16,7 +16,7 @@ internal abstract partial class WireSession : ConnectionMembership, IWebSocketSe
     private LogBudget? _refusalLogs;
 
     protected WireSession(WebSocketConnection connection, ConnectionRegistry registry, SessionServices services)
-        : base(registry, connection.Id)
+        : base(registry)
     {
         Connection = connection;
         Services = services;

@@ -9,16 +9,19 @@ namespace Herald.Routing;
 /// A base class rather than an object of its own, because an idle connection pays for every object it keeps.
 /// Used by one connection's receive loop at a time.
 /// </summary>
-internal abstract class ConnectionMembership(ConnectionRegistry registry, long connectionId) : StreamSubscriber
+internal abstract class ConnectionMembership(ConnectionRegistry registry) : StreamSubscriber
 {
     private Dictionary<string, Subscription>? _topics;
-    private bool _left;
+    private volatile bool _left;
 
     /// <summary>The connection's place on its user stream; null until login.</summary>
     public Subscription? User { get; private set; }
 
     /// <summary>The connection's place on the broadcast stream; null until login.</summary>
     public Subscription? Broadcast { get; private set; }
+
+    /// <summary>Where a broadcast reaches this connection: its broadcast place while it is logged in and has not left.</summary>
+    public Subscription? BroadcastRecipient => _left ? null : Broadcast;
 
     protected int TopicCount => _topics?.Count ?? 0;
 
@@ -38,7 +41,7 @@ internal abstract class ConnectionMembership(ConnectionRegistry registry, long c
 
         User = Create(StreamId.ForUser(userId), joining);
         Broadcast = Create(StreamId.Broadcast, joining);
-        registry.AddLoggedIn(connectionId, User, Broadcast);
+        registry.AddLoggedIn(User);
     }
 
     /// <summary>Puts this subscriber on a topic's stream, holding live messages until the join completes.</summary>
@@ -74,7 +77,7 @@ internal abstract class ConnectionMembership(ConnectionRegistry registry, long c
         _left = true;
         if (User is { } user)
         {
-            registry.RemoveLoggedIn(connectionId, user);
+            registry.RemoveLoggedIn(user);
         }
 
         foreach (var subscription in _topics?.Values ?? Enumerable.Empty<Subscription>())

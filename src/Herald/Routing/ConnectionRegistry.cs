@@ -1,21 +1,19 @@
 using System.Collections.Concurrent;
 using Herald.Streams;
+using Herald.WebSockets;
 
 namespace Herald.Routing;
 
 /// <summary>
-/// Who is logged in on this node: the indexes from user ID and from topic name to their subscribers, and every
-/// logged-in connection's place on the broadcast stream. Finding a stream's connections is one dictionary lookup,
-/// never a scan of all connections. It is changed only through each connection's <see cref="ConnectionMembership"/>.
+/// Who is logged in on this node: the indexes from user ID and from topic name to their subscribers. Finding a
+/// user's or a topic's connections is one dictionary lookup, never a scan of all connections; a broadcast, which
+/// goes to all of them, walks the open connections. It is changed only through each connection's
+/// <see cref="ConnectionMembership"/>.
 /// </summary>
-internal sealed class ConnectionRegistry
+internal sealed class ConnectionRegistry(WebSocketConnectionSet connections)
 {
     private readonly ConcurrentDictionary<string, StreamSubscribers> _users = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, StreamSubscribers> _topics = new(StringComparer.Ordinal);
-    // Keyed by connection ID: a dictionary of sequential keys enumerates in about the order the connections (and
-    // their objects) were made, so a broadcast walks memory forwards instead of at random (measured: about 4 %
-    // more copies per CPU-second at 10,000 connections than keying by the subscription itself).
-    private readonly ConcurrentDictionary<long, Subscription> _broadcast = new();
     private int _loggedInCount;
     private int _userCount;
 
@@ -33,10 +31,14 @@ internal sealed class ConnectionRegistry
     /// <returns>How many logged-in connections accepted the message into their queue.</returns>
     public int DeliverToAll(StreamMessage message)
     {
+        // The open set rather than an index of its own: a dictionary entry per connection, and the copies of them a
+        // growing dictionary leaves behind, cost idle memory (docs/benchmarks.md). Its keys are the connections'
+        // sequential IDs, so the walk visits the connections' objects in about the order they were made, not at
+        // random (measured: about 4 % more copies per CPU-second at 10,000 connections than in hash order).
         var accepted = 0;
-        foreach (var pair in _broadcast)
+        foreach (var connection in connections.Connections)
         {
-            if (pair.Value.Deliver(message))
+            if (connection.Session is ConnectionMembership { BroadcastRecipient: { } broadcast } && broadcast.Deliver(message))
             {
                 accepted++;
             }
@@ -45,14 +47,11 @@ internal sealed class ConnectionRegistry
         return accepted;
     }
 
-    /// <summary>A connection logged in: it joins its user's stream and the broadcast stream.</summary>
-    /// <param name="connectionId">The connection's ID, unique on this node.</param>
+    /// <summary>A connection logged in: it joins its user's stream (and, by being open and logged in, the broadcast stream).</summary>
     /// <param name="user">Its place on the user's stream.</param>
-    /// <param name="broadcast">Its place on the broadcast stream.</param>
-    internal void AddLoggedIn(long connectionId, Subscription user, Subscription broadcast)
+    internal void AddLoggedIn(Subscription user)
     {
         var isFirst = Add(_users, user);
-        _broadcast[connectionId] = broadcast;
         Interlocked.Increment(ref _loggedInCount);
         if (isFirst)
         {
@@ -60,9 +59,8 @@ internal sealed class ConnectionRegistry
         }
     }
 
-    internal void RemoveLoggedIn(long connectionId, Subscription user)
+    internal void RemoveLoggedIn(Subscription user)
     {
-        _broadcast.TryRemove(connectionId, out _);
         var removal = Remove(_users, user);
         if (removal == SubscriberRemoval.NotFound)
         {

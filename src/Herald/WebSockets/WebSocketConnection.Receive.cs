@@ -61,7 +61,7 @@ internal sealed partial class WebSocketConnection
             while (true)
             {
                 var result = await input.ReadAsync();
-                Volatile.Write(ref _lastSeen, _timeProvider.GetTimestamp());
+                Volatile.Write(ref _lastSeen, _services.TimeProvider.GetTimestamp());
                 var buffer = result.Buffer;
                 FrameOutcome outcome;
                 SequencePosition consumed;
@@ -155,7 +155,7 @@ internal sealed partial class WebSocketConnection
         }
 
         // Both sides of the comparison are within [0, long.MaxValue]: no sum that could wrap.
-        var limit = _limits.MaxMessageBytes;
+        var limit = _services.Limits.MaxMessageBytes;
         if (!_discardingData && !IsClosing && header.PayloadLength > limit - _messageLength)
         {
             OnMessageTooLarge(limit);
@@ -276,7 +276,7 @@ internal sealed partial class WebSocketConnection
         }
         catch (Exception exception) when (exception is not (IOException or ObjectDisposedException or OperationCanceledException))
         {
-            Log.ConnectionFailed(_logger, exception, Id, Identity, RemoteAddress);
+            Log.ConnectionFailed(_services.Logger, exception, Id, Identity, RemoteAddress);
             if (RequestClose(WebSocketCloseCodes.InternalError, "internal error", discardQueued: true))
             {
                 _draining = true;
@@ -295,7 +295,7 @@ internal sealed partial class WebSocketConnection
             return;
         }
 
-        var size = Math.Max(needed, Math.Max(InitialMessageBufferBytes, Math.Min(2 * (long)(_message?.Length ?? 0), _limits.MaxMessageBytes)));
+        var size = Math.Max(needed, Math.Max(InitialMessageBufferBytes, Math.Min(2 * (long)(_message?.Length ?? 0), _services.Limits.MaxMessageBytes)));
         var grown = ArrayPool<byte>.Shared.Rent((int)size);
         if (_message is { } old)
         {
@@ -311,7 +311,7 @@ internal sealed partial class WebSocketConnection
         _discardingData = true;
         if (RequestClose(WebSocketCloseCodes.MessageTooBig, $"message exceeds {limit} bytes", discardQueued: true))
         {
-            Log.ClientMessageTooLarge(_logger, Id, Identity, RemoteAddress, limit);
+            Log.ClientMessageTooLarge(_services.Logger, Id, Identity, RemoteAddress, limit);
         }
     }
 
@@ -323,7 +323,7 @@ internal sealed partial class WebSocketConnection
     {
         if (RequestClose(code, reason, discardQueued: true))
         {
-            Log.ProtocolViolation(_logger, Id, Identity, RemoteAddress, code, reason);
+            Log.ProtocolViolation(_services.Logger, Id, Identity, RemoteAddress, code, reason);
         }
 
         // The rest of a frame under way is skipped first; a frame whose header broke the rules is measured and skipped.

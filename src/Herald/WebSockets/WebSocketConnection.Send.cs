@@ -30,7 +30,7 @@ internal sealed partial class WebSocketConnection
                 }
 
                 var flush = await output.FlushAsync();
-                _counters.AddDelivered(unflushedMessages);
+                _services.Counters.AddDelivered(unflushedMessages);
                 unflushedMessages = 0;
                 if (flush.IsCompleted || flush.IsCanceled)
                 {
@@ -48,7 +48,7 @@ internal sealed partial class WebSocketConnection
         catch (Exception exception)
         {
             // Frames written but never flushed were not delivered.
-            _counters.AddDropped(unflushedMessages);
+            _services.Counters.AddDropped(unflushedMessages);
             OnConnectionLost(exception);
         }
         finally

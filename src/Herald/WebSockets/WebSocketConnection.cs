@@ -1,5 +1,4 @@
 using Herald.Diagnostics;
-using Microsoft.Extensions.Logging;
 
 namespace Herald.WebSockets;
 
@@ -19,11 +18,7 @@ internal sealed partial class WebSocketConnection
     private static long _lastId;
 
     private readonly IWebSocketTransport _transport;
-    private readonly WebSocketLimits _limits;
-    private readonly HubCounters _counters;
-    private readonly TimeProvider _timeProvider;
-    private readonly ILogger _logger;
-    private readonly IWebSocketLifetime? _lifetime;
+    private readonly WebSocketServices _services;
     private readonly FrameQueue _queue;
     private readonly long _openedAt;
     private IWebSocketSession? _session;
@@ -41,22 +36,14 @@ internal sealed partial class WebSocketConnection
     private string? _endReason;
 
     /// <param name="transport">The accepted connection's byte streams.</param>
-    /// <param name="limits">What the engine enforces.</param>
-    /// <param name="counters">The hub's running totals (connections opened, copies delivered, dropped, conflated).</param>
-    /// <param name="timeProvider">The clock of every deadline.</param>
-    /// <param name="logger">The connection's log, under its public category.</param>
-    /// <param name="lifetime">Told when the connection has ended, before its transport is released.</param>
-    public WebSocketConnection(IWebSocketTransport transport, WebSocketLimits limits, HubCounters counters, TimeProvider timeProvider, ILogger logger, IWebSocketLifetime? lifetime = null)
+    /// <param name="services">What the server's connections share: limits, counters, clock, log and lifetime.</param>
+    public WebSocketConnection(IWebSocketTransport transport, WebSocketServices services)
     {
         Id = Interlocked.Increment(ref _lastId);
         _transport = transport;
-        _limits = limits;
-        _counters = counters;
-        _timeProvider = timeProvider;
-        _logger = logger;
-        _lifetime = lifetime;
-        _openedAt = _lastSeen = timeProvider.GetTimestamp();
-        _queue = new FrameQueue(limits.MaxQueuedMessages, limits.MaxQueuedBytes);
+        _services = services;
+        _openedAt = _lastSeen = services.TimeProvider.GetTimestamp();
+        _queue = new FrameQueue(services.Limits.MaxQueuedMessages, services.Limits.MaxQueuedBytes);
     }
 
     public long Id { get; }
@@ -85,8 +72,8 @@ internal sealed partial class WebSocketConnection
     public Task RunAsync(IWebSocketSession session)
     {
         _session = session;
-        _counters.ConnectionOpened();
-        Log.ConnectionOpened(_logger, Id, RemoteAddress);
+        _services.Counters.ConnectionOpened();
+        Log.ConnectionOpened(_services.Logger, Id, RemoteAddress);
         _loopsRunning = 2;
         return Task.WhenAll(ReceiveLoopAsync(session), SendLoopAsync());
     }
@@ -109,7 +96,7 @@ internal sealed partial class WebSocketConnection
         var outcome = _queue.TryEnqueue(frame, outsideBudget);
         if (outcome == EnqueueOutcome.QueuedReplacing)
         {
-            _counters.MessageConflated();
+            _services.Counters.MessageConflated();
         }
 
         return outcome;
@@ -132,10 +119,10 @@ internal sealed partial class WebSocketConnection
         _closeDescription = description;
         _discardQueued = discardQueued;
         SetEndReason($"server closed ({code} {description})");
-        var deadline = abortAfter ?? _limits.CloseTimeout;
+        var deadline = abortAfter ?? _services.Limits.CloseTimeout;
         Volatile.Write(
             ref _closeDeadline,
-            deadline == Timeout.InfiniteTimeSpan ? long.MaxValue : _timeProvider.GetTimestamp() + ToTimestampTicks(deadline));
+            deadline == Timeout.InfiniteTimeSpan ? long.MaxValue : _services.TimeProvider.GetTimestamp() + ToTimestampTicks(deadline));
         _queue.Complete();
         return true;
     }
@@ -181,7 +168,7 @@ internal sealed partial class WebSocketConnection
             return;
         }
 
-        if (!_sessionEstablished && _limits.SessionTimeout > TimeSpan.Zero && Elapsed(_openedAt, now) >= _limits.SessionTimeout)
+        if (!_sessionEstablished && _services.Limits.SessionTimeout > TimeSpan.Zero && Elapsed(_openedAt, now) >= _services.Limits.SessionTimeout)
         {
             // Told once: the session either closes the connection or has no deadline after all.
             _sessionEstablished = true;
@@ -189,7 +176,7 @@ internal sealed partial class WebSocketConnection
             return;
         }
 
-        if (_limits.KeepAliveInterval != TimeSpan.Zero)
+        if (_services.Limits.KeepAliveInterval != TimeSpan.Zero)
         {
             SweepKeepAlive(now, ref pings);
         }
@@ -205,22 +192,22 @@ internal sealed partial class WebSocketConnection
 
         if (_pingSentAt != 0)
         {
-            if (_limits.KeepAliveTimeout != TimeSpan.Zero)
+            if (_services.Limits.KeepAliveTimeout != TimeSpan.Zero)
             {
-                if (Elapsed(_pingSentAt, now) >= _limits.KeepAliveTimeout)
+                if (Elapsed(_pingSentAt, now) >= _services.Limits.KeepAliveTimeout)
                 {
-                    Abort($"keep-alive timeout (no answer to a ping within {_limits.KeepAliveTimeout.TotalSeconds} s)");
+                    Abort($"keep-alive timeout (no answer to a ping within {_services.Limits.KeepAliveTimeout.TotalSeconds} s)");
                 }
 
                 return;
             }
 
-            if (Elapsed(_pingSentAt, now) < _limits.KeepAliveInterval)
+            if (Elapsed(_pingSentAt, now) < _services.Limits.KeepAliveInterval)
             {
                 return;
             }
         }
-        else if (Elapsed(lastSeen, now) < _limits.KeepAliveInterval)
+        else if (Elapsed(lastSeen, now) < _services.Limits.KeepAliveInterval)
         {
             return;
         }
@@ -248,17 +235,17 @@ internal sealed partial class WebSocketConnection
         var dropped = DropQueued();
         _session!.OnEnded();
         Log.ConnectionClosed(
-            _logger, Id, Identity, RemoteAddress, LogText.Escape(_endReason ?? "closed"),
-            _timeProvider.GetElapsedTime(_openedAt).TotalSeconds, dropped);
+            _services.Logger, Id, Identity, RemoteAddress, LogText.Escape(_endReason ?? "closed"),
+            _services.TimeProvider.GetElapsedTime(_openedAt).TotalSeconds, dropped);
 
         // After the log line, so that a connection counted as gone (stats, shutdown's wait) has said why it ended.
-        _lifetime?.OnEnded(this);
+        _services.Lifetime?.OnEnded(this);
         return _transport.DisposeAsync();
     }
 
-    private TimeSpan Elapsed(long start, long end) => _timeProvider.GetElapsedTime(start, end);
+    private TimeSpan Elapsed(long start, long end) => _services.TimeProvider.GetElapsedTime(start, end);
 
-    private long ToTimestampTicks(TimeSpan span) => (long)(span.TotalSeconds * _timeProvider.TimestampFrequency);
+    private long ToTimestampTicks(TimeSpan span) => (long)(span.TotalSeconds * _services.TimeProvider.TimestampFrequency);
 
     private void SetEndReason(string reason) => Interlocked.CompareExchange(ref _endReason, reason, null);
 
@@ -270,7 +257,7 @@ internal sealed partial class WebSocketConnection
             return;
         }
 
-        Log.ConnectionFailed(_logger, exception, Id, Identity, RemoteAddress);
+        Log.ConnectionFailed(_services.Logger, exception, Id, Identity, RemoteAddress);
         Abort($"internal error ({exception.GetType().Name})");
     }
 
@@ -279,7 +266,7 @@ internal sealed partial class WebSocketConnection
         var dropped = _queue.Clear();
         if (dropped > 0)
         {
-            _counters.AddDropped(dropped);
+            _services.Counters.AddDropped(dropped);
         }
 
         return dropped;

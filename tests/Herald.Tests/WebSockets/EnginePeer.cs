@@ -21,7 +21,7 @@ internal sealed class EnginePeer : IAsyncDisposable
     public EnginePeer(WebSocketLimits? limits = null, long pauseBytes = 64 * 1024, Func<RecordingSession, WebSocketConnection, ReadOnlyMemory<byte>, ValueTask>? onMessage = null)
     {
         Transport = new PipeTransport(pauseBytes);
-        Connection = new WebSocketConnection(Transport, limits ?? Limits(), new HubCounters(TimeProvider.System), TimeProvider.System, Logs.CreateLogger("engine"));
+        Connection = new WebSocketConnection(Transport, new WebSocketServices(limits ?? Limits(), new HubCounters(TimeProvider.System), TimeProvider.System, Logs.CreateLogger("engine")));
         Session = new RecordingSession(Connection, onMessage);
         _run = Connection.RunAsync(Session);
     }
