@@ -34,13 +34,15 @@ internal sealed class HeadDeadlines : IDisposable
     {
         _timeProvider = timeProvider;
         _timeout = kestrelOptions.Value.Limits.RequestHeadersTimeout;
-        _timeoutTicks = _timeout == Timeout.InfiniteTimeSpan || _timeout >= TimeSpan.FromDays(1)
+        _timeoutTicks = _timeout <= TimeSpan.Zero || _timeout >= TimeSpan.FromDays(1)
             ? long.MaxValue / 2
             : (long)(_timeout.TotalSeconds * timeProvider.TimestampFrequency);
     }
 
-    /// <summary>How often the deadlines are checked: a quarter of the timeout, between 10 ms and 1 s.</summary>
-    public TimeSpan Period => TimeSpan.FromTicks(Math.Clamp(_timeout.Ticks / 4, MinimumPeriod.Ticks, MaximumPeriod.Ticks));
+    /// <summary>How often the deadlines are checked: a quarter of the timeout, between 10 ms and 1 s (1 s without a timeout).</summary>
+    public TimeSpan Period => _timeout <= TimeSpan.Zero
+        ? MaximumPeriod
+        : TimeSpan.FromTicks(Math.Clamp(_timeout.Ticks / 4, MinimumPeriod.Ticks, MaximumPeriod.Ticks));
 
     /// <summary>Starts the wait for a head on <paramref name="input"/>; pass its ticket to <see cref="End"/>.</summary>
     /// <param name="input">The connection's input, whose pending read is cancelled when the wait must end.</param>

@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace Herald.Protocol;
 
 /// <summary>Which wire flavour a handshake's Sec-WebSocket-Protocol asks for: one rule for both WebSocket paths.</summary>
@@ -37,7 +39,7 @@ internal static class Subprotocols
         {
             var comma = value.IndexOf((byte)',');
             var token = (comma < 0 ? value : value[..comma]).Trim(" \t"u8);
-            heraldV1Offered |= token.SequenceEqual("herald.v1"u8);
+            heraldV1Offered |= Ascii.Equals(token, HeraldV1);
             anyOffered |= !token.IsEmpty;
             value = comma < 0 ? [] : value[(comma + 1)..];
         }

@@ -89,6 +89,25 @@ public sealed class HeadDeadlinesTests
         }
     }
 
-    private HeadDeadlines Deadlines() =>
-        new(Options.Create(new KestrelServerOptions { Limits = { RequestHeadersTimeout = Timeout } }), _time);
+    [Fact]
+    public async Task Sweep_NoTimeout_NeverTimesOutButStillEndsTheWaitOnACloseRequest()
+    {
+        using var deadlines = Deadlines(System.Threading.Timeout.InfiniteTimeSpan);
+        using var closeRequested = new CancellationTokenSource();
+        var pipe = new Pipe();
+        var wait = deadlines.Start(pipe.Reader, closeRequested.Token);
+        var read = pipe.Reader.ReadAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(TimeSpan.FromSeconds(1), deadlines.Period);
+        _time.Advance(TimeSpan.FromHours(2));
+        Assert.False(read.IsCompleted);
+        await closeRequested.CancelAsync();
+        _time.Advance(deadlines.Period);
+
+        Assert.True((await read).IsCanceled);
+        Assert.Equal(HeadWaitEnd.CloseRequested, deadlines.End(wait));
+    }
+
+    private HeadDeadlines Deadlines(TimeSpan? timeout = null) =>
+        new(Options.Create(new KestrelServerOptions { Limits = { RequestHeadersTimeout = timeout ?? Timeout } }), _time);
 }
