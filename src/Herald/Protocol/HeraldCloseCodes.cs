@@ -26,4 +26,31 @@ public static class HeraldCloseCodes
     /// <see cref="IHeraldHub.DisconnectUserAsync"/>), after a logout or a ban, say.
     /// </summary>
     public const int Disconnected = 4004;
+
+    /// <summary>
+    /// The user already has <c>MaxConnectionsPerUser</c> connections open on this node; the
+    /// new one is refused at login.
+    /// </summary>
+    public const int TooManyConnections = 4005;
+
+    /// <summary>The client sent more messages than <c>ClientMessagesPerSecond</c> allows.</summary>
+    public const int MessageRateExceeded = 4006;
+
+    /// <summary>
+    /// The token is not one Herald accepts: malformed, wrongly signed, an algorithm or key it does not trust, the
+    /// wrong issuer or audience, not valid yet, or without a <c>sub</c>.
+    /// </summary>
+    public const int InvalidToken = 4010;
+
+    /// <summary>The token has expired: at login, or later because the connection was not given a refreshed one in time.</summary>
+    public const int TokenExpired = 4011;
+
+    /// <summary>
+    /// The login was refused: a credential is required and none was given (anonymous login is off), the connect
+    /// hook refused it, or the credential names another user than the connection's.
+    /// </summary>
+    public const int LoginRefused = 4012;
+
+    /// <summary>The login could not be checked now (the connect hook failed, timed out or is switched off by its circuit breaker); retry later.</summary>
+    public const int AuthUnavailable = 4013;
 }
