@@ -132,4 +132,10 @@ public sealed class HeraldOptions
 
     /// <summary>Largest body of a batch publish, in bytes.</summary>
     public int MaxBatchBytes { get; set; } = DefaultMaxBatchBytes;
+
+    /// <summary>
+    /// Whether the seed's <c>{"uid":"..."}</c> login, which proves nothing, is accepted. Unset: accepted while no
+    /// token key and no connect hook is configured, refused once one is; set it to re-enable it beside them.
+    /// </summary>
+    public bool? AllowAnonymousLogin { get; set; }
 }

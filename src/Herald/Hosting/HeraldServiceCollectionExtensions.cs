@@ -1,5 +1,6 @@
 using Herald;
 using Herald.Api;
+using Herald.Auth;
 using Herald.Connections;
 using Herald.Delivery;
 using Herald.Diagnostics;
@@ -42,6 +43,7 @@ public static class HeraldServiceCollectionExtensions
         services.TryAddSingleton<ConnectionSweeper>();
         services.TryAddSingleton<ConnectionRegistry>();
         services.TryAddSingleton<SessionServices>();
+        services.TryAddSingleton<ILoginAuthority, LoginAuthority>();
         services.TryAddSingleton<ConnectionHandler>();
         services.TryAddSingleton<InMemoryHistory>();
         services.TryAddSingleton<IHistory>(static provider => provider.GetRequiredService<InMemoryHistory>());

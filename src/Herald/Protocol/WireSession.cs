@@ -62,7 +62,9 @@ internal abstract partial class WireSession : ConnectionMembership, IWebSocketSe
         }
     }
 
-    public void OnSessionTimeout()
+    public virtual ValueTask OnOpenedAsync() => ValueTask.CompletedTask;
+
+    public void OnSessionDeadline()
     {
         var timeout = Services.Options.LoginTimeout;
         if (Connection.RequestClose(HeraldCloseCodes.LoginTimeout, "login timeout", discardQueued: true))

@@ -10,16 +10,24 @@ internal interface IWebSocketSession
     string? Identity { get; }
 
     /// <summary>
+    /// The connection is open: called from the receive loop before it reads the first frame, which it reads once
+    /// the returned task completes (Herald: a login from the handshake's credentials is checked here).
+    /// </summary>
+    ValueTask OnOpenedAsync();
+
+    /// <summary>
     /// A whole message, its fragments joined and, for text, checked as UTF-8. The bytes are valid only until the
     /// returned task completes; the engine reads no further frame until then.
     /// </summary>
     ValueTask OnMessageAsync(WebSocketMessageKind kind, ReadOnlyMemory<byte> message);
 
     /// <summary>
-    /// <see cref="WebSocketLimits.SessionTimeout"/> passed before the session called
-    /// <see cref="WebSocketConnection.SessionEstablished"/>. Called once, from the sweeper.
+    /// The session's deadline passed: <see cref="WebSocketLimits.SessionTimeout"/> after the open, unless the
+    /// session called <see cref="WebSocketConnection.SessionEstablished"/> first, or the one it set last with
+    /// <see cref="WebSocketConnection.SetSessionDeadline"/>. Called once per deadline, from the sweeper, so possibly
+    /// while the receive loop is in the session.
     /// </summary>
-    void OnSessionTimeout();
+    void OnSessionDeadline();
 
     /// <summary>Both loops have ended; called once, just before the connection's end is logged.</summary>
     void OnEnded();

@@ -58,6 +58,7 @@ internal sealed partial class WebSocketConnection
         var input = _transport.Input;
         try
         {
+            await session.OnOpenedAsync();
             while (true)
             {
                 var result = await input.ReadAsync();

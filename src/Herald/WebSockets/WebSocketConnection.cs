@@ -28,7 +28,7 @@ internal sealed partial class WebSocketConnection
     private int _closeRequested;
     private int _aborted;
     private int _loopsRunning;
-    private volatile bool _sessionEstablished;
+    private long _sessionDeadline = long.MaxValue;
     private volatile bool _ended;
     private volatile bool _discardQueued;
     private int _closeCode;
@@ -72,6 +72,11 @@ internal sealed partial class WebSocketConnection
     public Task RunAsync(IWebSocketSession session)
     {
         _session = session;
+        if (_services.Limits.SessionTimeout > TimeSpan.Zero)
+        {
+            _sessionDeadline = _openedAt + ToTimestampTicks(_services.Limits.SessionTimeout);
+        }
+
         _services.Counters.ConnectionOpened();
         Log.ConnectionOpened(_services.Logger, Id, RemoteAddress);
         _loopsRunning = 2;
@@ -79,7 +84,17 @@ internal sealed partial class WebSocketConnection
     }
 
     /// <summary>The session is established (Herald: logged in): its deadline no longer applies.</summary>
-    public void SessionEstablished() => _sessionEstablished = true;
+    public void SessionEstablished() => Volatile.Write(ref _sessionDeadline, long.MaxValue);
+
+    /// <summary>
+    /// Sets the session's next deadline (Herald: a token's expiry, or the notice before it), replacing the one in
+    /// force: the session is told once <paramref name="after"/> has passed, unless it sets another first.
+    /// </summary>
+    public void SetSessionDeadline(TimeSpan after)
+    {
+        var ticks = after <= TimeSpan.Zero ? 0 : ToTimestampTicks(after);
+        Volatile.Write(ref _sessionDeadline, _services.TimeProvider.GetTimestamp() + ticks);
+    }
 
     /// <summary>
     /// Queues a frame for the send loop without waiting; never blocks. A frame with a conflation key replaces a
@@ -147,7 +162,7 @@ internal sealed partial class WebSocketConnection
     }
 
     /// <summary>
-    /// The shared sweeper's visit: enforces the session, close-handshake and keep-alive deadlines, and pings a
+    /// The shared sweeper's visit: enforces the session's deadline, the close-handshake and keep-alive deadlines, and pings a
     /// client that has been silent for KeepAliveInterval if <paramref name="pings"/> allows; otherwise a later
     /// sweep does.
     /// </summary>
@@ -168,11 +183,11 @@ internal sealed partial class WebSocketConnection
             return;
         }
 
-        if (!_sessionEstablished && _services.Limits.SessionTimeout > TimeSpan.Zero && Elapsed(_openedAt, now) >= _services.Limits.SessionTimeout)
+        var sessionDeadline = Volatile.Read(ref _sessionDeadline);
+        if (now >= sessionDeadline && Interlocked.CompareExchange(ref _sessionDeadline, long.MaxValue, sessionDeadline) == sessionDeadline)
         {
-            // Told once: the session either closes the connection or has no deadline after all.
-            _sessionEstablished = true;
-            _session?.OnSessionTimeout();
+            // Told once per deadline: the session closes the connection, sets a later deadline, or has none.
+            _session?.OnSessionDeadline();
             return;
         }
 

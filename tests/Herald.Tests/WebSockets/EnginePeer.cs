@@ -165,7 +165,9 @@ internal sealed class RecordingSession(WebSocketConnection connection, Func<Reco
         }
     }
 
-    public void OnSessionTimeout() => SessionTimeouts++;
+    public void OnSessionDeadline() => SessionTimeouts++;
+
+    public ValueTask OnOpenedAsync() => ValueTask.CompletedTask;
 
     public void OnEnded() => Ended = true;
 

@@ -1,0 +1,26 @@
+using Herald.Protocol;
+
+namespace Herald.Auth;
+
+/// <summary>
+/// The server's <see cref="ILoginAuthority"/>: the seed's anonymous login while no authentication is configured
+/// (or while <see cref="HeraldOptions.AllowAnonymousLogin"/> says so), tokens once a key is configured, the connect
+/// hook once its URL is.
+/// </summary>
+internal sealed class LoginAuthority(HeraldOptions options) : ILoginAuthority
+{
+    public bool AllowsAnonymous { get; } = options.AllowAnonymousLogin ?? true;
+
+    public bool UsesConnectHook => false;
+
+    public TimeSpan RefreshNotice => TimeSpan.FromMinutes(1);
+
+    public ValueTask<LoginCheck> CheckTokenAsync(string token, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(LoginCheck.Refuse(LoginVerdict.Refused, "tokens are not configured on this server"));
+
+    public ValueTask<LoginCheck> CheckHandshakeAsync(HandshakeCredentials handshake, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(LoginCheck.Refuse(LoginVerdict.Refused, "no connect hook is configured on this server"));
+
+    public ValueTask<LoginCheck> CheckSubscribeAsync(ConnectionIdentity identity, string topic, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(LoginCheck.Refuse(LoginVerdict.Refused, $"the credential does not grant topic '{topic}'"));
+}
