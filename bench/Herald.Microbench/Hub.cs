@@ -1,4 +1,5 @@
 using System.Text;
+using Herald.Auth;
 using Herald.Connections;
 using Herald.Delivery;
 using Herald.Diagnostics;
@@ -27,7 +28,7 @@ internal sealed class Hub
             Connections,
             Registry,
             new WebSocketLimits(Options.MaxClientMessageBytes, Options.MaxQueuedMessages, Options.MaxQueuedBytes, Options.LoginTimeout, Options.CloseTimeout, Options.KeepAliveInterval, Options.KeepAliveTimeout),
-            new SessionServices(History, Counters, Options, TimeProvider.System, NullLoggerFactory.Instance),
+            new SessionServices(History, Counters, Options, TimeProvider.System, new LoginAuthority(Options), NullLoggerFactory.Instance),
             Counters,
             TimeProvider.System,
             NullLoggerFactory.Instance);

@@ -13,10 +13,10 @@ public class LoginParsingBenchmarks
     [Benchmark(Baseline = true)]
     public string? ValidLogin()
     {
-        LoginMessage.Parse(_login, 128, out var uid, out _);
+        LoginMessage.Parse(_login, 128, out var uid, out _, out _);
         return uid;
     }
 
     [Benchmark]
-    public int NotALogin() => (int)LoginMessage.Parse(_junk, 128, out _, out _);
+    public int NotALogin() => (int)LoginMessage.Parse(_junk, 128, out _, out _, out _);
 }

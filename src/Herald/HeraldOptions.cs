@@ -138,4 +138,11 @@ public sealed class HeraldOptions
     /// token key and no connect hook is configured, refused once one is; set it to re-enable it beside them.
     /// </summary>
     public bool? AllowAnonymousLogin { get; set; }
+
+    /// <summary>
+    /// Web pages (origins) that may open a WebSocket besides the server's own: <c>https://app.example.com</c>,
+    /// <c>https://*.example.com</c>, or <c>*</c> for any. Checked once this list is set or the WebSocket side is
+    /// authenticated; then other origins are refused with 403 (docs/security.md).
+    /// </summary>
+    public string[] AllowedOrigins { get; set; } = [];
 }

@@ -9,9 +9,17 @@ namespace Herald.Auth;
 /// </summary>
 internal sealed class LoginAuthority(HeraldOptions options) : ILoginAuthority
 {
-    public bool AllowsAnonymous { get; } = options.AllowAnonymousLogin ?? true;
+    public bool AllowsAnonymous => options.AllowAnonymousLogin ?? !AuthenticationConfigured;
+
+    /// <summary>Whether the WebSocket side is authenticated: a token key or the connect hook is configured.</summary>
+    public bool AuthenticationConfigured { get; }
+
+    public bool AnonymousTopicsOpen => !AuthenticationConfigured;
 
     public bool UsesConnectHook => false;
+
+    /// <summary>The upgrade's headers the connect hook is given; none while there is no hook.</summary>
+    public IReadOnlyList<string> HandshakeHeaders { get; } = [];
 
     public TimeSpan RefreshNotice => TimeSpan.FromMinutes(1);
 

@@ -38,10 +38,13 @@ internal sealed class ConnectionHandler : IWebSocketLifetime
     public bool IsAccepting => _connections.IsAccepting;
 
     /// <summary>Runs an accepted WebSocket; the task completes once it has closed and left the hub.</summary>
-    public Task RunAsync(IWebSocketTransport transport, WireFlavour flavour)
+    /// <param name="transport">The accepted connection.</param>
+    /// <param name="flavour">The wire flavour its handshake chose.</param>
+    /// <param name="credentials">What its handshake carried to log in with; null when authentication is off.</param>
+    public Task RunAsync(IWebSocketTransport transport, WireFlavour flavour, HandshakeCredentials? credentials = null)
     {
         var connection = new WebSocketConnection(transport, _services);
-        var session = WireSession.Create(flavour, connection, _registry, _sessions);
+        var session = WireSession.Create(flavour, connection, _registry, _sessions, credentials);
         if (!_connections.TryAdd(connection))
         {
             connection.RequestClose(WebSocketCloseCodes.GoingAway, "server shutting down", discardQueued: true);

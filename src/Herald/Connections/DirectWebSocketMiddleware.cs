@@ -25,6 +25,7 @@ internal sealed partial class DirectWebSocketMiddleware(
     ConnectionHandler handler,
     MappedPrefixes mappedPrefixes,
     HeadDeadlines headDeadlines,
+    UpgradeGate gate,
     IOptions<KestrelServerOptions> kestrelOptions,
     ILoggerFactory loggerFactory)
 {
@@ -91,13 +92,29 @@ internal sealed partial class DirectWebSocketMiddleware(
             return;
         }
 
-        var flavour = WireFlavour.Seed;
+        var (flavour, subprotocol) = (WireFlavour.Seed, (string?)null);
         var declined = status switch
         {
-            HeadParseStatus.Complete => DeclineReasonFor(parser, result.Buffer, out flavour),
+            HeadParseStatus.Complete => DeclineReasonFor(parser, result.Buffer, out flavour, out subprotocol),
             HeadParseStatus.Declined => parser.DeclineReason,
             _ => UpgradeDeclineReason.InputEnded,
         };
+        HandshakeCredentials? credentials = null;
+        if (declined is null && gate.ReadsHead)
+        {
+            // Only a server with authentication or an origin list reads the head's fields (and makes their strings).
+            var head = UpgradeHead.FromBytes(result.Buffer.Slice(0, parser.HeadLength), gate.HeaderNames);
+            if (gate.Check(head) is not null)
+            {
+                // ASP.NET Core's path makes the same check and answers it with problem details.
+                declined = UpgradeDeclineReason.RefusedByGate;
+            }
+            else
+            {
+                credentials = gate.CredentialsFrom(head, connection.RemoteEndPoint?.ToString() ?? "unknown");
+            }
+        }
+
         if (declined is { } reason)
         {
             // Not for us: leave every byte where it is for the HTTP layer, which accepts or refuses it.
@@ -108,7 +125,7 @@ internal sealed partial class DirectWebSocketMiddleware(
         }
 
         input.AdvanceTo(result.Buffer.GetPosition(parser.HeadLength));
-        WebSocketHandshake.WriteAcceptResponse(connection.Transport.Output, parser.WebSocketKey, Subprotocols.Selected(flavour));
+        WebSocketHandshake.WriteAcceptResponse(connection.Transport.Output, parser.WebSocketKey, subprotocol);
         // The WebSocket may live for hours: let the head's buffer go now.
         result = default;
         try
@@ -124,19 +141,19 @@ internal sealed partial class DirectWebSocketMiddleware(
             return;
         }
 
-        await handler.RunAsync(new KestrelConnectionTransport(connection), flavour);
+        await handler.RunAsync(new KestrelConnectionTransport(connection), flavour, credentials);
     }
 
     /// <summary>Why a valid upgrade is not one Herald takes directly now, or null when it is (with its flavour).</summary>
-    private UpgradeDeclineReason? DeclineReasonFor(in UpgradeHeadParser parser, in ReadOnlySequence<byte> buffer, out WireFlavour flavour)
+    private UpgradeDeclineReason? DeclineReasonFor(in UpgradeHeadParser parser, in ReadOnlySequence<byte> buffer, out WireFlavour flavour, out string? subprotocol)
     {
-        flavour = WireFlavour.Seed;
+        (flavour, subprotocol) = (WireFlavour.Seed, null);
         if (!IsHeraldPath(parser.Path(buffer)))
         {
             return UpgradeDeclineReason.NotHeraldPath;
         }
 
-        if (!parser.TrySelectFlavour(out flavour))
+        if (!parser.TrySelectFlavour(out flavour, out subprotocol))
         {
             return UpgradeDeclineReason.UnsupportedSubprotocol;
         }

@@ -82,6 +82,12 @@ internal enum UpgradeDeclineReason
     /// <summary>Herald has begun shutting down and accepts no connection.</summary>
     ShuttingDown,
 
+    /// <summary>
+    /// A check made before the 101 (<see cref="UpgradeGate"/>: the origin allow-list) refuses it; ASP.NET Core's
+    /// path makes the same check and answers with problem details.
+    /// </summary>
+    RefusedByGate,
+
     /// <summary>The client ended its side of the connection before a whole head arrived.</summary>
     InputEnded,
 }

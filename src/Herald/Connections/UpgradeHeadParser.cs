@@ -42,8 +42,7 @@ internal struct UpgradeHeadParser(KestrelServerLimits limits)
     private WebSocketKeyBytes _key;
     private bool _hasKey;
     private bool _keyValid;
-    private bool _heraldV1Offered;
-    private bool _subprotocolOffered;
+    private SubprotocolOffers _subprotocols;
     private bool _hasHost;
     private bool _hasUpgrade;
     private bool _upgradesToWebSocket;
@@ -75,8 +74,8 @@ internal struct UpgradeHeadParser(KestrelServerLimits limits)
     public readonly ReadOnlySequence<byte> Path(in ReadOnlySequence<byte> buffer) => buffer.Slice(Get.Length, PathLength);
 
     /// <summary>Which flavour the offered subprotocols ask for: the rule of <see cref="Subprotocols"/>.</summary>
-    /// <returns>False when subprotocols were offered and none is herald.v1.</returns>
-    public readonly bool TrySelectFlavour(out WireFlavour flavour) => Subprotocols.TrySelect(_heraldV1Offered, _subprotocolOffered, out flavour);
+    /// <returns>False when subprotocols were offered and none is Herald's.</returns>
+    public readonly bool TrySelectFlavour(out WireFlavour flavour, out string? subprotocol) => Subprotocols.TrySelect(_subprotocols, out flavour, out subprotocol);
 
     /// <summary>Reads what has arrived: <paramref name="buffer"/> starts where the connection started.</summary>
     /// <returns>Whether the head is a complete upgrade, is declined, or needs more bytes to tell.</returns>
@@ -337,7 +336,7 @@ internal struct UpgradeHeadParser(KestrelServerLimits limits)
         else if (Ascii.EqualsIgnoreCase(name, "Sec-WebSocket-Protocol"u8))
         {
             // A list too, and it may come in several lines.
-            Subprotocols.Read(value, ref _heraldV1Offered, ref _subprotocolOffered);
+            Subprotocols.Read(value, ref _subprotocols);
         }
         else if (Ascii.EqualsIgnoreCase(name, "Content-Length"u8) || Ascii.EqualsIgnoreCase(name, "Transfer-Encoding"u8))
         {

@@ -14,7 +14,7 @@ namespace Herald.Connections;
 /// and runs the connection until it ends. The handshake is Herald's own so that the connection can speak the
 /// protocol straight over the accepted stream.
 /// </summary>
-internal sealed partial class WebSocketEndpoint(ConnectionHandler handler, ILoggerFactory loggerFactory)
+internal sealed partial class WebSocketEndpoint(ConnectionHandler handler, UpgradeGate gate, ILoggerFactory loggerFactory)
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger(LogCategories.Upgrades);
 
@@ -63,11 +63,24 @@ internal sealed partial class WebSocketEndpoint(ConnectionHandler handler, ILogg
             return;
         }
 
-        if (!Subprotocols.TrySelect(request.Headers.SecWebSocketProtocol, out var flavour))
+        if (!Subprotocols.TrySelect(request.Headers.SecWebSocketProtocol, out var flavour, out var subprotocol))
         {
             await RefuseAsync(context, StatusCodes.Status400BadRequest, "Unsupported WebSocket subprotocol", "unsupported Sec-WebSocket-Protocol",
-                $"This endpoint speaks {Subprotocols.HeraldV1}, or the seed flavour when no subprotocol is asked for (was '{request.Headers.SecWebSocketProtocol}').");
+                $"This endpoint speaks {Subprotocols.HeraldV1}, or the seed flavour when no subprotocol or {Subprotocols.HeraldSeed} is asked for (was '{request.Headers.SecWebSocketProtocol}').");
             return;
+        }
+
+        HandshakeCredentials? credentials = null;
+        if (gate.ReadsHead)
+        {
+            var head = UpgradeHead.FromRequest(request, gate.HeaderNames);
+            if (gate.Check(head) is { } refusal)
+            {
+                await RefuseAsync(context, refusal.Status, refusal.Title, refusal.LogReason, refusal.Detail);
+                return;
+            }
+
+            credentials = gate.CredentialsFrom(head, UpgradedRequestTransport.FormatRemoteAddress(context));
         }
 
         if (!handler.IsAccepting)
@@ -77,7 +90,7 @@ internal sealed partial class WebSocketEndpoint(ConnectionHandler handler, ILogg
             return;
         }
 
-        if (Subprotocols.Selected(flavour) is { } subprotocol)
+        if (subprotocol is not null)
         {
             context.Response.Headers.SecWebSocketProtocol = subprotocol;
         }
@@ -94,7 +107,7 @@ internal sealed partial class WebSocketEndpoint(ConnectionHandler handler, ILogg
             stream = await upgrade!.UpgradeAsync();
         }
 
-        await handler.RunAsync(new UpgradedRequestTransport(context, stream), flavour);
+        await handler.RunAsync(new UpgradedRequestTransport(context, stream), flavour, credentials);
     }
 
     private static bool OffersWebSocket(StringValues upgrade)

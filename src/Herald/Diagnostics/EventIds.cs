@@ -33,6 +33,9 @@ internal static class EventIds
     /// <summary>A connection's refusals over its <see cref="LogBudget"/>: how many were not logged (docs/operations.md).</summary>
     public const int RefusalsNotLogged = 215;
 
+    public const int CredentialExpired = 216;
+    public const int CredentialRefreshed = 217;
+
     public const int PublishRejected = 300;
     public const int UserDisconnected = 301;
     public const int BatchItemsRefused = 302;

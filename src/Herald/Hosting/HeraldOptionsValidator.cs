@@ -1,3 +1,4 @@
+using Herald.Auth;
 using Microsoft.Extensions.Options;
 
 namespace Herald.Hosting;
@@ -57,6 +58,14 @@ internal sealed class HeraldOptionsValidator : IValidateOptions<HeraldOptions>
         RequireRange(failures, nameof(HeraldOptions.MaxPublishTargets), options.MaxPublishTargets, 1, 100_000);
         RequireRange(failures, nameof(HeraldOptions.MaxBatchMessages), options.MaxBatchMessages, 1, 100_000);
         RequireRange(failures, nameof(HeraldOptions.MaxBatchBytes), options.MaxBatchBytes, 64 * 1024, int.MaxValue);
+
+        foreach (var origin in options.AllowedOrigins)
+        {
+            if (OriginRules.Validate(origin) is { } problem)
+            {
+                failures.Add($"Herald:AllowedOrigins: {problem}.");
+            }
+        }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

@@ -55,11 +55,12 @@ internal static class ClientCommandParser
                 "subscribe" => CommandKind.Subscribe,
                 "unsubscribe" => CommandKind.Unsubscribe,
                 "ping" => CommandKind.Ping,
+                "refresh" => CommandKind.Refresh,
                 _ => (CommandKind?)null,
             };
             if (kind is null)
             {
-                error = new CommandError(HeraldV1ErrorCodes.UnknownType, $"unknown type '{type}'; this server knows login, subscribe, unsubscribe and ping", type);
+                error = new CommandError(HeraldV1ErrorCodes.UnknownType, $"unknown type '{type}'; this server knows login, subscribe, unsubscribe, refresh and ping", type);
                 return null;
             }
 
@@ -69,6 +70,7 @@ internal static class ClientCommandParser
                 CommandKind.Login => ReadLogin(root, out message),
                 CommandKind.Subscribe => ReadSubscribe(root, out message),
                 CommandKind.Unsubscribe => ReadUnsubscribe(root, out message),
+                CommandKind.Refresh => ReadRefresh(root, out message),
                 _ => new ClientCommand(CommandKind.Ping, null, null, null, null),
             };
             if (message is not null)
@@ -124,7 +126,45 @@ internal static class ClientCommandParser
             }
         }
 
-        return new ClientCommand(CommandKind.Login, userId, null, null, resume);
+        if (ReadToken(root, required: false, out error) is var token && error is not null)
+        {
+            return null;
+        }
+
+        return new ClientCommand(CommandKind.Login, userId, null, null, resume, token);
+    }
+
+    private static ClientCommand? ReadRefresh(JsonElement root, out string? error) =>
+        ReadToken(root, required: true, out error) is { } token ? new ClientCommand(CommandKind.Refresh, null, null, null, null, token) : null;
+
+    private static string? ReadToken(JsonElement root, bool required, out string? error)
+    {
+        error = null;
+        if (!JsonStrings.TryGetProperty(root, "token"u8, out var element))
+        {
+            error = required ? "token is required and must be a string" : null;
+            return null;
+        }
+
+        if (element.ValueKind != JsonValueKind.String)
+        {
+            error = "token must be a string";
+            return null;
+        }
+
+        if (JsonStrings.TryGetString(element, out var token) is { } problem)
+        {
+            error = $"token {problem}";
+            return null;
+        }
+
+        if (token!.Length == 0)
+        {
+            error = "token must not be empty";
+            return null;
+        }
+
+        return token;
     }
 
     private static ClientCommand? ReadSubscribe(JsonElement root, out string? error)

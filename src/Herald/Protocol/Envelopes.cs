@@ -47,11 +47,36 @@ internal static class Envelopes
         }
     });
 
-    public static byte[] Welcome(string userId, long connectionId) => Build((userId, connectionId), static (writer, state) =>
+    public static byte[] Welcome(string userId, long connectionId, DateTimeOffset? expiresAt) => Build((userId, connectionId, expiresAt), static (writer, state) =>
     {
         writer.WriteString("type"u8, "welcome"u8);
         writer.WriteString("uid"u8, state.userId);
         writer.WriteString("connectionId"u8, state.connectionId.ToString(CultureInfo.InvariantCulture));
+        if (state.expiresAt is { } expiresAt)
+        {
+            writer.WriteString("expires_at"u8, FormatTime(expiresAt));
+        }
+    });
+
+    /// <summary>The connection's credential expires at <paramref name="expiresAt"/>: send a <c>refresh</c> before then.</summary>
+    public static byte[] TokenExpiring(DateTimeOffset expiresAt) => Build(expiresAt, static (writer, expiresAt) =>
+    {
+        writer.WriteString("type"u8, "token_expiring"u8);
+        writer.WriteString("expires_at"u8, FormatTime(expiresAt));
+    });
+
+    /// <summary>A refresh was accepted: the connection's credential now expires at <paramref name="expiresAt"/> (never, when null).</summary>
+    public static byte[] Refreshed(DateTimeOffset? expiresAt) => Build(expiresAt, static (writer, expiresAt) =>
+    {
+        writer.WriteString("type"u8, "refreshed"u8);
+        if (expiresAt is { } at)
+        {
+            writer.WriteString("expires_at"u8, FormatTime(at));
+        }
+        else
+        {
+            writer.WriteNull("expires_at"u8);
+        }
     });
 
     public static byte[] Joined(StreamId stream, in JoinResult result) => Build((stream, result), static (writer, state) =>

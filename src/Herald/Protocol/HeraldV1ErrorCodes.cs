@@ -23,4 +23,13 @@ public static class HeraldV1ErrorCodes
 
     /// <summary>The connection is on as many topics as <see cref="HeraldOptions.MaxTopicsPerConnection"/> allows.</summary>
     public const string TooManyTopics = "too_many_topics";
+
+    /// <summary>The connection's credential does not grant that topic (and the connect hook, when it checks subscribes, refused it).</summary>
+    public const string TopicNotAllowed = "topic_not_allowed";
+
+    /// <summary>A refresh's token was refused (invalid, expired, or this connection did not log in with a token); the connection keeps its current one until it expires.</summary>
+    public const string InvalidToken = "invalid_token";
+
+    /// <summary>A subscribe could not be checked now (the connect hook failed, was slow or is switched off); retry later.</summary>
+    public const string AuthUnavailable = "auth_unavailable";
 }

@@ -7,17 +7,32 @@ using Microsoft.Extensions.Logging;
 namespace Herald.Protocol;
 
 /// <summary>
-/// The herald.v1 flavour (docs/protocol.md): JSON commands in (login with resume, subscribe, unsubscribe, ping),
-/// JSON envelopes out. A refused command is answered with an <c>error</c> envelope and the connection stays open;
-/// a refused login closes it.
+/// The herald.v1 flavour (docs/protocol.md): JSON commands in (login with resume, subscribe, unsubscribe, refresh,
+/// ping), JSON envelopes out. A refused command is answered with an <c>error</c> envelope and the connection stays
+/// open; a refused login closes it. A credential from the handshake is verified at once but logs in only with the
+/// login command, which carries the resume positions.
 /// </summary>
-internal sealed class HeraldV1Session(WebSocketConnection connection, ConnectionRegistry registry, SessionServices services)
-    : WireSession(connection, registry, services)
+internal sealed class HeraldV1Session(WebSocketConnection connection, ConnectionRegistry registry, SessionServices services, HandshakeCredentials? handshake)
+    : WireSession(connection, registry, services, handshake)
 {
     // Pongs replace each other in the queue: a client that pipelines pings without reading gets one answer waiting, not thousands.
     private static readonly OutboundFrame PongFrame = OutboundFrame.Control(Envelopes.Pong(), replaceKey: "\0pong");
 
+    // The handshake's verified identity until the login command uses it.
+    private ConnectionIdentity? _handshakeIdentity;
+
     public override MessageFormat Format => HeraldV1Format.Instance;
+
+    protected override TimeSpan ExpiryNotice => Services.Authority.RefreshNotice;
+
+    protected override ValueTask OnHandshakeIdentityAsync(ConnectionIdentity identity)
+    {
+        _handshakeIdentity = identity;
+        return ValueTask.CompletedTask;
+    }
+
+    protected override void OnExpiryNotice(DateTimeOffset expiresAt) =>
+        TryEnqueue(OutboundFrame.Control(Envelopes.TokenExpiring(expiresAt)), replayed: false);
 
     protected override async ValueTask OnTextAsync(ReadOnlyMemory<byte> message)
     {
@@ -45,6 +60,12 @@ internal sealed class HeraldV1Session(WebSocketConnection connection, Connection
             case CommandKind.Unsubscribe when UserId is null:
                 Refuse(HeraldV1ErrorCodes.NotLoggedIn, "log in first", "unsubscribe");
                 break;
+            case CommandKind.Refresh when UserId is null:
+                Refuse(HeraldV1ErrorCodes.NotLoggedIn, "log in first", "refresh");
+                break;
+            case CommandKind.Refresh:
+                await OnRefreshAsync(command.Token!);
+                break;
             case CommandKind.Subscribe:
                 await OnSubscribeAsync(command.Topic, command.Position);
                 break;
@@ -63,24 +84,111 @@ internal sealed class HeraldV1Session(WebSocketConnection connection, Connection
         }
 
         var userId = command?.Uid;
-        var problem = error?.Message ?? UserIdRules.Validate(userId, Services.Options.MaxUserIdLength);
-        var userStream = problem is null ? StreamId.ForUser(userId!) : null;
-        var resume = command?.Resume ?? new Dictionary<string, StreamPosition>();
-        if (problem is null && resume.Keys.FirstOrDefault(name => name != userStream!.Name && name != StreamId.BroadcastName) is { } other)
-        {
-            problem = $"resume may name only {userStream!.Name} and {StreamId.BroadcastName} (was '{other}')";
-        }
-
+        var problem = error?.Message
+            ?? (userId is not null || command!.Token is not null || _handshakeIdentity is not null ? null : "uid or token is required")
+            ?? (userId is null ? null : UserIdRules.Validate(userId, Services.Options.MaxUserIdLength));
         if (problem is not null)
         {
             RejectLogin(HeraldCloseCodes.InvalidLogin, problem, problem);
             return;
         }
 
-        LogIn(userId!, joining: true);
-        TryEnqueue(OutboundFrame.Control(Envelopes.Welcome(userId!, Connection.Id)), replayed: false);
+        if (await IdentifyAsync(userId, command!.Token) is not { } identity)
+        {
+            return;
+        }
+
+        var userStream = StreamId.ForUser(identity.UserId);
+        var resume = command.Resume ?? new Dictionary<string, StreamPosition>();
+        if (resume.Keys.FirstOrDefault(name => name != userStream.Name && name != StreamId.BroadcastName) is { } other)
+        {
+            problem = $"resume may name only {userStream.Name} and {StreamId.BroadcastName} (was '{other}')";
+            RejectLogin(HeraldCloseCodes.InvalidLogin, problem, problem);
+            return;
+        }
+
+        LogIn(identity, joining: true);
+        TryEnqueue(OutboundFrame.Control(Envelopes.Welcome(identity.UserId, Connection.Id, identity.ExpiresAt)), replayed: false);
         await CompleteJoinAsync(User!, resume.TryGetValue(userStream!.Name, out var userPosition) ? userPosition : null);
         await CompleteJoinAsync(Broadcast!, resume.TryGetValue(StreamId.BroadcastName, out var broadcastPosition) ? broadcastPosition : null);
+    }
+
+    /// <summary>
+    /// Who the login is, from the handshake's credential, the login's token or (anonymous) its uid; a uid beside a
+    /// credential must be the credential's. Null once it has closed the connection.
+    /// </summary>
+    private async ValueTask<ConnectionIdentity?> IdentifyAsync(string? userId, string? token)
+    {
+        ConnectionIdentity? identity;
+        if (_handshakeIdentity is { } fromHandshake)
+        {
+            if (token is not null)
+            {
+                RejectLogin(HeraldCloseCodes.LoginRefused, "the handshake carried a credential already", "a login token beside the handshake's credential");
+                return null;
+            }
+
+            (identity, _handshakeIdentity) = (fromHandshake, null);
+        }
+        else if (token is not null)
+        {
+            var check = await Services.Authority.CheckTokenAsync(token, CancellationToken.None);
+            if (check.Identity is null)
+            {
+                RejectCredential(check);
+                return null;
+            }
+
+            identity = check.Identity;
+        }
+        else
+        {
+            return AnonymousIdentity(userId!);
+        }
+
+        if (userId is not null && userId != identity.UserId)
+        {
+            RejectLogin(HeraldCloseCodes.LoginRefused, "uid is not the credential's user", "a uid that is not the credential's user");
+            return null;
+        }
+
+        return Connection.IsClosing ? null : identity;
+    }
+
+    /// <summary>
+    /// A refreshed token: for the same user, it replaces the credential (grants and expiry), and the topics it no
+    /// longer grants are left. Refused, the old credential stays until it expires; another user's closes the connection.
+    /// </summary>
+    private async ValueTask OnRefreshAsync(string token)
+    {
+        if (Credential is not { Source: IdentitySource.Token })
+        {
+            Refuse(HeraldV1ErrorCodes.InvalidToken, "only a connection that logged in with a token can refresh it", "refresh");
+            return;
+        }
+
+        var check = await Services.Authority.CheckTokenAsync(token, CancellationToken.None);
+        if (check.Identity is not { } identity)
+        {
+            Refuse(HeraldV1ErrorCodes.InvalidToken, check.Reason, "refresh");
+            return;
+        }
+
+        if (identity.UserId != UserId)
+        {
+            RejectLogin(HeraldCloseCodes.LoginRefused, "refreshed token is for another user", "a refresh with another user's token");
+            return;
+        }
+
+        ReplaceCredential(identity);
+        foreach (var topic in Topics.Where(topic => !IsGranted(topic)).ToArray())
+        {
+            LeaveTopic(topic);
+            TryEnqueue(OutboundFrame.Control(Envelopes.Left(StreamId.ForTopic(topic))), replayed: false);
+        }
+
+        TryEnqueue(OutboundFrame.Control(Envelopes.Refreshed(identity.ExpiresAt)), replayed: false);
+        Log.CredentialRefreshed(Services.Logger, Connection.Id, UserForLog, identity.ExpiresAt is { } at ? Envelopes.FormatTime(at) : "never");
     }
 
     private async ValueTask OnSubscribeAsync(string? topic, StreamPosition? position)
@@ -104,6 +212,11 @@ internal sealed class HeraldV1Session(WebSocketConnection connection, Connection
             return;
         }
 
+        if (!IsGranted(topic!) && !await IsAllowedByAuthorityAsync(topic!))
+        {
+            return;
+        }
+
         await CompleteJoinAsync(JoinTopic(topic!), position);
     }
 
@@ -117,6 +230,27 @@ internal sealed class HeraldV1Session(WebSocketConnection connection, Connection
 
         LeaveTopic(topic!);
         TryEnqueue(OutboundFrame.Control(Envelopes.Left(StreamId.ForTopic(topic!))), replayed: false);
+    }
+
+    /// <summary>A topic the credential does not grant: the connect hook may allow it, when it checks subscribes.</summary>
+    private async ValueTask<bool> IsAllowedByAuthorityAsync(string topic)
+    {
+        if (Credential is not { } credential)
+        {
+            Refuse(HeraldV1ErrorCodes.TopicNotAllowed, $"topic '{topic}' is not open to anonymous logins", "subscribe");
+            return false;
+        }
+
+        var check = await Services.Authority.CheckSubscribeAsync(credential, topic, CancellationToken.None);
+        if (check.Verdict == LoginVerdict.Accepted)
+        {
+            return !Connection.IsClosing;
+        }
+
+        Refuse(
+            check.Verdict == LoginVerdict.Unavailable ? HeraldV1ErrorCodes.AuthUnavailable : HeraldV1ErrorCodes.TopicNotAllowed,
+            check.Reason, "subscribe");
+        return false;
     }
 
     /// <summary>Reads the stream's history after <paramref name="position"/> and completes the join: <c>joined</c>, the replay, then live.</summary>

@@ -9,6 +9,12 @@ internal interface ILoginAuthority
     /// <summary>Whether the seed's <c>{"uid":"..."}</c> login, which proves nothing, is accepted.</summary>
     bool AllowsAnonymous { get; }
 
+    /// <summary>
+    /// Whether an anonymous login may subscribe to any topic: only while no authentication is configured. Beside
+    /// tokens or the hook (anonymous login re-enabled), an anonymous connection gets no topic its grants do not name.
+    /// </summary>
+    bool AnonymousTopicsOpen { get; }
+
     /// <summary>Whether a connection's identity is asked of the connect hook from its handshake, when it brought no token there.</summary>
     bool UsesConnectHook { get; }
 

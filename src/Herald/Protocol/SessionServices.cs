@@ -4,14 +4,18 @@ using Microsoft.Extensions.Logging;
 
 namespace Herald.Protocol;
 
-/// <summary>What every session needs from the hub, bundled so a session holds one reference instead of five.</summary>
+/// <summary>What every session needs from the hub, bundled so a session holds one reference instead of six.</summary>
 internal sealed class SessionServices(
     IHistory history,
     HubCounters counters,
     HeraldOptions options,
     TimeProvider timeProvider,
+    ILoginAuthority authority,
     ILoggerFactory loggerFactory)
 {
+    /// <summary>Who a credential says a connection is.</summary>
+    public ILoginAuthority Authority { get; } = authority;
+
     public IHistory History { get; } = history;
 
     public HubCounters Counters { get; } = counters;

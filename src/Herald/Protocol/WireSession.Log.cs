@@ -29,6 +29,12 @@ internal abstract partial class WireSession
         [LoggerMessage(EventIds.RefusalsNotLogged, LogLevel.Information, "Connection {ConnectionId} of user {UserId}: {Count} more refusals not logged (at most {LinesPerMinute} lines a minute per connection)", EventName = "RefusalsNotLogged")]
         public static partial void RefusalsNotLogged(ILogger logger, long connectionId, string userId, long count, int linesPerMinute);
 
+        [LoggerMessage(EventIds.CredentialExpired, LogLevel.Information, "Connection {ConnectionId} of user {UserId}: its credential expired at {ExpiresAt} without a refresh; closing it with 4011", EventName = "CredentialExpired")]
+        public static partial void CredentialExpired(ILogger logger, long connectionId, string userId, string expiresAt);
+
+        [LoggerMessage(EventIds.CredentialRefreshed, LogLevel.Debug, "Connection {ConnectionId} of user {UserId}: token refreshed, now expires at {ExpiresAt}", EventName = "CredentialRefreshed")]
+        public static partial void CredentialRefreshed(ILogger logger, long connectionId, string userId, string expiresAt);
+
         [LoggerMessage(EventIds.ResumeIncomplete, LogLevel.Information, "Connection {ConnectionId} of user {UserId} could not fully resume {Stream} from epoch {Epoch} seq {Seq}: {Outcome}; replayed the {Replayed} messages still kept", EventName = "ResumeIncomplete")]
         public static partial void ResumeIncomplete(ILogger logger, long connectionId, string userId, string stream, ResumeOutcome outcome, string epoch, long seq, int replayed);
     }

@@ -7,19 +7,24 @@ namespace Herald.Protocol;
 
 /// <summary>
 /// What both wire flavours share over an engine connection: the login that ties it to a user (and its place in the
-/// registry, <see cref="ConnectionMembership"/>), the login deadline,
-/// queueing a stream's frames (a full queue makes a slow consumer, closed with 4003) and a disconnect (4004).
+/// registry, <see cref="ConnectionMembership"/>), the credential it logged in with and its expiry, the login
+/// deadline, queueing a stream's frames (a full queue makes a slow consumer, closed with 4003) and a disconnect (4004).
 /// Each flavour reads its own client messages; <see cref="Create"/> is the one place that picks the flavour.
 /// </summary>
 internal abstract partial class WireSession : ConnectionMembership, IWebSocketSession
 {
     private LogBudget? _refusalLogs;
+    private HandshakeCredentials? _handshake;
 
-    protected WireSession(WebSocketConnection connection, ConnectionRegistry registry, SessionServices services)
+    // Null for an anonymous login: only a verified credential is kept, and only what it grants.
+    private volatile ConnectionIdentity? _credential;
+
+    protected WireSession(WebSocketConnection connection, ConnectionRegistry registry, SessionServices services, HandshakeCredentials? handshake)
         : base(registry)
     {
         Connection = connection;
         Services = services;
+        _handshake = handshake;
     }
 
     /// <summary>The user this connection logged in as; null until then.</summary>
@@ -34,10 +39,53 @@ internal abstract partial class WireSession : ConnectionMembership, IWebSocketSe
     /// <summary>Log-safe: the user ID as a log line may show it, or "-" before login.</summary>
     protected string UserForLog => UserId is { } userId ? LogText.Escape(userId)! : "-";
 
-    public static WireSession Create(WireFlavour flavour, WebSocketConnection connection, ConnectionRegistry registry, SessionServices services) =>
+    /// <summary>The verified credential the connection logged in with (or refreshed to); null before login and for an anonymous one.</summary>
+    protected ConnectionIdentity? Credential => _credential;
+
+    /// <summary>How long before its credential expires the client is told; zero for a flavour that cannot refresh.</summary>
+    protected virtual TimeSpan ExpiryNotice => TimeSpan.Zero;
+
+    public static WireSession Create(
+        WireFlavour flavour, WebSocketConnection connection, ConnectionRegistry registry, SessionServices services, HandshakeCredentials? handshake) =>
         flavour == WireFlavour.HeraldV1
-            ? new HeraldV1Session(connection, registry, services)
-            : new SeedSession(connection, registry, services);
+            ? new HeraldV1Session(connection, registry, services, handshake)
+            : new SeedSession(connection, registry, services, handshake);
+
+    /// <summary>
+    /// Checks what the handshake carried (a token, or the cookies the connect hook reads) before any frame is read:
+    /// a refusal closes the connection, an identity goes to <see cref="OnHandshakeIdentityAsync"/>.
+    /// </summary>
+    public async ValueTask OnOpenedAsync()
+    {
+        if (Interlocked.Exchange(ref _handshake, null) is not { } handshake)
+        {
+            return;
+        }
+
+        var authority = Services.Authority;
+        LoginCheck check;
+        if (handshake.Token is { } token)
+        {
+            check = await authority.CheckTokenAsync(token, CancellationToken.None);
+        }
+        else if (authority.UsesConnectHook)
+        {
+            check = await authority.CheckHandshakeAsync(handshake, CancellationToken.None);
+        }
+        else
+        {
+            return;
+        }
+
+        if (check.Identity is { } identity)
+        {
+            await OnHandshakeIdentityAsync(identity);
+        }
+        else
+        {
+            RejectCredential(check);
+        }
+    }
 
     public ValueTask OnMessageAsync(WebSocketMessageKind kind, ReadOnlyMemory<byte> message)
     {
@@ -62,15 +110,48 @@ internal abstract partial class WireSession : ConnectionMembership, IWebSocketSe
         }
     }
 
-    public virtual ValueTask OnOpenedAsync() => ValueTask.CompletedTask;
-
+    /// <summary>
+    /// Before login, the login timeout. After it, the credential's: the notice before it expires (herald.v1), or its
+    /// expiry, which closes the connection with 4011. A deadline left over from a credential since refreshed only
+    /// sets the next one.
+    /// </summary>
     public void OnSessionDeadline()
     {
-        var timeout = Services.Options.LoginTimeout;
-        if (Connection.RequestClose(HeraldCloseCodes.LoginTimeout, "login timeout", discardQueued: true))
+        if (UserId is null)
         {
-            Log.LoginTimedOut(Services.Logger, Connection.Id, Connection.RemoteAddress, timeout.TotalSeconds);
+            var timeout = Services.Options.LoginTimeout;
+            if (Connection.RequestClose(HeraldCloseCodes.LoginTimeout, "login timeout", discardQueued: true))
+            {
+                Log.LoginTimedOut(Services.Logger, Connection.Id, Connection.RemoteAddress, timeout.TotalSeconds);
+            }
+
+            return;
         }
+
+        if (_credential?.ExpiresAt is not { } expiresAt)
+        {
+            return;
+        }
+
+        var now = Services.TimeProvider.GetUtcNow();
+        if (now >= expiresAt)
+        {
+            if (Connection.RequestClose(HeraldCloseCodes.TokenExpired, "token expired", discardQueued: true))
+            {
+                Log.CredentialExpired(Services.Logger, Connection.Id, UserForLog, Envelopes.FormatTime(expiresAt));
+            }
+
+            return;
+        }
+
+        if (now >= expiresAt - ExpiryNotice)
+        {
+            OnExpiryNotice(expiresAt);
+            Connection.SetSessionDeadline(expiresAt - now);
+            return;
+        }
+
+        ScheduleExpiry();
     }
 
     public sealed override bool TryEnqueue(OutboundFrame frame, bool replayed)
@@ -93,23 +174,75 @@ internal abstract partial class WireSession : ConnectionMembership, IWebSocketSe
     /// <summary>A whole text message from the client, valid UTF-8, in this flavour's terms.</summary>
     protected abstract ValueTask OnTextAsync(ReadOnlyMemory<byte> message);
 
+    /// <summary>A credential from the handshake was verified before any frame was read.</summary>
+    protected abstract ValueTask OnHandshakeIdentityAsync(ConnectionIdentity identity);
+
+    /// <summary>The credential expires at <paramref name="expiresAt"/>, within <see cref="ExpiryNotice"/>: tell the client.</summary>
+    protected virtual void OnExpiryNotice(DateTimeOffset expiresAt)
+    {
+    }
+
     /// <summary>
     /// Ties the connection to the user and puts it on the user stream and the broadcast stream: live at once, or
-    /// (<paramref name="joining"/>) holding live messages until the joins complete.
+    /// (<paramref name="joining"/>) holding live messages until the joins complete. An identity from a verified
+    /// credential is kept (its grants and expiry), an anonymous one is not.
     /// </summary>
-    protected void LogIn(string userId, bool joining)
+    protected void LogIn(ConnectionIdentity identity, bool joining)
     {
-        UserId = userId;
-        JoinUser(userId, joining);
+        UserId = identity.UserId;
+        _credential = identity.Source == IdentitySource.Anonymous ? null : identity;
+        JoinUser(identity.UserId, joining);
         Connection.SessionEstablished();
+        ScheduleExpiry();
         Log.ConnectionLoggedIn(Services.Logger, Connection.Id, UserForLog, Connection.RemoteAddress);
     }
+
+    /// <summary>Replaces the credential with a refreshed one for the same user, and moves the expiry.</summary>
+    protected void ReplaceCredential(ConnectionIdentity identity)
+    {
+        _credential = identity;
+        ScheduleExpiry();
+    }
+
+    /// <summary>Whether the connection may subscribe to <paramref name="topic"/> by what it logged in with, without asking anyone.</summary>
+    protected bool IsGranted(string topic) =>
+        _credential is { } credential
+            ? credential.Topics?.Allows(topic) ?? false
+            : Services.Authority.AnonymousTopicsOpen;
 
     /// <summary>Refuses a login: the connection closes with <paramref name="code"/>.</summary>
     protected void RejectLogin(int code, string reason, string logReason)
     {
         Log.LoginRejected(Services.Logger, Connection.Id, Connection.RemoteAddress, LogText.Escape(logReason)!);
         Connection.RequestClose(code, reason, discardQueued: true);
+    }
+
+    /// <summary>Refuses a login whose credential was refused, with the close code of its verdict.</summary>
+    protected void RejectCredential(LoginCheck check) =>
+        RejectLogin(check.CloseCode, check.Reason, check.Detail is { } detail ? $"{check.Reason} ({detail})" : check.Reason);
+
+    /// <summary>The anonymous identity of a seed <c>{"uid":...}</c> login, or null after refusing it because anonymous login is off.</summary>
+    protected ConnectionIdentity? AnonymousIdentity(string userId)
+    {
+        if (Services.Authority.AllowsAnonymous)
+        {
+            return new ConnectionIdentity(userId, null, null, IdentitySource.Anonymous);
+        }
+
+        RejectLogin(HeraldCloseCodes.LoginRefused, "anonymous login is off: log in with a token", "anonymous login is off (a uid without a token)");
+        return null;
+    }
+
+    private void ScheduleExpiry()
+    {
+        if (_credential?.ExpiresAt is not { } expiresAt)
+        {
+            return;
+        }
+
+        var untilExpiry = expiresAt - Services.TimeProvider.GetUtcNow();
+        var untilNotice = untilExpiry - ExpiryNotice;
+        Connection.SetSessionDeadline(untilNotice > TimeSpan.Zero ? untilNotice : untilExpiry);
     }
 
     /// <summary>

@@ -25,6 +25,9 @@ internal abstract class ConnectionMembership(ConnectionRegistry registry) : Stre
 
     protected int TopicCount => _topics?.Count ?? 0;
 
+    /// <summary>The topics the connection is on.</summary>
+    protected IEnumerable<string> Topics => _topics?.Keys ?? Enumerable.Empty<string>();
+
     protected bool IsOnTopic(string topic) => _topics?.ContainsKey(topic) == true;
 
     /// <summary>

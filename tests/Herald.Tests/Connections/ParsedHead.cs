@@ -14,5 +14,5 @@ internal sealed record ParsedHead(string Path, string Key, WireFlavour? Flavour)
     public static ParsedHead Of(in UpgradeHeadParser parser, ReadOnlySequence<byte> buffer) => new(
         Encoding.ASCII.GetString(parser.Path(buffer)),
         Encoding.ASCII.GetString(parser.WebSocketKey),
-        parser.TrySelectFlavour(out var flavour) ? flavour : null);
+        parser.TrySelectFlavour(out var flavour, out _) ? flavour : null);
 }

@@ -214,7 +214,7 @@ public abstract class HeraldV1SessionTests(bool direct) : BothWebSocketPaths(dir
     [Theory]
     [InlineData("""{"type":"subscribe","topic":"orders"}""", "not_logged_in", "log in first", "subscribe")]
     [InlineData("""{"type":"unsubscribe","topic":"orders"}""", "not_logged_in", "log in first", "unsubscribe")]
-    [InlineData("""{"type":"fly"}""", "unknown_type", "unknown type 'fly'; this server knows login, subscribe, unsubscribe and ping", "fly")]
+    [InlineData("""{"type":"fly"}""", "unknown_type", "unknown type 'fly'; this server knows login, subscribe, unsubscribe, refresh and ping", "fly")]
     [InlineData("""[1,2]""", "invalid_command", "a command must be a JSON object (was an array)", null)]
     [InlineData("""{"uid":"ada"}""", "invalid_command", "type is required and must be a string", null)]
     [InlineData("""{"type":"\ud800"}""", "invalid_command", "type is not valid UTF-16: lone surrogate", null)]
@@ -263,7 +263,7 @@ public abstract class HeraldV1SessionTests(bool direct) : BothWebSocketPaths(dir
 
     [Theory]
     [InlineData("""{"type":"login","uid":7}""", 4000, "uid must be a string")]
-    [InlineData("""{"type":"login"}""", 4000, "uid is required and must not be empty")]
+    [InlineData("""{"type":"login"}""", 4000, "uid or token is required")]
     [InlineData("""{"type":"login","uid":"ada","resume":{"topic:x":{"seq":0}}}""", 4000, "resume may name only user:ada and broadcast (was 'topic:x')")]
     [InlineData("""{"type":"login","uid":"ada","resume":{"user:ada":{"seq":3}}}""", 4000, "resume.user:ada.epoch is required when seq is not 0")]
     [InlineData("""{"type":"login","uid":"ada","resume":[]}""", 4000, "resume must be an object mapping a stream name to a position")]

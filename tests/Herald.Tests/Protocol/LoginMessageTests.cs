@@ -14,7 +14,7 @@ public sealed class LoginMessageTests
     [InlineData("""{"uid":"\u7528\u6237"}""", "用户")]
     public void Parse_ValidLogin_ReturnsUid(string json, string expected)
     {
-        var outcome = LoginMessage.Parse(Encoding.UTF8.GetBytes(json), 128, out var uid, out var error);
+        var outcome = LoginMessage.Parse(Encoding.UTF8.GetBytes(json), 128, out var uid, out _, out var error);
 
         Assert.Equal(LoginParseOutcome.Valid, outcome);
         Assert.Equal(expected, uid);
@@ -33,7 +33,7 @@ public sealed class LoginMessageTests
     [InlineData("""{"uid":"123",}""")]
     public void Parse_NotALogin_IsIgnored(string text)
     {
-        var outcome = LoginMessage.Parse(Encoding.UTF8.GetBytes(text), 128, out var uid, out _);
+        var outcome = LoginMessage.Parse(Encoding.UTF8.GetBytes(text), 128, out var uid, out _, out _);
 
         Assert.Equal(LoginParseOutcome.NotALogin, outcome);
         Assert.Null(uid);
@@ -47,7 +47,7 @@ public sealed class LoginMessageTests
     [InlineData("""{"uid":"12345"}""", "uid must be at most 4 characters (was 5)")]
     public void Parse_UnusableUid_IsInvalidWithReason(string json, string expectedError)
     {
-        var outcome = LoginMessage.Parse(Encoding.UTF8.GetBytes(json), 4, out var uid, out var error);
+        var outcome = LoginMessage.Parse(Encoding.UTF8.GetBytes(json), 4, out var uid, out _, out var error);
 
         Assert.Equal(LoginParseOutcome.Invalid, outcome);
         Assert.Null(uid);
@@ -60,8 +60,8 @@ public sealed class LoginMessageTests
         var text = new string('[', 10_000);
         var deep = "{\"a\":" + new string('[', 100) + new string(']', 100) + ",\"uid\":\"x\"}";
 
-        Assert.Equal(LoginParseOutcome.NotALogin, LoginMessage.Parse(Encoding.UTF8.GetBytes(text), 128, out _, out _));
-        Assert.Equal(LoginParseOutcome.NotALogin, LoginMessage.Parse(Encoding.UTF8.GetBytes(deep), 128, out _, out _));
+        Assert.Equal(LoginParseOutcome.NotALogin, LoginMessage.Parse(Encoding.UTF8.GetBytes(text), 128, out _, out _, out _));
+        Assert.Equal(LoginParseOutcome.NotALogin, LoginMessage.Parse(Encoding.UTF8.GetBytes(deep), 128, out _, out _, out _));
     }
 
     [Theory]
@@ -73,7 +73,7 @@ public sealed class LoginMessageTests
     [InlineData("""{"uid":"\ude00\ud83d"}""")]
     public void Parse_UidWithLoneSurrogateEscape_IsInvalidWithReason(string json)
     {
-        var outcome = LoginMessage.Parse(Encoding.UTF8.GetBytes(json), 128, out var uid, out var error);
+        var outcome = LoginMessage.Parse(Encoding.UTF8.GetBytes(json), 128, out var uid, out _, out var error);
 
         Assert.Equal(LoginParseOutcome.Invalid, outcome);
         Assert.Null(uid);
@@ -83,7 +83,7 @@ public sealed class LoginMessageTests
     [Fact]
     public void Parse_UidWithEscapedSurrogatePair_IsValid()
     {
-        var outcome = LoginMessage.Parse("""{"uid":"\ud83d\ude00"}"""u8, 128, out var uid, out var error);
+        var outcome = LoginMessage.Parse("""{"uid":"\ud83d\ude00"}"""u8, 128, out var uid, out _, out var error);
 
         Assert.Equal(LoginParseOutcome.Valid, outcome);
         Assert.Equal("😀", uid);
@@ -96,7 +96,7 @@ public sealed class LoginMessageTests
         // A WebSocket text message is checked for UTF-8 before it gets here; a caller's buffer is not.
         byte[] json = [.. "{\"uid\":\""u8, 0xED, 0xA0, 0x80, .. "\"}"u8];
 
-        var outcome = LoginMessage.Parse(json, 128, out var uid, out var error);
+        var outcome = LoginMessage.Parse(json, 128, out var uid, out _, out var error);
 
         Assert.Equal(LoginParseOutcome.Invalid, outcome);
         Assert.Null(uid);
@@ -108,7 +108,7 @@ public sealed class LoginMessageTests
     [InlineData("""{"a\udc00":{"uid":"no"},"uid":"123"}""")]
     public void Parse_OtherPropertyNameWithLoneSurrogate_IsIgnoredLikeAnyOther(string json)
     {
-        var outcome = LoginMessage.Parse(Encoding.UTF8.GetBytes(json), 128, out var uid, out var error);
+        var outcome = LoginMessage.Parse(Encoding.UTF8.GetBytes(json), 128, out var uid, out _, out var error);
 
         Assert.Equal(LoginParseOutcome.Valid, outcome);
         Assert.Equal("123", uid);
@@ -118,7 +118,7 @@ public sealed class LoginMessageTests
     [Fact]
     public void Parse_SecondUidWithLoneSurrogate_IsIgnoredAsTheFirstCounts()
     {
-        var outcome = LoginMessage.Parse("""{"uid":"123","uid":"\ud800"}"""u8, 128, out var uid, out var error);
+        var outcome = LoginMessage.Parse("""{"uid":"123","uid":"\ud800"}"""u8, 128, out var uid, out _, out var error);
 
         Assert.Equal(LoginParseOutcome.Valid, outcome);
         Assert.Equal("123", uid);
@@ -130,7 +130,7 @@ public sealed class LoginMessageTests
     {
         Gen.OneOf(HostileJson.Commands, HostileJson.TokenSoup).Sample(text =>
         {
-            var outcome = LoginMessage.Parse(Encoding.UTF8.GetBytes(text), 128, out var uid, out var error);
+            var outcome = LoginMessage.Parse(Encoding.UTF8.GetBytes(text), 128, out var uid, out _, out var error);
 
             switch (outcome)
             {
