@@ -12,6 +12,7 @@ public sealed partial class HeraldSubscriber
     private async Task RunAsync()
     {
         var attempt = 1;
+        var tokenRefusals = 0;
         try
         {
             while (true)
@@ -24,11 +25,14 @@ public sealed partial class HeraldSubscriber
                 }
 
                 attempt = end.LoggedIn ? 1 : attempt + 1;
-                if (end.IsFinal || attempt > _options.Reconnect.MaxAttempts)
+                tokenRefusals = (end.LoggedIn ? 0 : tokenRefusals) + (CloseCodeRules.IsTokenRefusal(end.CloseStatus) ? 1 : 0);
+                var final = end.IsFinal
+                    || (end.CloseStatus is { } status && CloseCodeRules.EndsSubscriber(status, hasTokenProvider: false, tokenRefusals));
+                if (final || attempt > _options.Reconnect.MaxAttempts)
                 {
                     Close(new HeraldSubscriberState(HeraldSubscriberStatus.Closed)
                     {
-                        Attempt = end.IsFinal ? 0 : attempt - 1,
+                        Attempt = final ? 0 : attempt - 1,
                         CloseStatus = end.CloseStatus,
                         CloseReason = end.CloseReason,
                         Error = end.Error,
@@ -255,7 +259,8 @@ public sealed partial class HeraldSubscriber
         }
     }
 
-    // The server's Close came: answer it (so the server's close handshake completes) and say whether it ends the subscriber.
+    // The server's Close came: answer it, so that the server's close handshake completes. Whether its code ends the
+    // subscriber is for the connection task to say (CloseCodeRules), which knows the refusals before it.
     private async Task<ConnectionEnd> ClosedByServerAsync(SubscriberConnection connection)
     {
         var socket = connection.Socket;
@@ -272,7 +277,7 @@ public sealed partial class HeraldSubscriber
         }
 
         var status = (int?)socket.CloseStatus ?? ConnectionEnd.AbnormalClosure;
-        return new ConnectionEnd(status, socket.CloseStatusDescription, null, connection.LoggedIn, CloseCodeRules.EndsSubscriber(status));
+        return new ConnectionEnd(status, socket.CloseStatusDescription, null, connection.LoggedIn, false);
     }
 
     // DisposeAsync: a Close 1000 on the logged-in connection; the receive loop then reads until the server's answer.

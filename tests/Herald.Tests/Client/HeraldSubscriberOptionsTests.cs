@@ -94,18 +94,4 @@ public sealed class HeraldSubscriberOptionsTests
     [Fact]
     public void TopicNames_OneTooLong_IsRefused() =>
         Assert.Throws<ArgumentException>(() => TopicNames.ThrowIfInvalid(new string('a', TopicNames.MaxLength + 1), "topic"));
-
-    [Theory]
-    [InlineData(4004, true)]
-    [InlineData(4000, true)]
-    [InlineData(4002, true)]
-    [InlineData(1002, true)]
-    [InlineData(1000, false)]
-    [InlineData(1001, false)]
-    [InlineData(4001, false)]
-    [InlineData(4003, false)]
-    [InlineData(1006, false)]
-    [InlineData(4005, false)]
-    public void CloseCodeRules_OnlyFinalCodesEndTheSubscriber(int code, bool final) =>
-        Assert.Equal(final, CloseCodeRules.EndsSubscriber(code));
 }
