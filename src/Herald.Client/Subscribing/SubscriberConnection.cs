@@ -32,6 +32,9 @@ internal sealed class SubscriberConnection(ClientWebSocket socket, TimeProvider 
     /// <summary>The answers still to come, in the order the commands were sent; the server answers in that order.</summary>
     public List<PendingAnswer> Pending { get; } = [];
 
+    /// <summary>The token the connection logged in with, or the last one it sent in a refresh; null without a provider.</summary>
+    public string? Token { get; set; }
+
     /// <summary>True once <c>welcome</c> came: the login was accepted.</summary>
     public bool LoggedIn { get; set; }
 
