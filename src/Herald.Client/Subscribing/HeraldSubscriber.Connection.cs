@@ -95,6 +95,7 @@ public sealed partial class HeraldSubscriber
             SetState(new HeraldSubscriberState(HeraldSubscriberStatus.Connected));
             _firstConnection.TrySetResult();
             using var connectionEnded = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+            connection.Ended = connectionEnded.Token;
             var keepAlive = _options.KeepAliveInterval > TimeSpan.Zero ? KeepAliveAsync(connection, connectionEnded.Token) : Task.CompletedTask;
             try
             {
@@ -104,6 +105,9 @@ public sealed partial class HeraldSubscriber
             {
                 await connectionEnded.CancelAsync();
                 await keepAlive;
+
+                // One call of the provider at a time: the next attempt asks it only once this refresh is over.
+                await connection.Refresh;
             }
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
@@ -311,8 +315,10 @@ public sealed partial class HeraldSubscriber
             }
         }
 
+        // A token that expired on an open connection: why it was not refreshed, when the subscriber knows.
         var status = (int?)socket.CloseStatus ?? ConnectionEnd.AbnormalClosure;
-        return new ConnectionEnd(status, socket.CloseStatusDescription, null, connection.LoggedIn, false);
+        var error = status == CloseCodeRules.TokenExpired ? connection.RefreshFailure : null;
+        return new ConnectionEnd(status, socket.CloseStatusDescription, error, connection.LoggedIn, false);
     }
 
     // DisposeAsync: a Close 1000 on the logged-in connection; the receive loop then reads until the server's answer.

@@ -89,8 +89,9 @@ public sealed partial class HeraldSubscriber : IAsyncDisposable
 
     /// <summary>
     /// Raised, on the connection task, when the server refused a subscription the subscriber restored after a
-    /// reconnect (its rules changed meanwhile); the topic is forgotten. A refusal of
-    /// <see cref="SubscribeAsync"/> is thrown by it instead.
+    /// reconnect (its rules changed meanwhile, the new token grants less, the connect hook is unavailable), or took
+    /// the subscriber off a topic that a refreshed token no longer grants (code <c>topic_not_allowed</c>); the topic
+    /// is forgotten. A refusal of <see cref="SubscribeAsync"/> is thrown by it instead.
     /// </summary>
     public event EventHandler<HeraldSubscriptionException>? SubscriptionRefused;
 
