@@ -97,9 +97,10 @@ public sealed partial class HeraldSubscriber
             using var connectionEnded = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
             connection.Ended = connectionEnded.Token;
             var keepAlive = _options.KeepAliveInterval > TimeSpan.Zero ? KeepAliveAsync(connection, connectionEnded.Token) : Task.CompletedTask;
+            ConnectionEnd end;
             try
             {
-                return await ReceiveAsync(connection);
+                end = await ReceiveAsync(connection);
             }
             finally
             {
@@ -109,6 +110,9 @@ public sealed partial class HeraldSubscriber
                 // One call of the provider at a time: the next attempt asks it only once this refresh is over.
                 await connection.Refresh;
             }
+
+            // A token that expired on the open connection: why it was not refreshed, now that the refresh is over.
+            return end.CloseStatus == CloseCodeRules.TokenExpired ? end with { Error = connection.RefreshFailure } : end;
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
@@ -315,10 +319,8 @@ public sealed partial class HeraldSubscriber
             }
         }
 
-        // A token that expired on an open connection: why it was not refreshed, when the subscriber knows.
         var status = (int?)socket.CloseStatus ?? ConnectionEnd.AbnormalClosure;
-        var error = status == CloseCodeRules.TokenExpired ? connection.RefreshFailure : null;
-        return new ConnectionEnd(status, socket.CloseStatusDescription, error, connection.LoggedIn, false);
+        return new ConnectionEnd(status, socket.CloseStatusDescription, null, connection.LoggedIn, false);
     }
 
     // DisposeAsync: a Close 1000 on the logged-in connection; the receive loop then reads until the server's answer.
