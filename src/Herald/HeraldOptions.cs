@@ -138,4 +138,7 @@ public sealed class HeraldOptions
     /// token key and no connect hook is configured, refused once one is; set it to re-enable it beside them.
     /// </summary>
     public bool? AllowAnonymousLogin { get; set; }
+
+    /// <summary>The connect hook (<c>Herald:ConnectHook</c>): off until its URL is set.</summary>
+    public HeraldConnectHookOptions ConnectHook { get; } = new();
 }
