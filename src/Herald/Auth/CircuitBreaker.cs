@@ -51,6 +51,10 @@ internal sealed class CircuitBreaker(int failuresToOpen, TimeSpan openDuration, 
         HalfOpen,
     }
 
+    public int FailuresToOpen => failuresToOpen;
+
+    public TimeSpan OpenDuration => openDuration;
+
     /// <summary>Whether checks are turned away without a call (all but one trial, once the open time has passed): open or half-open.</summary>
     public bool IsOpen
     {
