@@ -1,4 +1,5 @@
 using Herald.Protocol;
+using Microsoft.Extensions.Logging;
 
 namespace Herald.Auth;
 
@@ -7,20 +8,41 @@ namespace Herald.Auth;
 /// (or while <see cref="HeraldOptions.AllowAnonymousLogin"/> says so), tokens once a key is configured, the connect
 /// hook once its URL is.
 /// </summary>
-internal sealed class LoginAuthority(HeraldOptions options) : ILoginAuthority
+internal sealed class LoginAuthority : ILoginAuthority, IDisposable
 {
-    public bool AllowsAnonymous { get; } = options.AllowAnonymousLogin ?? true;
+    private readonly bool _hookChecksSubscribes;
 
-    public bool UsesConnectHook => false;
+    public LoginAuthority(HeraldOptions options, TimeProvider timeProvider, ILoggerFactory loggerFactory)
+    {
+        ConnectHook = options.ConnectHook.Url is null ? null : new ConnectHookClient(options, timeProvider, loggerFactory);
+        _hookChecksSubscribes = options.ConnectHook.CheckSubscribes;
+        AllowsAnonymous = options.AllowAnonymousLogin ?? !AuthenticationConfigured;
+    }
+
+    /// <summary>The connect hook, while its URL is configured.</summary>
+    public ConnectHookClient? ConnectHook { get; }
+
+    public bool AllowsAnonymous { get; }
+
+    public bool UsesConnectHook => ConnectHook is not null;
 
     public TimeSpan RefreshNotice => TimeSpan.FromMinutes(1);
+
+    // A login that proves nothing has no place beside one that does, unless the operator asks for both.
+    private bool AuthenticationConfigured => UsesConnectHook;
 
     public ValueTask<LoginCheck> CheckTokenAsync(string token, CancellationToken cancellationToken) =>
         ValueTask.FromResult(LoginCheck.Refuse(LoginVerdict.Refused, "tokens are not configured on this server"));
 
     public ValueTask<LoginCheck> CheckHandshakeAsync(HandshakeCredentials handshake, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(LoginCheck.Refuse(LoginVerdict.Refused, "no connect hook is configured on this server"));
+        ConnectHook is { } hook
+            ? hook.CheckHandshakeAsync(handshake, cancellationToken)
+            : ValueTask.FromResult(LoginCheck.Refuse(LoginVerdict.Refused, "no connect hook is configured on this server"));
 
     public ValueTask<LoginCheck> CheckSubscribeAsync(ConnectionIdentity identity, string topic, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(LoginCheck.Refuse(LoginVerdict.Refused, $"the credential does not grant topic '{topic}'"));
+        ConnectHook is { } hook && _hookChecksSubscribes && identity.Source is IdentitySource.ConnectHook or IdentitySource.Token
+            ? hook.CheckSubscribeAsync(identity, topic, cancellationToken)
+            : ValueTask.FromResult(LoginCheck.Refuse(LoginVerdict.Refused, $"the credential does not grant topic '{topic}'"));
+
+    public void Dispose() => ConnectHook?.Dispose();
 }

@@ -43,7 +43,8 @@ public static class HeraldServiceCollectionExtensions
         services.TryAddSingleton<ConnectionSweeper>();
         services.TryAddSingleton<ConnectionRegistry>();
         services.TryAddSingleton<SessionServices>();
-        services.TryAddSingleton<ILoginAuthority, LoginAuthority>();
+        services.TryAddSingleton<LoginAuthority>();
+        services.TryAddSingleton<ILoginAuthority>(static provider => provider.GetRequiredService<LoginAuthority>());
         services.TryAddSingleton<ConnectionHandler>();
         services.TryAddSingleton<InMemoryHistory>();
         services.TryAddSingleton<IHistory>(static provider => provider.GetRequiredService<InMemoryHistory>());
