@@ -2,7 +2,8 @@ namespace Herald.Diagnostics;
 
 /// <summary>
 /// Every log event id this assembly writes, in one table so they stay unique (a test checks).
-/// Hundreds group the concern: 1xx hosting, 2xx connections, 3xx publishing and other requests to the hub.
+/// Hundreds group the concern: 1xx hosting, 2xx connections, 3xx publishing and other requests to the hub, 4xx
+/// authentication (43x the connect hook).
 /// </summary>
 internal static class EventIds
 {
@@ -40,4 +41,12 @@ internal static class EventIds
     public const int PublishRejected = 300;
     public const int UserDisconnected = 301;
     public const int BatchItemsRefused = 302;
+
+    public const int ConnectHookRefused = 430;
+    public const int ConnectHookFailed = 431;
+    public const int ConnectHookBreakerOpened = 432;
+    public const int ConnectHookBreakerHalfOpen = 433;
+    public const int ConnectHookBreakerClosed = 434;
+    public const int ConnectHookShortCircuited = 435;
+    public const int ConnectHookAccepted = 436;
 }
