@@ -138,4 +138,7 @@ public sealed class HeraldOptions
     /// token key and no connect hook is configured, refused once one is; set it to re-enable it beside them.
     /// </summary>
     public bool? AllowAnonymousLogin { get; set; }
+
+    /// <summary>Token (JWT) login, bound from <c>Herald:Tokens</c>: off until a key source is set.</summary>
+    public HeraldTokenOptions Tokens { get; } = new();
 }
