@@ -2,7 +2,8 @@ namespace Herald.Diagnostics;
 
 /// <summary>
 /// Every log event id this assembly writes, in one table so they stay unique (a test checks).
-/// Hundreds group the concern: 1xx hosting, 2xx connections, 3xx publishing and other requests to the hub.
+/// Hundreds group the concern: 1xx hosting, 2xx connections, 3xx publishing and other requests to the hub,
+/// 4xx authentication.
 /// </summary>
 internal static class EventIds
 {
@@ -36,4 +37,11 @@ internal static class EventIds
     public const int PublishRejected = 300;
     public const int UserDisconnected = 301;
     public const int BatchItemsRefused = 302;
+
+    // 410-419: token (JWT) keys.
+    public const int TokenKeysLoaded = 410;
+    public const int TokenKeysLoadFailed = 411;
+    public const int TokenKeyUnknown = 412;
+    public const int TokenKeySkipped = 413;
+    public const int TokenChecksMissing = 414;
 }

@@ -27,6 +27,9 @@ internal static class LogCategories
     /// <summary>Refused <c>POST /api/v1/publish</c> and <c>/batch</c> requests.</summary>
     public const string Publish = "Herald.Api.PublishEndpoint";
 
+    /// <summary>Token (JWT) keys: loading them, refreshing the JWKS, and the token checks left out.</summary>
+    public const string Tokens = "Herald.Auth.Tokens";
+
     /// <summary>What the hub does on request (disconnecting a user).</summary>
     public const string Hub = "Herald.HeraldHub";
 }

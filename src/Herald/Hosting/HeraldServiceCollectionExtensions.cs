@@ -17,6 +17,12 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Registers Herald in an application's services.</summary>
 public static class HeraldServiceCollectionExtensions
 {
+    // A JWKS fetch waits this long at most; the first one also holds up the start (TokenKeyRefresher).
+    private static readonly TimeSpan JwksFetchTimeout = TimeSpan.FromSeconds(10);
+
+    // A key set is a few KiB; a larger answer is not one, and is not buffered.
+    private const int MaxJwksBytes = 1024 * 1024;
+
     /// <summary>
     /// Adds Herald's services, with options bound from the <c>Herald</c> configuration section, then
     /// <paramref name="configure"/>, and validated at start. Map the endpoints with <c>app.MapHerald()</c>.
@@ -44,6 +50,14 @@ public static class HeraldServiceCollectionExtensions
         services.TryAddSingleton<ConnectionSweeper>();
         services.TryAddSingleton<ConnectionRegistry>();
         services.TryAddSingleton<SessionServices>();
+        services.TryAddSingleton<TokenKeySource>();
+        services.TryAddSingleton<TokenValidator>();
+        services.AddHttpClient(HeraldTokenOptions.JwksHttpClientName, static client =>
+        {
+            client.Timeout = JwksFetchTimeout;
+            client.MaxResponseContentBufferSize = MaxJwksBytes;
+        });
+        services.AddHostedService<TokenKeyRefresher>();
         services.TryAddSingleton<ILoginAuthority, LoginAuthority>();
         services.TryAddSingleton<ConnectionHandler>();
         services.TryAddSingleton<InMemoryHistory>();
