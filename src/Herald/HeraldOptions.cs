@@ -148,4 +148,7 @@ public sealed class HeraldOptions
 
     /// <summary>The connect hook (<c>Herald:ConnectHook</c>): off until its URL is set.</summary>
     public HeraldConnectHookOptions ConnectHook { get; } = new();
+
+    /// <summary>Token (JWT) login, bound from <c>Herald:Tokens</c>: off until a key source is set.</summary>
+    public HeraldTokenOptions Tokens { get; } = new();
 }

@@ -3,7 +3,7 @@ namespace Herald.Diagnostics;
 /// <summary>
 /// Every log event id this assembly writes, in one table so they stay unique (a test checks).
 /// Hundreds group the concern: 1xx hosting, 2xx connections, 3xx publishing and other requests to the hub, 4xx
-/// authentication (43x the connect hook).
+/// authentication (41x tokens, 43x the connect hook).
 /// </summary>
 internal static class EventIds
 {
@@ -41,6 +41,12 @@ internal static class EventIds
     public const int PublishRejected = 300;
     public const int UserDisconnected = 301;
     public const int BatchItemsRefused = 302;
+
+    public const int TokenKeysLoaded = 410;
+    public const int TokenKeysLoadFailed = 411;
+    public const int TokenKeyUnknown = 412;
+    public const int TokenKeySkipped = 413;
+    public const int TokenChecksMissing = 414;
 
     public const int ConnectHookRefused = 430;
     public const int ConnectHookFailed = 431;

@@ -30,6 +30,9 @@ internal static class LogCategories
     /// <summary>The connect hook's calls to the application's backend, and its circuit breaker.</summary>
     public const string ConnectHook = "Herald.Auth.ConnectHook";
 
+    /// <summary>Token (JWT) keys: loading them, refreshing the JWKS, and the token checks left out.</summary>
+    public const string Tokens = "Herald.Auth.Tokens";
+
     /// <summary>What the hub does on request (disconnecting a user).</summary>
     public const string Hub = "Herald.HeraldHub";
 }
