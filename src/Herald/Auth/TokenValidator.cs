@@ -148,7 +148,9 @@ internal sealed class TokenValidator
             return Invalid($"token {_options.TopicsClaim} claim {topicsProblem}", topicsProblem);
         }
 
-        DateTimeOffset? expiresAt = token.TryGetPayloadValue<long>(JwtRegisteredClaimNames.Exp, out _) ? Utc(token.ValidTo) : null;
+        // The connection may live as long as this server accepts the token: up to exp plus the clock skew, so that a
+        // token accepted within the skew is not closed at once as expired.
+        DateTimeOffset? expiresAt = token.TryGetPayloadValue<long>(JwtRegisteredClaimNames.Exp, out _) ? Utc(token.ValidTo) + _options.ClockSkew : null;
         return LoginCheck.Accept(new ConnectionIdentity(userId, topics, expiresAt, IdentitySource.Token));
     }
 
