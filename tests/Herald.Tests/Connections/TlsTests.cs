@@ -35,6 +35,22 @@ public sealed class TlsTests
         Assert.False(server.Logs.Contains("DirectPathBeforeTls"));
     }
 
+    [Theory]
+    [InlineData(true, true)]
+    [InlineData(false, true)]
+    [InlineData(true, false)]
+    [InlineData(false, false)]
+    public async Task ConnectionOpened_EitherPath_SaysWhetherTheConnectionIsTls(bool direct, bool tls)
+    {
+        using var certificate = TestCertificate.Create();
+        await using var server = await HeraldTestServer.StartAsync(direct: direct, tls: tls ? certificate : null);
+
+        await using var client = await server.ConnectAsUserAsync("ada");
+
+        var opened = Assert.Single(server.Logs.Entries, entry => entry.EventName == "ConnectionOpened");
+        Assert.EndsWith(tls ? " over wss" : " over ws", opened.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task ListenOptions_DirectPathAfterUseHttps_ServesWssDirectly()
     {
