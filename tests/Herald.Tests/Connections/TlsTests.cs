@@ -116,6 +116,23 @@ public sealed class TlsTests
         Assert.Equal([": Http2", ": Http2"], DeclineReasons(server));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Stop_WssClientWithAQueuedMessage_ReceivesItThen1001(bool direct)
+    {
+        using var certificate = TestCertificate.Create();
+        await using var server = await HeraldTestServer.StartAsync(direct: direct, tls: certificate);
+        await using var client = await server.ConnectAsUserAsync("ada");
+        Assert.Equal(1, await server.SendAsync("ada", "last words"));
+
+        var close = ReceiveThenCloseAsync(client);
+        await server.StopAsync();
+
+        Assert.Equal(("last words", (int)WebSocketCloseStatus.EndpointUnavailable), await close);
+        Assert.Equal(0, server.Hub.GetStats().Connections);
+    }
+
     [Fact]
     public async Task PlaintextRequest_ToTlsPort_IsDroppedWithoutAnAnswerWhileAConnectedUserKeepsReceiving()
     {
@@ -134,6 +151,9 @@ public sealed class TlsTests
         Assert.Equal("still here", await client.ReceiveTextAsync());
         Assert.Equal(1, server.Hub.GetStats().ConnectionsOpened);
     }
+
+    private static async Task<(string Text, int Close)> ReceiveThenCloseAsync(TestClient client) =>
+        (await client.ReceiveTextAsync(), await client.ReceiveCloseAsync());
 
     private static string[] DeclineReasons(HeraldTestServer server) =>
         [.. server.Logs.Entries.Where(entry => entry.EventName == "UpgradeDeclined").Select(entry => entry.Message[entry.Message.LastIndexOf(':')..])];
