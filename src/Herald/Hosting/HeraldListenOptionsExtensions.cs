@@ -9,10 +9,10 @@ public static class HeraldListenOptionsExtensions
 {
     /// <summary>
     /// Serves valid WebSocket upgrades to Herald's mapped <c>/ws</c> straight on the connection, before the HTTP
-    /// layer, which cuts the memory an idle connection costs by about half (over TLS, whose own state is larger,
-    /// by about a sixth). Everything else on the endpoint
-    /// (the HTTP API, your own endpoints, HTTP/2, any other request) goes through ASP.NET Core as before. The app's
-    /// middleware does not see those upgrades, so leave this off when your own middleware guards <c>/ws</c>.
+    /// layer, which cuts the memory an idle connection costs by about half (over TLS, whose own state is larger, by
+    /// about a sixth). Everything else on the endpoint (the HTTP API, your own endpoints, HTTP/2, any other request)
+    /// goes through ASP.NET Core as before. The app's middleware does not see those upgrades, so leave this off when
+    /// your own middleware guards <c>/ws</c>.
     /// On a TLS endpoint, call it after <c>UseHttps()</c>: the path then reads the decrypted requests (wss://).
     /// Called more than once on an endpoint, the last call decides where the path sits; when that is before TLS,
     /// the path stays off on the endpoint and a warning (event 107) says so at start.

@@ -43,8 +43,8 @@ public sealed class HeraldTestServer : IAsyncDisposable
     /// <summary>
     /// Starts a server; <paramref name="direct"/> serves WebSockets on the direct Kestrel path instead of through
     /// ASP.NET Core, and <paramref name="tls"/> listens with TLS (<c>UseHttps</c> in code) instead of plain text.
-    /// <paramref name="endpoints"/>, when given, makes the one endpoint itself (with <paramref name="tls"/>'s
-    /// certificate, which the clients then trust, if it uses TLS).
+    /// <paramref name="endpoints"/>, when given, makes the endpoints itself; the clients then use its https one if
+    /// it has one, trusting <paramref name="tls"/>'s certificate.
     /// </summary>
     public static async Task<HeraldTestServer> StartAsync(
         Action<HeraldOptions>? configure = null,
@@ -87,6 +87,7 @@ public sealed class HeraldTestServer : IAsyncDisposable
         var app = builder.Build();
         app.MapHerald();
         await app.StartAsync(TestContext.Current.CancellationToken);
+
         // With endpoints of its own a test may listen twice: the clients then use the TLS one.
         var baseAddress = app.Urls.FirstOrDefault(url => url.StartsWith("https:", StringComparison.Ordinal)) ?? app.Urls.Single();
         return new HeraldTestServer(app, new Uri(baseAddress), logs, tls);
