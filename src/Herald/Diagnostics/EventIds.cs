@@ -14,7 +14,8 @@ internal static class EventIds
     public const int ShutdownAbortedConnections = 104;
     public const int NotMapped = 105;
     public const int ShutdownTimeoutCapped = 106;
-    public const int Protection = 107;
+    public const int DirectPathBeforeTls = 107;
+    public const int Protection = 108;
 
     public const int ConnectionOpened = 200;
     public const int ConnectionLoggedIn = 201;
