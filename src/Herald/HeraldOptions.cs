@@ -132,4 +132,7 @@ public sealed class HeraldOptions
 
     /// <summary>Largest body of a batch publish, in bytes.</summary>
     public int MaxBatchBytes { get; set; } = DefaultMaxBatchBytes;
+
+    /// <summary>Who may call the HTTP API: the <c>Herald:Api</c> section.</summary>
+    public HeraldApiOptions Api { get; } = new();
 }

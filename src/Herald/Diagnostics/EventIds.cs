@@ -2,7 +2,8 @@ namespace Herald.Diagnostics;
 
 /// <summary>
 /// Every log event id this assembly writes, in one table so they stay unique (a test checks).
-/// Hundreds group the concern: 1xx hosting, 2xx connections, 3xx publishing and other requests to the hub.
+/// Hundreds group the concern: 1xx hosting, 2xx connections, 3xx publishing and other requests to the hub, 4xx who
+/// may call the HTTP API (400 to 409: API keys).
 /// </summary>
 internal static class EventIds
 {
@@ -36,4 +37,10 @@ internal static class EventIds
     public const int PublishRejected = 300;
     public const int UserDisconnected = 301;
     public const int BatchItemsRefused = 302;
+
+    public const int ApiRequestAccepted = 400;
+    public const int ApiKeyRefused = 401;
+    public const int ApiScopeRefused = 402;
+    public const int ApiCallerNotLoopback = 403;
+    public const int ApiAccessInForce = 405;
 }

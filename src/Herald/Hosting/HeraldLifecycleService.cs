@@ -1,3 +1,4 @@
+using Herald.Auth;
 using Herald.Connections;
 using Herald.Diagnostics;
 using Herald.WebSockets;
@@ -23,6 +24,7 @@ internal sealed partial class HeraldLifecycleService(
     MappedPrefixes mappedPrefixes,
     HeraldMetrics metrics,
     ConnectionSweeper sweeper,
+    ApiAccessReport apiAccess,
     ILoggerFactory loggerFactory) : IHostedLifecycleService
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger(LogCategories.Lifecycle);
@@ -63,10 +65,16 @@ internal sealed partial class HeraldLifecycleService(
         }
 
         Log.InsecureDefault(_logger, $"anonymous login: any client can log in as any user by sending {{\"uid\":\"...\"}}; Herald has no client authentication yet, so expose {webSocketPaths} only to clients you trust");
-        var exposure = addresses.Count > 0 && addresses.All(IsLoopback)
-            ? "loopback only"
-            : "every network this host is reachable on";
-        Log.InsecureDefault(_logger, $"the publish API ({publishPaths}) has no authentication and is open to {exposure}");
+        var (api, insecure) = apiAccess.Describe(publishPaths);
+        if (insecure)
+        {
+            Log.InsecureDefault(_logger, api);
+        }
+        else
+        {
+            Log.ApiAccessInForce(_logger, api);
+        }
+
         Log.InsecureDefault(_logger, "open topics: any logged-in herald.v1 client may subscribe to any topic; publish nothing to a topic that not every user may read");
         return Task.CompletedTask;
     }
@@ -117,9 +125,6 @@ internal sealed partial class HeraldLifecycleService(
         }
     }
 
-    private static bool IsLoopback(string address) =>
-        Uri.TryCreate(address, UriKind.Absolute, out var uri) && uri.IsLoopback;
-
     private static partial class Log
     {
         [LoggerMessage(EventIds.HeraldStarted, LogLevel.Information, "Herald started on {Addresses} (WebSocket {WebSocketPaths}, publish {SendPaths}): MaxUserIdLength={MaxUserIdLength}, MaxClientMessageBytes={MaxClientMessageBytes}, MaxMessageBytes={MaxMessageBytes}, MaxQueuedMessages={MaxQueuedMessages}, MaxQueuedBytes={MaxQueuedBytes}, LoginTimeout={LoginTimeout}, KeepAliveInterval={KeepAliveInterval}, KeepAliveTimeout={KeepAliveTimeout}, CloseTimeout={CloseTimeout}, ShutdownTimeout={ShutdownTimeout}, HistoryMaxMessages={HistoryMaxMessages}, HistoryMaxAge={HistoryMaxAge}, HistoryMaxBytes={HistoryMaxBytes}", EventName = "HeraldStarted")]
@@ -133,6 +138,9 @@ internal sealed partial class HeraldLifecycleService(
 
         [LoggerMessage(EventIds.InsecureDefault, LogLevel.Warning, "Insecure default in force: {Description}", EventName = "InsecureDefault")]
         public static partial void InsecureDefault(ILogger logger, string description);
+
+        [LoggerMessage(EventIds.ApiAccessInForce, LogLevel.Information, "{Description}", EventName = "ApiAccessInForce")]
+        public static partial void ApiAccessInForce(ILogger logger, string description);
 
         [LoggerMessage(EventIds.ShutdownStarted, LogLevel.Information, "Shutting down: closing {Connections} connections with 1001, waiting up to {TimeoutSeconds} s", EventName = "ShutdownStarted")]
         public static partial void ShutdownStarted(ILogger logger, int connections, double timeoutSeconds);

@@ -1,5 +1,6 @@
 using Herald;
 using Herald.Api;
+using Herald.Auth;
 using Herald.Connections;
 using Herald.Delivery;
 using Herald.Diagnostics;
@@ -59,6 +60,7 @@ public static class HeraldServiceCollectionExtensions
         services.TryAddSingleton<SendEndpoint>();
         services.TryAddSingleton<PublishEndpoint>();
         services.TryAddSingleton<HubEndpoints>();
+        ApiAccessServices.AddTo(services);
         services.AddHostedService<HeraldLifecycleService>();
 
         return new HeraldBuilder(services);

@@ -31,12 +31,22 @@ public sealed class HeraldTestServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    /// <summary>Starts a server; <paramref name="direct"/> serves WebSockets on the direct Kestrel path instead of through ASP.NET Core.</summary>
-    public static async Task<HeraldTestServer> StartAsync(Action<HeraldOptions>? configure = null, TimeProvider? timeProvider = null, bool direct = false)
+    /// <summary>
+    /// Starts a server; <paramref name="direct"/> serves WebSockets on the direct Kestrel path instead of through ASP.NET Core.
+    /// <paramref name="settings"/> are configuration keys (<c>Herald:Api:Keys:a:Hash</c>), <paramref name="configureBuilder"/>
+    /// adds the app's own services, and <paramref name="configureApp"/> its middleware, which runs before Herald's endpoints.
+    /// </summary>
+    public static async Task<HeraldTestServer> StartAsync(
+        Action<HeraldOptions>? configure = null,
+        TimeProvider? timeProvider = null,
+        bool direct = false,
+        IReadOnlyDictionary<string, string?>? settings = null,
+        Action<WebApplicationBuilder>? configureBuilder = null,
+        Action<WebApplication>? configureApp = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Configuration.Sources.Clear();
-        builder.Configuration.AddInMemoryCollection();
+        builder.Configuration.AddInMemoryCollection(settings);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         if (direct)
         {
@@ -50,8 +60,10 @@ public sealed class HeraldTestServer : IAsyncDisposable
             builder.Services.AddSingleton(timeProvider);
         }
 
+        configureBuilder?.Invoke(builder);
         builder.Services.AddHerald(configure);
         var app = builder.Build();
+        configureApp?.Invoke(app);
         app.MapHerald();
         await app.StartAsync(TestContext.Current.CancellationToken);
         return new HeraldTestServer(app, new Uri(app.Urls.Single()), logs);
