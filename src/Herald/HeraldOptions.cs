@@ -133,6 +133,6 @@ public sealed class HeraldOptions
     /// <summary>Largest body of a batch publish, in bytes.</summary>
     public int MaxBatchBytes { get; set; } = DefaultMaxBatchBytes;
 
-    /// <summary>Who may call the HTTP API: the <c>Herald:Api</c> section.</summary>
+    /// <summary>Who may call the HTTP API and how often: the <c>Herald:Api</c> section.</summary>
     public HeraldApiOptions Api { get; } = new();
 }

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace Herald.Auth;
 
-/// <summary>The problem+json answers of access control (401, 403), in the style of the API's own <c>Problems</c>.</summary>
+/// <summary>The problem+json answers of access control (401, 403, 429), in the style of the API's own <c>Problems</c>.</summary>
 internal static class AccessProblems
 {
     /// <summary>How to configure a key, for the answers that must say so.</summary>

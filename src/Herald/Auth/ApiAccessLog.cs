@@ -8,7 +8,8 @@ namespace Herald.Auth;
 /// <summary>
 /// The log lines of HTTP API access (category <see cref="LogCategories.ApiAccess"/>). Refusals are logged at most
 /// <see cref="LinesPerMinute"/> a minute per caller (<see cref="ApiCaller.Partition"/>): a backend retrying with a
-/// revoked key must not flood the log. A presented key is never logged, only the name of the configured key it matched.
+/// revoked key, or far over its rate, must not flood the log. A presented key is never logged, only the name of the
+/// configured key it matched.
 /// </summary>
 internal sealed partial class ApiAccessLog : IDisposable
 {
@@ -60,6 +61,14 @@ internal sealed partial class ApiAccessLog : IDisposable
         }
     }
 
+    public void RateLimited(HttpContext context, ApiCaller caller, int retryAfterSeconds)
+    {
+        if (Allows(LogLevel.Information, caller))
+        {
+            Log.RateLimited(_logger, context.Request.Method, PathOf(context), caller.Description, retryAfterSeconds);
+        }
+    }
+
     public void Dispose() => _budget.Dispose();
 
     private static string PathOf(HttpContext context) => LogText.Escape(context.Request.PathBase.Add(context.Request.Path).Value ?? string.Empty);
@@ -89,5 +98,8 @@ internal sealed partial class ApiAccessLog : IDisposable
 
         [LoggerMessage(EventIds.ApiCallerNotLoopback, LogLevel.Information, "API request {Method} {Path} from {Caller} refused with 403: no API key is configured, and without one only loopback callers may use the HTTP API", EventName = "ApiCallerNotLoopback")]
         public static partial void CallerNotLoopback(ILogger logger, string method, string path, string caller);
+
+        [LoggerMessage(EventIds.ApiRateLimited, LogLevel.Information, "API request {Method} {Path} from {Caller} refused with 429: over its rate limit, retry after {RetryAfterSeconds} s", EventName = "ApiRateLimited")]
+        public static partial void RateLimited(ILogger logger, string method, string path, string caller, int retryAfterSeconds);
     }
 }

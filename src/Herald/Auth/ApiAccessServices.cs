@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 
 namespace Herald.Auth;
 
-/// <summary>Registers access control for the HTTP API: Herald's scheme, its two policies and the key store.</summary>
+/// <summary>Registers access control for the HTTP API: Herald's scheme, its two policies, the key store and the rate limit.</summary>
 internal static class ApiAccessServices
 {
     private const string SuppressAutoDefaultScheme = "Microsoft.AspNetCore.Authentication.SuppressAutoDefaultScheme";
@@ -32,6 +32,7 @@ internal static class ApiAccessServices
         services.TryAddTransient<ApiKeyAuthenticationHandler>();
 
         services.TryAddSingleton<ApiKeyStore>();
+        services.TryAddSingleton<ApiRateLimiter>();
         services.TryAddSingleton<ApiAccessLog>();
         services.TryAddSingleton<ApiRequestGate>();
         services.TryAddSingleton<ApiAccessReport>();

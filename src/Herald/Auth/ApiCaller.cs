@@ -4,10 +4,10 @@ using Microsoft.AspNetCore.Http;
 namespace Herald.Auth;
 
 /// <summary>
-/// Who made an API request, as the refusal log lines tell callers apart: by API key (its name), by the user of the
-/// app's own scheme when it has put one in place, else by client IP.
+/// Who made an API request, as the rate limit and the refusal log lines tell callers apart: by API key (its name),
+/// by the user of the app's own scheme when it has put one in place, else by client IP.
 /// </summary>
-/// <param name="Partition">The caller's share of the refusal lines.</param>
+/// <param name="Partition">The caller's share of the rate limit and of the refusal lines.</param>
 /// <param name="Description">How a log line names the caller, made safe for it.</param>
 internal readonly record struct ApiCaller(string Partition, string Description)
 {

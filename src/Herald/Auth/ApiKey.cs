@@ -35,7 +35,7 @@ internal sealed class ApiKey
 
     public ApiScope Scope { get; }
 
-    /// <summary>The key's share of the refusal log lines, made once rather than per request.</summary>
+    /// <summary>The key's share of the rate limit and of the refusal log lines, made once rather than per request.</summary>
     public string Partition { get; }
 
     /// <summary>How a log line names the caller.</summary>

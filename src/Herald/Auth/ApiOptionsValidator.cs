@@ -6,6 +6,9 @@ namespace Herald.Auth;
 /// <summary>Checks <c>Herald:Api</c> at start, beside <c>HeraldOptionsValidator</c>, naming the key and the accepted values in each failure.</summary>
 internal sealed class ApiOptionsValidator : IValidateOptions<HeraldOptions>
 {
+    private const int MaxRequestsPerSecond = 1_000_000;
+    private const int MaxRequestBurst = 10_000_000;
+
     public ValidateOptionsResult Validate(string? name, HeraldOptions options)
     {
         var failures = new List<string>();
@@ -28,6 +31,22 @@ internal sealed class ApiOptionsValidator : IValidateOptions<HeraldOptions>
                 byHash[hash] = keyName;
             }
         }
+
+        var api = options.Api;
+        if (api.RequestsPerSecond is < 0 or > MaxRequestsPerSecond)
+        {
+            failures.Add($"Herald:Api:RequestsPerSecond must be between 0 (no limit) and {MaxRequestsPerSecond} (was {api.RequestsPerSecond}).");
+        }
+
+        if (api.RequestBurst is < 1 or > MaxRequestBurst)
+        {
+            failures.Add($"Herald:Api:RequestBurst must be between 1 and {MaxRequestBurst} (was {api.RequestBurst}).");
+        }
+        else if (api.RequestBurst < api.RequestsPerSecond)
+        {
+            failures.Add($"Herald:Api:RequestBurst ({api.RequestBurst}) must be at least Herald:Api:RequestsPerSecond ({api.RequestsPerSecond}): the bucket is refilled once a second, so a smaller one could never reach the rate.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -3,7 +3,7 @@ namespace Herald.Diagnostics;
 /// <summary>
 /// Every log event id this assembly writes, in one table so they stay unique (a test checks).
 /// Hundreds group the concern: 1xx hosting, 2xx connections, 3xx publishing and other requests to the hub, 4xx who
-/// may call the HTTP API (400 to 409: API keys).
+/// may call the HTTP API (400 to 409: API keys and the rate limit).
 /// </summary>
 internal static class EventIds
 {
@@ -42,5 +42,6 @@ internal static class EventIds
     public const int ApiKeyRefused = 401;
     public const int ApiScopeRefused = 402;
     public const int ApiCallerNotLoopback = 403;
+    public const int ApiRateLimited = 404;
     public const int ApiAccessInForce = 405;
 }

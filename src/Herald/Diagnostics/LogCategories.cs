@@ -27,7 +27,7 @@ internal static class LogCategories
     /// <summary>Refused <c>POST /api/v1/publish</c> and <c>/batch</c> requests.</summary>
     public const string Publish = "Herald.Api.PublishEndpoint";
 
-    /// <summary>Who called the HTTP API: accepted API keys (Debug) and refusals (401, 403).</summary>
+    /// <summary>Who called the HTTP API: accepted API keys (Debug), refusals (401, 403) and the rate limit (429).</summary>
     public const string ApiAccess = "Herald.Auth.ApiAccess";
 
     /// <summary>What the hub does on request (disconnecting a user).</summary>

@@ -55,6 +55,33 @@ public sealed class ApiOptionsValidationTests
     }
 
     [Fact]
+    public async Task Start_RateOutOfRange_FailsNamingTheRange()
+    {
+        var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => HeraldTestServer.StartAsync(o =>
+        {
+            o.Api.RequestsPerSecond = -1;
+            o.Api.RequestBurst = 0;
+        }));
+
+        Assert.Contains("Herald:Api:RequestsPerSecond must be between 0 (no limit) and 1000000 (was -1).", failure.Failures);
+        Assert.Contains("Herald:Api:RequestBurst must be between 1 and 10000000 (was 0).", failure.Failures);
+    }
+
+    [Fact]
+    public async Task Start_BurstBelowRate_Fails()
+    {
+        var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => HeraldTestServer.StartAsync(o =>
+        {
+            o.Api.RequestsPerSecond = 500;
+            o.Api.RequestBurst = 100;
+        }));
+
+        Assert.Equal(
+            "Herald:Api:RequestBurst (100) must be at least Herald:Api:RequestsPerSecond (500): the bucket is refilled once a second, so a smaller one could never reach the rate.",
+            Assert.Single(failure.Failures));
+    }
+
+    [Fact]
     public async Task Start_KeysFromConfiguration_AreBoundWithScopesInAnyCase()
     {
         await using var server = await HeraldTestServer.StartAsync(settings: new Dictionary<string, string?>
@@ -68,6 +95,7 @@ public sealed class ApiOptionsValidationTests
 
         Assert.Equal(HeraldApiKeyOptions.PublishScope, api.Keys["backend"].Scope);
         Assert.Equal("admin", api.Keys["ops"].Scope);
+        Assert.Equal((HeraldApiOptions.DefaultRequestsPerSecond, HeraldApiOptions.DefaultRequestBurst), (api.RequestsPerSecond, api.RequestBurst));
         using var stats = await server.Http.SendAsync(TestApiKeys.Bearer(HttpMethod.Get, "/api/v1/stats", TestApiKeys.Ops), TestContext.Current.CancellationToken);
         Assert.Equal(System.Net.HttpStatusCode.OK, stats.StatusCode);
     }
