@@ -8,8 +8,8 @@ namespace Herald.Auth;
 /// <summary>
 /// The log lines of HTTP API access (category <see cref="LogCategories.ApiAccess"/>). Refusals are logged at most
 /// <see cref="LinesPerMinute"/> a minute per caller (<see cref="ApiCaller.Partition"/>): a backend retrying with a
-/// revoked key, or far over its rate, must not flood the log. A presented key is never logged, only the name of the
-/// configured key it matched.
+/// revoked key, or far over its rate, must not flood the log; the <c>herald.api.requests.refused</c> metric counts
+/// every refusal. A presented key is never logged, only the name of the configured key it matched.
 /// </summary>
 internal sealed partial class ApiAccessLog : IDisposable
 {

@@ -19,6 +19,7 @@ internal sealed class ApiRequestGate(
     IAuthorizationMiddlewareResultHandler results,
     ApiKeyStore keys,
     ApiRateLimiter limiter,
+    ApiRefusalCounts refusals,
     ApiAccessLog log,
     HeraldOptions options)
 {
@@ -47,12 +48,17 @@ internal sealed class ApiRequestGate(
         }
 
         await results.HandleAsync(endpoint, context, policy, authorization);
+        if (!authorization.Succeeded)
+        {
+            refusals.Add(caller?.KeyTag ?? ApiCaller.NoKey, context.Response.StatusCode);
+        }
     }
 
     private async Task RefuseOverLimitAsync(HttpContext context, ApiCaller caller, TimeSpan retryAfter)
     {
         // Retry-After is whole seconds (RFC 9110, section 10.2.3), rounded up so that a retry then finds a token.
         var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+        refusals.Add(caller.KeyTag, StatusCodes.Status429TooManyRequests);
         log.RateLimited(context, caller, seconds);
         context.Response.Headers[HeaderNames.RetryAfter] = seconds.ToString(CultureInfo.InvariantCulture);
         var api = options.Api;

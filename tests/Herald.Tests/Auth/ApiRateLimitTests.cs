@@ -1,6 +1,8 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text.Json;
 using Herald.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Herald.Tests.Auth;
 
@@ -80,6 +82,26 @@ public sealed class ApiRateLimitTests
         Assert.Equal(20, accepted);
     }
 
+    [Fact]
+    public async Task RefusalsMetric_AfterRefusals_CountsThemByKeyAndStatus()
+    {
+        await using var server = await HeraldTestServer.StartAsync(settings: TestApiKeys.Settings(
+            ("Herald:Api:RequestsPerSecond", "1"), ("Herald:Api:RequestBurst", "1")));
+        using var unauthenticated = await server.Http.GetAsync(SendPath, Cancellation);
+        using var forbidden = await server.Http.SendAsync(TestApiKeys.Bearer(HttpMethod.Get, "/api/v1/stats", TestApiKeys.Backend), Cancellation);
+        var (_, limited) = await SendUntilLimitedAsync(server, TestApiKeys.Backend, attempts: 50);
+        limited?.Dispose();
+
+        var observed = Observe(server);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, unauthenticated.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+        Assert.NotNull(limited);
+        Assert.Equal(1, observed[("-", 401)]);
+        Assert.Equal(1, observed[("backend", 403)]);
+        Assert.True(observed[("backend", 429)] >= 1);
+    }
+
     /// <returns>How many requests were answered before the first 429, and that 429 (null when none came).</returns>
     private static async Task<(int Answered, HttpResponseMessage? Limited)> SendUntilLimitedAsync(HeraldTestServer server, string key, int attempts)
     {
@@ -95,5 +117,36 @@ public sealed class ApiRateLimitTests
         }
 
         return (attempts, null);
+    }
+
+    private static Dictionary<(string Key, int Status), long> Observe(HeraldTestServer server)
+    {
+        var observed = new Dictionary<(string, int), long>();
+        var meterFactory = server.Services.GetRequiredService<IMeterFactory>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Name == "herald.api.requests.refused" && ReferenceEquals(instrument.Meter.Scope, meterFactory))
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            string? key = null;
+            var status = 0;
+            foreach (var tag in tags)
+            {
+                key = tag.Key == "herald.api.key" ? (string?)tag.Value : key;
+                status = tag.Key == "http.response.status_code" ? (int)tag.Value! : status;
+            }
+
+            observed[(key!, status)] = value;
+        });
+        listener.Start();
+        listener.RecordObservableInstruments();
+        return observed;
     }
 }
