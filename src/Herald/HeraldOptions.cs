@@ -151,4 +151,7 @@ public sealed class HeraldOptions
 
     /// <summary>Token (JWT) login, bound from <c>Herald:Tokens</c>: off until a key source is set.</summary>
     public HeraldTokenOptions Tokens { get; } = new();
+
+    /// <summary>Who may call the HTTP API and how often: the <c>Herald:Api</c> section.</summary>
+    public HeraldApiOptions Api { get; } = new();
 }

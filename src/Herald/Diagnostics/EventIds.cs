@@ -3,7 +3,7 @@ namespace Herald.Diagnostics;
 /// <summary>
 /// Every log event id this assembly writes, in one table so they stay unique (a test checks).
 /// Hundreds group the concern: 1xx hosting, 2xx connections, 3xx publishing and other requests to the hub, 4xx
-/// authentication (41x tokens, 43x the connect hook).
+/// authentication (40x who may call the HTTP API, 41x tokens, 43x the connect hook).
 /// </summary>
 internal static class EventIds
 {
@@ -42,6 +42,13 @@ internal static class EventIds
     public const int PublishRejected = 300;
     public const int UserDisconnected = 301;
     public const int BatchItemsRefused = 302;
+
+    public const int ApiRequestAccepted = 400;
+    public const int ApiKeyRefused = 401;
+    public const int ApiScopeRefused = 402;
+    public const int ApiCallerNotLoopback = 403;
+    public const int ApiRateLimited = 404;
+    public const int ApiAccessInForce = 405;
 
     public const int TokenKeysLoaded = 410;
     public const int TokenKeysLoadFailed = 411;

@@ -79,6 +79,7 @@ public static class HeraldServiceCollectionExtensions
         services.TryAddSingleton<SendEndpoint>();
         services.TryAddSingleton<PublishEndpoint>();
         services.TryAddSingleton<HubEndpoints>();
+        ApiAccessServices.AddTo(services);
         services.AddHostedService<HeraldLifecycleService>();
 
         return new HeraldBuilder(services);

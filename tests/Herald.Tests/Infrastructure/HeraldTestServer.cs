@@ -45,17 +45,22 @@ public sealed class HeraldTestServer : IAsyncDisposable
     /// ASP.NET Core, and <paramref name="tls"/> listens with TLS (<c>UseHttps</c> in code) instead of plain text.
     /// <paramref name="endpoints"/>, when given, makes the endpoints itself; the clients then use its https one if
     /// it has one, trusting <paramref name="tls"/>'s certificate.
+    /// <paramref name="settings"/> are configuration keys (<c>Herald:Api:Keys:a:Hash</c>), <paramref name="configureBuilder"/>
+    /// adds the app's own services, and <paramref name="configureApp"/> its middleware, which runs before Herald's endpoints.
     /// </summary>
     public static async Task<HeraldTestServer> StartAsync(
         Action<HeraldOptions>? configure = null,
         TimeProvider? timeProvider = null,
         bool direct = false,
         TestCertificate? tls = null,
-        Action<IWebHostBuilder>? endpoints = null)
+        Action<IWebHostBuilder>? endpoints = null,
+        IReadOnlyDictionary<string, string?>? settings = null,
+        Action<WebApplicationBuilder>? configureBuilder = null,
+        Action<WebApplication>? configureApp = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Configuration.Sources.Clear();
-        builder.Configuration.AddInMemoryCollection();
+        builder.Configuration.AddInMemoryCollection(settings);
 
         // Before the endpoint is made: Kestrel applies endpoint defaults only to endpoints made after them.
         if (direct)
@@ -83,8 +88,10 @@ public sealed class HeraldTestServer : IAsyncDisposable
             builder.Services.AddSingleton(timeProvider);
         }
 
+        configureBuilder?.Invoke(builder);
         builder.Services.AddHerald(configure);
         var app = builder.Build();
+        configureApp?.Invoke(app);
         app.MapHerald();
         await app.StartAsync(TestContext.Current.CancellationToken);
 
