@@ -25,6 +25,8 @@ internal sealed class SinkTransport : IWebSocketTransport
 
     public string RemoteAddress => "bench";
 
+    public bool IsTls => false;
+
     public void Abort() => _incoming.Writer.Complete();
 
     public async ValueTask DisposeAsync()

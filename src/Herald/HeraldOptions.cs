@@ -145,4 +145,13 @@ public sealed class HeraldOptions
     /// authenticated; then other origins are refused with 403 (docs/security.md).
     /// </summary>
     public string[] AllowedOrigins { get; set; } = [];
+
+    /// <summary>The connect hook (<c>Herald:ConnectHook</c>): off until its URL is set.</summary>
+    public HeraldConnectHookOptions ConnectHook { get; } = new();
+
+    /// <summary>Token (JWT) login, bound from <c>Herald:Tokens</c>: off until a key source is set.</summary>
+    public HeraldTokenOptions Tokens { get; } = new();
+
+    /// <summary>Who may call the HTTP API and how often: the <c>Herald:Api</c> section.</summary>
+    public HeraldApiOptions Api { get; } = new();
 }

@@ -1,6 +1,7 @@
 using System.IO.Pipelines;
 using Herald.WebSockets;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
 
 namespace Herald.Connections;
 
@@ -12,6 +13,9 @@ internal sealed class KestrelConnectionTransport(ConnectionContext connection) :
     public PipeWriter Output => connection.Transport.Output;
 
     public string RemoteAddress => connection.RemoteEndPoint?.ToString() ?? "unknown";
+
+    // Asked for, not kept: Kestrel's TLS sets this feature once its handshake is done, before the direct path runs.
+    public bool IsTls => connection.Features.Get<ITlsHandshakeFeature>() is not null;
 
     public void Abort() => connection.Abort();
 

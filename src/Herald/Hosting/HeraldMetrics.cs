@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Herald.Auth;
 using Herald.Delivery;
 using Herald.Diagnostics;
 using Herald.Routing;
@@ -9,13 +10,14 @@ namespace Herald.Hosting;
 
 /// <summary>
 /// The <c>Herald</c> meter: observable instruments over the same counts the stats endpoint reports, so
-/// nothing is counted twice and the hot path pays nothing for metrics. docs/operations.md lists them.
+/// nothing is counted twice and the hot path pays nothing for metrics, and over the HTTP API's refusals, which the
+/// stats do not report. docs/operations.md lists them.
 /// </summary>
 internal sealed class HeraldMetrics
 {
     public const string MeterName = "Herald";
 
-    public HeraldMetrics(IMeterFactory meterFactory, WebSocketConnectionSet connections, ConnectionRegistry registry, HubCounters counters, InMemoryHistory history, IdempotencyStore idempotency)
+    public HeraldMetrics(IMeterFactory meterFactory, WebSocketConnectionSet connections, ConnectionRegistry registry, HubCounters counters, InMemoryHistory history, IdempotencyStore idempotency, LoginAuthority loginAuthority, ApiRefusalCounts apiRefusals)
     {
         var meter = meterFactory.Create(MeterName);
         meter.CreateObservableUpDownCounter("herald.connections", () => connections.Count, "{connection}", "Open WebSocket connections, logged in or not.");
@@ -34,5 +36,36 @@ internal sealed class HeraldMetrics
         meter.CreateObservableUpDownCounter("herald.history.bytes", () => history.Counts.Bytes, "By", "Memory the history accounts for.");
         meter.CreateObservableUpDownCounter("herald.idempotency.keys", () => idempotency.Count, "{key}", "Idempotency keys remembered.");
         meter.CreateObservableUpDownCounter("herald.idempotency.bytes", () => idempotency.Bytes, "By", "Memory the remembered idempotency keys account for.");
+        meter.CreateObservableCounter("herald.api.requests.refused", apiRefusals.Measure, "{request}", "HTTP API requests refused with 401, 403 or 429, by API key and status.");
+
+        // The connect hook's own counts (no stats field has them); nothing is reported while no hook is configured.
+        var hook = loginAuthority.ConnectHook;
+        meter.CreateObservableCounter<long>("herald.connect_hook.checks", () => ConnectHookChecks(hook), "{check}", "Checks of the connect hook, by check (connect, subscribe) and outcome.");
+        meter.CreateObservableUpDownCounter<int>("herald.connect_hook.breaker_open", () => hook is null ? [] : [new Measurement<int>(hook.IsBreakerOpen ? 1 : 0)], "{breaker}", "1 while the connect hook's circuit breaker is open or half-open, else 0.");
+    }
+
+    private static Measurement<long>[] ConnectHookChecks(ConnectHookClient? hook)
+    {
+        if (hook is null)
+        {
+            return [];
+        }
+
+        var checks = Enum.GetValues<ConnectHookCheck>();
+        var outcomes = Enum.GetValues<ConnectHookOutcome>();
+        var measurements = new Measurement<long>[checks.Length * outcomes.Length];
+        var i = 0;
+        foreach (var check in checks)
+        {
+            foreach (var outcome in outcomes)
+            {
+                measurements[i++] = new Measurement<long>(
+                    hook.Count(check, outcome),
+                    new KeyValuePair<string, object?>("check", ConnectHookClient.Name(check)),
+                    new KeyValuePair<string, object?>("outcome", ConnectHookClient.Name(outcome)));
+            }
+        }
+
+        return measurements;
     }
 }

@@ -50,6 +50,9 @@ internal sealed partial class WebSocketConnection
 
     public string RemoteAddress => _transport.RemoteAddress;
 
+    /// <summary>Whether the connection came over TLS (<c>wss://</c>).</summary>
+    public bool IsTls => _transport.IsTls;
+
     /// <summary>The session <see cref="RunAsync"/> runs; null before.</summary>
     public IWebSocketSession? Session => _session;
 
@@ -78,7 +81,7 @@ internal sealed partial class WebSocketConnection
         }
 
         _services.Counters.ConnectionOpened();
-        Log.ConnectionOpened(_services.Logger, Id, RemoteAddress);
+        Log.ConnectionOpened(_services.Logger, Id, RemoteAddress, IsTls ? "wss" : "ws");
         _loopsRunning = 2;
         return Task.WhenAll(ReceiveLoopAsync(session), SendLoopAsync());
     }
