@@ -12,17 +12,20 @@ internal static class CloseCodeRules
     /// <summary>
     /// True for the codes after which the same login would fail the same way, or must not be repeated: the
     /// backend disconnected the user (4004), the login was refused (4012: no acceptable credential, another user's),
-    /// or the client broke a rule (1002, 1007, 1009, 4000, 4002). A refused token (4010, 4011) ends the subscriber
-    /// when it has no token provider to ask for a new one (the next login would carry the same credential), or when
-    /// the provider's new token was refused as well: <paramref name="tokenRefusals"/> counts the refusals since the
-    /// last connection that logged in, this one included. Every other code is reconnected from: 1001 shutdown, 4001
-    /// login timeout, 4003 slow consumer, 4005 too many connections of the user and 4006 over the message rate (both
-    /// may clear), 4013 authentication unavailable (retry later), 1006, and codes added later.
+    /// or the client broke a rule (1002, 1007, 1009, 4000, 4002). A token refused at login (4010, 4011, with
+    /// <paramref name="loggedIn"/> false) ends the subscriber when it has no token provider to ask for a new one (the
+    /// next login would carry the same credential), or when the provider's new token was refused as well:
+    /// <paramref name="tokenRefusals"/> counts the refusals since the last connection that logged in, this one
+    /// included. A credential that expired on a logged-in connection (4011) is reconnected from: the next login
+    /// brings a new one, from the provider or from the connect hook, which is asked again. Every other code is
+    /// reconnected from too: 1001 shutdown, 4001 login timeout, 4003 slow consumer, 4005 too many connections of the
+    /// user and 4006 over the message rate (both may clear), 4013 authentication unavailable (retry later), 1006,
+    /// and codes added later.
     /// </summary>
-    public static bool EndsSubscriber(int closeStatus, bool hasTokenProvider, int tokenRefusals) => closeStatus switch
+    public static bool EndsSubscriber(int closeStatus, bool loggedIn, bool hasTokenProvider, int tokenRefusals) => closeStatus switch
     {
         1002 or 1007 or 1009 or 4000 or 4002 or 4004 or 4012 => true,
-        InvalidToken or TokenExpired => !hasTokenProvider || tokenRefusals > 1,
+        InvalidToken or TokenExpired => !loggedIn && (!hasTokenProvider || tokenRefusals > 1),
         _ => false,
     };
 

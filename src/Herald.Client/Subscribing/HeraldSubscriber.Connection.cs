@@ -27,7 +27,7 @@ public sealed partial class HeraldSubscriber
                 attempt = end.LoggedIn ? 1 : attempt + 1;
                 tokenRefusals = (end.LoggedIn ? 0 : tokenRefusals) + (CloseCodeRules.IsTokenRefusal(end.CloseStatus) ? 1 : 0);
                 var final = end.IsFinal
-                    || (end.CloseStatus is { } status && CloseCodeRules.EndsSubscriber(status, _options.AccessTokenProvider is not null, tokenRefusals));
+                    || (end.CloseStatus is { } status && CloseCodeRules.EndsSubscriber(status, end.LoggedIn, _options.AccessTokenProvider is not null, tokenRefusals));
                 if (final || attempt > _options.Reconnect.MaxAttempts)
                 {
                     Close(new HeraldSubscriberState(HeraldSubscriberStatus.Closed)

@@ -25,27 +25,36 @@ public sealed class CloseCodeRulesTests
     [InlineData(4099, false)]
     public void EndsSubscriber_WhateverTheTokenProvider_OnlyFinalCodesEndIt(int code, bool final)
     {
-        Assert.Equal(final, CloseCodeRules.EndsSubscriber(code, hasTokenProvider: false, tokenRefusals: 0));
-        Assert.Equal(final, CloseCodeRules.EndsSubscriber(code, hasTokenProvider: true, tokenRefusals: 0));
+        foreach (var loggedIn in (bool[])[false, true])
+        {
+            Assert.Equal(final, CloseCodeRules.EndsSubscriber(code, loggedIn, hasTokenProvider: false, tokenRefusals: 0));
+            Assert.Equal(final, CloseCodeRules.EndsSubscriber(code, loggedIn, hasTokenProvider: true, tokenRefusals: 0));
+        }
     }
 
     [Theory]
     [InlineData(4010)]
     [InlineData(4011)]
-    public void EndsSubscriber_TokenRefusedWithoutAProvider_EndsIt(int code) =>
-        Assert.True(CloseCodeRules.EndsSubscriber(code, hasTokenProvider: false, tokenRefusals: 1));
+    public void EndsSubscriber_TokenRefusedAtLoginWithoutAProvider_EndsIt(int code) =>
+        Assert.True(CloseCodeRules.EndsSubscriber(code, loggedIn: false, hasTokenProvider: false, tokenRefusals: 1));
 
     [Theory]
     [InlineData(4010)]
     [InlineData(4011)]
-    public void EndsSubscriber_TokenRefusedOnceWithAProvider_ReconnectsForAFreshToken(int code) =>
-        Assert.False(CloseCodeRules.EndsSubscriber(code, hasTokenProvider: true, tokenRefusals: 1));
+    public void EndsSubscriber_TokenRefusedAtLoginOnceWithAProvider_ReconnectsForAFreshToken(int code) =>
+        Assert.False(CloseCodeRules.EndsSubscriber(code, loggedIn: false, hasTokenProvider: true, tokenRefusals: 1));
 
     [Theory]
     [InlineData(4010)]
     [InlineData(4011)]
     public void EndsSubscriber_ProvidersFreshTokenRefusedToo_EndsIt(int code) =>
-        Assert.True(CloseCodeRules.EndsSubscriber(code, hasTokenProvider: true, tokenRefusals: 2));
+        Assert.True(CloseCodeRules.EndsSubscriber(code, loggedIn: false, hasTokenProvider: true, tokenRefusals: 2));
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void EndsSubscriber_CredentialExpiredOnALoggedInConnection_Reconnects(bool hasTokenProvider) =>
+        Assert.False(CloseCodeRules.EndsSubscriber(4011, loggedIn: true, hasTokenProvider, tokenRefusals: 1));
 
     [Theory]
     [InlineData(4010, true)]
