@@ -41,7 +41,7 @@ public sealed partial class HeraldSubscriber
             {
                 // The same token again would change nothing; the next login asks the provider once more.
                 connection.RefreshFailure = new InvalidOperationException(string.IsNullOrEmpty(token)
-                    ? "The AccessTokenProvider gave no token to refresh the connection's with."
+                    ? "The AccessTokenProvider gave no token to refresh the connection's token with."
                     : "The AccessTokenProvider gave the token the connection already has when the server asked for a newer one.");
                 return;
             }
@@ -50,7 +50,7 @@ public sealed partial class HeraldSubscriber
             connection.LastRefreshSent = time.GetTimestamp();
             await SendAsync(connection, ClientEnvelopes.Refresh(token), cancellationToken);
         }
-        catch (Exception exception) when (exception is OperationCanceledException or WebSocketException && cancellationToken.IsCancellationRequested)
+        catch (Exception exception) when ((exception is OperationCanceledException or WebSocketException) && cancellationToken.IsCancellationRequested)
         {
             // The connection ended meanwhile; the next login asks for a token anyway.
         }
