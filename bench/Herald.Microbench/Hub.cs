@@ -19,7 +19,8 @@ internal sealed class Hub
 {
     public Hub(HeraldOptions? options = null)
     {
-        Options = options ?? new HeraldOptions { MaxQueuedMessages = 1_000_000, MaxQueuedBytes = int.MaxValue };
+        // The fan-out benchmark logs 10,000 connections in as one user.
+        Options = options ?? new HeraldOptions { MaxQueuedMessages = 1_000_000, MaxQueuedBytes = int.MaxValue, MaxConnectionsPerUser = 1_000_000 };
         Counters = new HubCounters(TimeProvider.System);
         Connections = new WebSocketConnectionSet();
         Registry = new ConnectionRegistry(Connections);

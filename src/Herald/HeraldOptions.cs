@@ -49,6 +49,13 @@ public sealed class HeraldOptions
     /// <summary>Default for <see cref="MaxBatchBytes"/>.</summary>
     public const int DefaultMaxBatchBytes = 16 * 1024 * 1024;
 
+    /// <summary>
+    /// Default for <see cref="MaxConnectionsPerUser"/>: far above what one person opens (a browser caps its own
+    /// WebSockets at about 255 in all, a user's tabs and devices rarely reach 20), low enough that one account's
+    /// runaway reconnect loop cannot fill a node.
+    /// </summary>
+    public const int DefaultMaxConnectionsPerUser = 100;
+
     /// <summary>Default for <see cref="HistoryMaxAge"/>.</summary>
     public static readonly TimeSpan DefaultHistoryMaxAge = TimeSpan.FromMinutes(5);
 
@@ -120,6 +127,12 @@ public sealed class HeraldOptions
     /// beyond it the oldest are forgotten early.
     /// </summary>
     public long MaxIdempotencyBytes { get; set; } = DefaultMaxIdempotencyBytes;
+
+    /// <summary>
+    /// Connections one user may have logged in on this node at once; one more login is refused and closed with
+    /// <see cref="HeraldCloseCodes.TooManyConnections"/> (4005). Counted exactly, however many log in together.
+    /// </summary>
+    public int MaxConnectionsPerUser { get; set; } = DefaultMaxConnectionsPerUser;
 
     /// <summary>Topics one herald.v1 connection may be on at once.</summary>
     public int MaxTopicsPerConnection { get; set; } = DefaultMaxTopicsPerConnection;

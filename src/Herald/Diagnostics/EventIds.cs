@@ -2,7 +2,8 @@ namespace Herald.Diagnostics;
 
 /// <summary>
 /// Every log event id this assembly writes, in one table so they stay unique (a test checks).
-/// Hundreds group the concern: 1xx hosting, 2xx connections, 3xx publishing and other requests to the hub.
+/// Hundreds group the concern: 1xx hosting, 2xx connections, 3xx publishing and other requests to the hub; 440–449
+/// are the limits on clients and where a client's address comes from.
 /// </summary>
 internal static class EventIds
 {
@@ -39,4 +40,6 @@ internal static class EventIds
     public const int PublishRejected = 300;
     public const int UserDisconnected = 301;
     public const int BatchItemsRefused = 302;
+
+    public const int UserConnectionLimitReached = 440;
 }

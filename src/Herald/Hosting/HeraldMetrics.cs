@@ -34,5 +34,18 @@ internal sealed class HeraldMetrics
         meter.CreateObservableUpDownCounter("herald.history.bytes", () => history.Counts.Bytes, "By", "Memory the history accounts for.");
         meter.CreateObservableUpDownCounter("herald.idempotency.keys", () => idempotency.Count, "{key}", "Idempotency keys remembered.");
         meter.CreateObservableUpDownCounter("herald.idempotency.bytes", () => idempotency.Bytes, "By", "Memory the remembered idempotency keys account for.");
+        meter.CreateObservableCounter("herald.limits.refused", () => LimitRefusals(counters), "{refusal}", "Logins, upgrades, connections and commands refused by a limit, by limit.");
+    }
+
+    private static Measurement<long>[] LimitRefusals(HubCounters counters)
+    {
+        var measurements = new Measurement<long>[HeraldLimits.All.Length];
+        for (var i = 0; i < measurements.Length; i++)
+        {
+            var limit = HeraldLimits.All[i];
+            measurements[i] = new Measurement<long>(counters.LimitRefusals(limit), new KeyValuePair<string, object?>("limit", HeraldLimits.TagValue(limit)));
+        }
+
+        return measurements;
     }
 }

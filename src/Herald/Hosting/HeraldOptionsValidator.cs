@@ -54,6 +54,7 @@ internal sealed class HeraldOptionsValidator : IValidateOptions<HeraldOptions>
         RequireDuration(failures, nameof(HeraldOptions.IdempotencyWindow), options.IdempotencyWindow, allowZero: false, MaxRetention);
         RequireRange(failures, nameof(HeraldOptions.MaxIdempotencyKeys), options.MaxIdempotencyKeys, 1, 10_000_000);
         RequireRange(failures, nameof(HeraldOptions.MaxIdempotencyBytes), options.MaxIdempotencyBytes, 1024 * 1024, long.MaxValue);
+        RequireRange(failures, nameof(HeraldOptions.MaxConnectionsPerUser), options.MaxConnectionsPerUser, 1, 1_000_000);
         RequireRange(failures, nameof(HeraldOptions.MaxTopicsPerConnection), options.MaxTopicsPerConnection, 1, 10_000);
         RequireRange(failures, nameof(HeraldOptions.MaxPublishTargets), options.MaxPublishTargets, 1, 100_000);
         RequireRange(failures, nameof(HeraldOptions.MaxBatchMessages), options.MaxBatchMessages, 1, 100_000);

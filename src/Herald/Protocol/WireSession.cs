@@ -187,14 +187,24 @@ internal abstract partial class WireSession : ConnectionMembership, IWebSocketSe
     /// (<paramref name="joining"/>) holding live messages until the joins complete. An identity from a verified
     /// credential is kept (its grants and expiry), an anonymous one is not.
     /// </summary>
-    protected void LogIn(ConnectionIdentity identity, bool joining)
+    /// <returns>False when the user already has MaxConnectionsPerUser connections here: the login is refused with 4005.</returns>
+    protected bool LogIn(ConnectionIdentity identity, bool joining)
     {
+        var limit = Services.Options.MaxConnectionsPerUser;
+        if (!TryJoinUser(identity.UserId, joining, limit))
+        {
+            Services.Counters.LimitRefused(HeraldLimit.ConnectionsPerUser);
+            Log.UserConnectionLimitReached(Services.Logger, Connection.Id, LogText.Escape(identity.UserId)!, Connection.RemoteAddress, limit);
+            Connection.RequestClose(HeraldCloseCodes.TooManyConnections, "too many connections for this user", discardQueued: true);
+            return false;
+        }
+
         UserId = identity.UserId;
         _credential = identity.Source == IdentitySource.Anonymous ? null : identity;
-        JoinUser(identity.UserId, joining);
         Connection.SessionEstablished();
         ScheduleExpiry();
         Log.ConnectionLoggedIn(Services.Logger, Connection.Id, UserForLog, Connection.RemoteAddress);
+        return true;
     }
 
     /// <summary>Replaces the credential with a refreshed one for the same user, and moves the expiry.</summary>
