@@ -56,6 +56,15 @@ public sealed class HeraldOptions
     /// </summary>
     public const int DefaultMaxConnectionsPerUser = 100;
 
+    /// <summary>
+    /// Default for <see cref="ClientMessagesPerSecond"/>: a herald.v1 client sends a handful of commands a minute
+    /// (login, subscribes, refreshes, pings), a seed client one login in all.
+    /// </summary>
+    public const int DefaultClientMessagesPerSecond = 50;
+
+    /// <summary>Default for <see cref="ClientMessageBurst"/>: room for a client that subscribes to every topic it may (64) at once after login.</summary>
+    public const int DefaultClientMessageBurst = 100;
+
     /// <summary>Default for <see cref="HistoryMaxAge"/>.</summary>
     public static readonly TimeSpan DefaultHistoryMaxAge = TimeSpan.FromMinutes(5);
 
@@ -133,6 +142,16 @@ public sealed class HeraldOptions
     /// <see cref="HeraldCloseCodes.TooManyConnections"/> (4005). Counted exactly, however many log in together.
     /// </summary>
     public int MaxConnectionsPerUser { get; set; } = DefaultMaxConnectionsPerUser;
+
+    /// <summary>
+    /// Messages a client may send per second, over time, on one connection; beyond it (once
+    /// <see cref="ClientMessageBurst"/> is spent) the connection is closed with
+    /// <see cref="HeraldCloseCodes.MessageRateExceeded"/> (4006). Zero turns the limit off.
+    /// </summary>
+    public int ClientMessagesPerSecond { get; set; } = DefaultClientMessagesPerSecond;
+
+    /// <summary>Messages a client may send at once, faster than <see cref="ClientMessagesPerSecond"/>: the size of its token bucket.</summary>
+    public int ClientMessageBurst { get; set; } = DefaultClientMessageBurst;
 
     /// <summary>Topics one herald.v1 connection may be on at once.</summary>
     public int MaxTopicsPerConnection { get; set; } = DefaultMaxTopicsPerConnection;

@@ -42,4 +42,5 @@ internal static class EventIds
     public const int BatchItemsRefused = 302;
 
     public const int UserConnectionLimitReached = 440;
+    public const int MessageRateExceeded = 443;
 }

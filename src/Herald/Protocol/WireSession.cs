@@ -16,6 +16,9 @@ internal abstract partial class WireSession : ConnectionMembership, IWebSocketSe
     private LogBudget? _refusalLogs;
     private HandshakeCredentials? _handshake;
 
+    // The connection's token bucket for its messages (SessionServices.MessageRate): when it will be full again.
+    private long _messageBucketFullAt;
+
     // Null for an anonymous login: only a verified credential is kept, and only what it grants.
     private volatile ConnectionIdentity? _credential;
 
@@ -89,6 +92,12 @@ internal abstract partial class WireSession : ConnectionMembership, IWebSocketSe
 
     public ValueTask OnMessageAsync(WebSocketMessageKind kind, ReadOnlyMemory<byte> message)
     {
+        if (Services.MessageRate is { } rate && !rate.TryTake(ref _messageBucketFullAt, Services.TimeProvider.GetTimestamp()))
+        {
+            OnMessageRateExceeded(rate);
+            return ValueTask.CompletedTask;
+        }
+
         if (kind == WebSocketMessageKind.Text)
         {
             return OnTextAsync(message);
@@ -279,6 +288,16 @@ internal abstract partial class WireSession : ConnectionMembership, IWebSocketSe
         }
 
         return true;
+    }
+
+    /// <summary>Every message, of either kind and before or after login, takes a token; one with none left closes the connection.</summary>
+    private void OnMessageRateExceeded(MessageRateLimit rate)
+    {
+        if (Connection.RequestClose(HeraldCloseCodes.MessageRateExceeded, "too many messages", discardQueued: true))
+        {
+            Services.Counters.LimitRefused(HeraldLimit.ClientMessageRate);
+            Log.MessageRateExceeded(Services.Logger, Connection.Id, UserForLog, Connection.RemoteAddress, rate.Burst, rate.PerSecond);
+        }
     }
 
     private void OnSlowConsumer()

@@ -73,6 +73,35 @@ public sealed class OptionsValidationTests
     }
 
     [Fact]
+    public async Task Start_InvalidClientLimits_FailNamingEachKeyAndRange()
+    {
+        var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => HeraldTestServer.StartAsync(o =>
+        {
+            o.MaxConnectionsPerUser = 0;
+            o.ClientMessagesPerSecond = -1;
+            o.ClientMessageBurst = 0;
+        }));
+
+        Assert.Contains("Herald:MaxConnectionsPerUser must be between 1 and 1000000 (was 0).", failure.Failures);
+        Assert.Contains("Herald:ClientMessagesPerSecond must be between 0 and 100000 (was -1).", failure.Failures);
+        Assert.Contains("Herald:ClientMessageBurst must be between 1 and 1000000 (was 0).", failure.Failures);
+    }
+
+    [Fact]
+    public async Task Start_MessageBurstNoMoreThanTopicsPerConnection_FailsSayingAReconnectNeedsRoom()
+    {
+        var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => HeraldTestServer.StartAsync(o =>
+        {
+            o.MaxTopicsPerConnection = 200;
+            o.ClientMessageBurst = 200;
+        }));
+
+        Assert.Equal(
+            "Herald:ClientMessageBurst (200) must be more than Herald:MaxTopicsPerConnection (200), so that a herald.v1 client that reconnects can log in and subscribe again to all its topics at once.",
+            Assert.Single(failure.Failures));
+    }
+
+    [Fact]
     public async Task Start_HistoryTooSmallForFourOfTheLargestMessages_Fails()
     {
         var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => HeraldTestServer.StartAsync(o =>
