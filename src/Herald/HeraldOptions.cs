@@ -57,6 +57,16 @@ public sealed class HeraldOptions
     public const int DefaultMaxConnectionsPerUser = 100;
 
     /// <summary>
+    /// Default for <see cref="MaxConnectionsPerIp"/>: more than the people behind one address who use one app at once
+    /// but for a large office (raise it for one), and a tenth of <see cref="DefaultMaxPendingLogins"/>, so that one
+    /// host cannot hold every pending-login slot and lock everyone else out.
+    /// </summary>
+    public const int DefaultMaxConnectionsPerIp = 1000;
+
+    /// <summary>Default for <see cref="MaxPendingLogins"/>: a connect storm of 10,000 clients all upgrading before any has logged in still fits.</summary>
+    public const int DefaultMaxPendingLogins = 10_000;
+
+    /// <summary>
     /// Default for <see cref="ClientMessagesPerSecond"/>: a herald.v1 client sends a handful of commands a minute
     /// (login, subscribes, refreshes, pings), a seed client one login in all.
     /// </summary>
@@ -142,6 +152,25 @@ public sealed class HeraldOptions
     /// <see cref="HeraldCloseCodes.TooManyConnections"/> (4005). Counted exactly, however many log in together.
     /// </summary>
     public int MaxConnectionsPerUser { get; set; } = DefaultMaxConnectionsPerUser;
+
+    /// <summary>
+    /// WebSocket connections one client address may have open at once, counted from before the 101 until the
+    /// connection ends; one more upgrade is refused with 429. An IPv6 address counts by its /64. The address is the
+    /// TCP peer's. Zero turns the limit off.
+    /// </summary>
+    public int MaxConnectionsPerIp { get; set; } = DefaultMaxConnectionsPerIp;
+
+    /// <summary>
+    /// Whether loopback addresses (127.0.0.0/8, ::1) are left out of <see cref="MaxConnectionsPerIp"/>: a reverse
+    /// proxy on the same host that Herald does not know as one, and load generators on the same machine, come from there.
+    /// </summary>
+    public bool ExemptLoopbackFromIpLimit { get; set; } = true;
+
+    /// <summary>
+    /// Connections admitted (from before their 101) that have not logged in yet; one more upgrade is refused with 503
+    /// and <c>Retry-After</c>. Each such connection is closed after <see cref="LoginTimeout"/> at the latest.
+    /// </summary>
+    public int MaxPendingLogins { get; set; } = DefaultMaxPendingLogins;
 
     /// <summary>
     /// Messages a client may send per second, over time, on one connection; beyond it (once

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Net;
 using System.Text;
 using Herald.Diagnostics;
 using Herald.Protocol;
@@ -100,6 +101,7 @@ internal sealed partial class DirectWebSocketMiddleware(
             _ => UpgradeDeclineReason.InputEnded,
         };
         HandshakeCredentials? credentials = null;
+        IPAddress? client = null;
         if (declined is null && gate.ReadsHead)
         {
             // Only a server with authentication or an origin list reads the head's fields (and makes their strings).
@@ -115,6 +117,13 @@ internal sealed partial class DirectWebSocketMiddleware(
             }
         }
 
+        // The last check, so that no slot is taken for an upgrade declined for another reason. A refusal holds no
+        // slot either: ASP.NET Core's path takes the upgrade next and makes the same check, with its own slots.
+        if (declined is null && gate.Admit((connection.RemoteEndPoint as IPEndPoint)?.Address, out client) is not null)
+        {
+            declined = UpgradeDeclineReason.RefusedByLimit;
+        }
+
         if (declined is { } reason)
         {
             // Not for us: leave every byte where it is for the HTTP layer, which accepts or refuses it.
@@ -128,20 +137,30 @@ internal sealed partial class DirectWebSocketMiddleware(
         WebSocketHandshake.WriteAcceptResponse(connection.Transport.Output, parser.WebSocketKey, subprotocol);
         // The WebSocket may live for hours: let the head's buffer go now.
         result = default;
+        var handedOn = false;
         try
         {
             if ((await connection.Transport.Output.FlushAsync()).IsCompleted)
             {
                 return;
             }
+
+            handedOn = true;
         }
         catch (Exception exception) when (exception is IOException or OperationCanceledException)
         {
             // The client left during the handshake; there is no connection to serve.
             return;
         }
+        finally
+        {
+            if (!handedOn)
+            {
+                gate.ReturnUnused(client);
+            }
+        }
 
-        await handler.RunAsync(new KestrelConnectionTransport(connection), flavour, credentials);
+        await handler.RunAsync(new KestrelConnectionTransport(connection, client), flavour, credentials);
     }
 
     /// <summary>Why a valid upgrade is not one Herald takes directly now, or null when it is (with its flavour).</summary>

@@ -1,17 +1,22 @@
 using System.IO.Pipelines;
+using System.Net;
 using Herald.WebSockets;
 using Microsoft.AspNetCore.Connections;
 
 namespace Herald.Connections;
 
 /// <summary>A WebSocket served straight on a Kestrel connection's own pipes, with no HTTP objects behind it.</summary>
-internal sealed class KestrelConnectionTransport(ConnectionContext connection) : IWebSocketTransport
+/// <param name="connection">Kestrel's connection.</param>
+/// <param name="client">The client's address as the gate admitted it.</param>
+internal sealed class KestrelConnectionTransport(ConnectionContext connection, IPAddress? client) : IWebSocketTransport
 {
     public PipeReader Input => connection.Transport.Input;
 
     public PipeWriter Output => connection.Transport.Output;
 
     public string RemoteAddress => connection.RemoteEndPoint?.ToString() ?? "unknown";
+
+    public IPAddress? ClientAddress { get; } = client;
 
     public void Abort() => connection.Abort();
 

@@ -1,4 +1,6 @@
+using System.Net;
 using Herald.Auth;
+using Herald.Diagnostics;
 using Herald.Protocol;
 using Microsoft.AspNetCore.Http;
 
@@ -15,13 +17,21 @@ internal sealed class UpgradeGate
     private const string HostHeader = "Host";
     private const string TokenQueryParameter = "access_token";
 
+    // A per-address slot frees only when one of that address's connections closes, which no one can predict; a
+    // client told to wait half a minute does not hammer the server meanwhile.
+    private const int AddressLimitRetryAfterSeconds = 30;
+
     private readonly OriginPolicy _origins;
     private readonly LoginAuthority _authority;
+    private readonly ConnectionSlots _slots;
+    private readonly HeraldOptions _options;
 
-    public UpgradeGate(OriginPolicy origins, LoginAuthority authority)
+    public UpgradeGate(OriginPolicy origins, LoginAuthority authority, ConnectionSlots slots, HeraldOptions options)
     {
         _origins = origins;
         _authority = authority;
+        _slots = slots;
+        _options = options;
         List<string> names = [OriginHeader, HostHeader, "Sec-WebSocket-Protocol"];
         names.AddRange(authority.HandshakeHeaders.Where(name => !names.Contains(name, StringComparer.OrdinalIgnoreCase)));
         HeaderNames = names;
@@ -47,6 +57,35 @@ internal sealed class UpgradeGate
 
         return null;
     }
+
+    /// <summary>
+    /// The last check before the 101, once every other has passed: takes the connection's slots
+    /// (<see cref="ConnectionSlots"/>), or refuses it with 429 (its address has too many connections) or 503 (too
+    /// many are waiting to log in). After null, the caller owns the slots: it hands the connection to
+    /// <see cref="ConnectionHandler"/>, or gives them back with <see cref="ReturnUnused"/> if it cannot.
+    /// </summary>
+    /// <param name="peer">The TCP peer's address; null when the connection has none.</param>
+    /// <param name="client">The address the connection counts against, for the transport to keep.</param>
+    public UpgradeRefusal? Admit(IPAddress? peer, out IPAddress? client)
+    {
+        client = peer;
+        return _slots.TryTake(client) switch
+        {
+            null => null,
+            HeraldLimit.ConnectionsPerIp => new UpgradeRefusal(
+                StatusCodes.Status429TooManyRequests, "Too many connections from this address",
+                $"This address has {_options.MaxConnectionsPerIp} WebSocket connections open to this server, the most Herald:MaxConnectionsPerIp allows; close one first.",
+                "too many connections from this address", HeraldLimit.ConnectionsPerIp, AddressLimitRetryAfterSeconds),
+            // Every pending slot frees within LoginTimeout: its connection logs in by then or is closed.
+            var limit => new UpgradeRefusal(
+                StatusCodes.Status503ServiceUnavailable, "Too many pending logins",
+                $"{_options.MaxPendingLogins} connections are waiting to log in to this server, the most Herald:MaxPendingLogins allows; retry shortly.",
+                "too many pending logins", limit, (int)Math.Ceiling(_options.LoginTimeout.TotalSeconds)),
+        };
+    }
+
+    /// <summary>Gives back the slots <see cref="Admit"/> took for a connection that was not handed on (its handshake failed).</summary>
+    public void ReturnUnused(IPAddress? client) => _slots.Return(client, pending: true);
 
     /// <summary>What the session may log in with: a token from the handshake and the headers the connect hook gets; null when authentication is off.</summary>
     public HandshakeCredentials? CredentialsFrom(UpgradeHead head, string remoteAddress)

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Net;
 using Herald.Api;
 using Herald.Diagnostics;
 using Herald.Protocol;
@@ -14,7 +16,7 @@ namespace Herald.Connections;
 /// and runs the connection until it ends. The handshake is Herald's own so that the connection can speak the
 /// protocol straight over the accepted stream.
 /// </summary>
-internal sealed partial class WebSocketEndpoint(ConnectionHandler handler, UpgradeGate gate, ILoggerFactory loggerFactory)
+internal sealed partial class WebSocketEndpoint(ConnectionHandler handler, UpgradeGate gate, RefusedUpgrades refusedUpgrades, ILoggerFactory loggerFactory)
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger(LogCategories.Upgrades);
 
@@ -90,24 +92,41 @@ internal sealed partial class WebSocketEndpoint(ConnectionHandler handler, Upgra
             return;
         }
 
+        if (gate.Admit(context.Connection.RemoteIpAddress, out var client) is { } limited)
+        {
+            await RefuseForLimitAsync(context, limited, client);
+            return;
+        }
+
+        Stream stream;
+        try
+        {
+            stream = await AcceptAsync(context, extendedConnect, upgrade, isHttp2, key, subprotocol);
+        }
+        catch
+        {
+            gate.ReturnUnused(client);
+            throw;
+        }
+
+        await handler.RunAsync(new UpgradedRequestTransport(context, stream, client), flavour, credentials);
+    }
+
+    private static async Task<Stream> AcceptAsync(HttpContext context, IHttpExtendedConnectFeature? extendedConnect, IHttpUpgradeFeature? upgrade, bool isHttp2, string key, string? subprotocol)
+    {
         if (subprotocol is not null)
         {
             context.Response.Headers.SecWebSocketProtocol = subprotocol;
         }
 
-        Stream stream;
         if (isHttp2)
         {
-            stream = await extendedConnect!.AcceptAsync();
-        }
-        else
-        {
-            context.Response.Headers.Upgrade = "websocket";
-            context.Response.Headers.SecWebSocketAccept = WebSocketHandshake.ComputeAcceptKey(key);
-            stream = await upgrade!.UpgradeAsync();
+            return await extendedConnect!.AcceptAsync();
         }
 
-        await handler.RunAsync(new UpgradedRequestTransport(context, stream), flavour, credentials);
+        context.Response.Headers.Upgrade = "websocket";
+        context.Response.Headers.SecWebSocketAccept = WebSocketHandshake.ComputeAcceptKey(key);
+        return await upgrade!.UpgradeAsync();
     }
 
     private static bool OffersWebSocket(StringValues upgrade)
@@ -124,6 +143,18 @@ internal sealed partial class WebSocketEndpoint(ConnectionHandler handler, Upgra
         }
 
         return false;
+    }
+
+    /// <summary>A limit's refusal, counted and logged by <see cref="RefusedUpgrades"/> rather than as event 209, with <c>Retry-After</c>.</summary>
+    private Task RefuseForLimitAsync(HttpContext context, UpgradeRefusal refusal, IPAddress? client)
+    {
+        refusedUpgrades.Record(refusal, LogText.Escape(client?.ToString() ?? UpgradedRequestTransport.FormatRemoteAddress(context))!);
+        if (refusal.RetryAfterSeconds is { } seconds)
+        {
+            context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return Problems.Status(refusal.Status, refusal.Title, refusal.Detail).ExecuteAsync(context);
     }
 
     private Task RefuseAsync(HttpContext context, int status, string title, string reason, string detail)

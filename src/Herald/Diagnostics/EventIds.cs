@@ -42,5 +42,10 @@ internal static class EventIds
     public const int BatchItemsRefused = 302;
 
     public const int UserConnectionLimitReached = 440;
+    public const int AddressConnectionLimitReached = 441;
+    public const int PendingLoginLimitReached = 442;
     public const int MessageRateExceeded = 443;
+
+    /// <summary>Upgrades refused by a limit over that limit's shared <see cref="LogBudget"/>: how many were not logged.</summary>
+    public const int LimitRefusalsNotLogged = 444;
 }

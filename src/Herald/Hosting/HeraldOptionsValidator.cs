@@ -55,6 +55,8 @@ internal sealed class HeraldOptionsValidator : IValidateOptions<HeraldOptions>
         RequireRange(failures, nameof(HeraldOptions.MaxIdempotencyKeys), options.MaxIdempotencyKeys, 1, 10_000_000);
         RequireRange(failures, nameof(HeraldOptions.MaxIdempotencyBytes), options.MaxIdempotencyBytes, 1024 * 1024, long.MaxValue);
         RequireRange(failures, nameof(HeraldOptions.MaxConnectionsPerUser), options.MaxConnectionsPerUser, 1, 1_000_000);
+        RequireRange(failures, nameof(HeraldOptions.MaxConnectionsPerIp), options.MaxConnectionsPerIp, 0, 1_000_000);
+        RequireRange(failures, nameof(HeraldOptions.MaxPendingLogins), options.MaxPendingLogins, 1, 1_000_000);
         RequireRange(failures, nameof(HeraldOptions.ClientMessagesPerSecond), options.ClientMessagesPerSecond, 0, 100_000);
         RequireRange(failures, nameof(HeraldOptions.ClientMessageBurst), options.ClientMessageBurst, 1, 1_000_000);
         RequireRange(failures, nameof(HeraldOptions.MaxTopicsPerConnection), options.MaxTopicsPerConnection, 1, 10_000);

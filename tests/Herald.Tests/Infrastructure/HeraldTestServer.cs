@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -57,14 +58,14 @@ public sealed class HeraldTestServer : IAsyncDisposable
         return new HeraldTestServer(app, new Uri(app.Urls.Single()), logs);
     }
 
-    /// <summary>Opens a WebSocket to /ws without logging in.</summary>
-    public Task<TestClient> ConnectAsync() => TestClient.ConnectAsync(WebSocketUri);
+    /// <summary>Opens a WebSocket to /ws without logging in, from <paramref name="from"/> (a loopback address) if given.</summary>
+    public Task<TestClient> ConnectAsync(IPAddress? from = null) => TestClient.ConnectAsync(WebSocketUri, from: from);
 
     /// <summary>Opens a WebSocket, logs in as <paramref name="uid"/> and waits until the hub has registered it.</summary>
-    public async Task<TestClient> ConnectAsUserAsync(string uid)
+    public async Task<TestClient> ConnectAsUserAsync(string uid, IPAddress? from = null)
     {
         var before = Hub.GetUser(uid).Connections;
-        var client = await ConnectAsync();
+        var client = await ConnectAsync(from);
         await client.SendTextAsync($$"""{"uid":"{{uid}}"}""");
         await Eventually.TrueAsync(() => Hub.GetUser(uid).Connections > before, $"user {uid} to gain a connection");
         return client;
