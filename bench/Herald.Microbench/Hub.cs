@@ -30,7 +30,7 @@ internal sealed class Hub
             Connections,
             Registry,
             new WebSocketLimits(Options.MaxClientMessageBytes, Options.MaxQueuedMessages, Options.MaxQueuedBytes, Options.LoginTimeout, Options.CloseTimeout, Options.KeepAliveInterval, Options.KeepAliveTimeout),
-            new SessionServices(History, Counters, Options, TimeProvider.System, new LoginAuthority(Options), NullLoggerFactory.Instance),
+            new SessionServices(History, Counters, Options, TimeProvider.System, new LoginAuthority(Options, TimeProvider.System, NullLoggerFactory.Instance), NullLoggerFactory.Instance),
             Slots,
             Counters,
             TimeProvider.System,

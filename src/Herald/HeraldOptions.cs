@@ -206,4 +206,7 @@ public sealed class HeraldOptions
     /// authenticated; then other origins are refused with 403 (docs/security.md).
     /// </summary>
     public string[] AllowedOrigins { get; set; } = [];
+
+    /// <summary>The connect hook (<c>Herald:ConnectHook</c>): off until its URL is set.</summary>
+    public HeraldConnectHookOptions ConnectHook { get; } = new();
 }

@@ -65,6 +65,8 @@ internal sealed class BenchArguments
 
     public string GetString(string name, string defaultValue) => Take(name) ?? defaultValue;
 
+    public string? GetOptionalString(string name) => Take(name);
+
     public int GetInt(string name, int defaultValue, int min, int max) => GetOptionalInt(name, min, max) ?? defaultValue;
 
     public int? GetOptionalInt(string name, int min, int max)

@@ -6,22 +6,32 @@ namespace Herald.Bench.Cli;
 
 /// <summary>
 /// What every scenario shares: the loopback target (<c>--url</c>), the server to measure (<c>--server-pid</c>),
-/// the source-address pool, and the WebSocket and HTTP clients built on it.
+/// the source-address pool, the WebSocket and HTTP clients built on it, and the credentials for a server with
+/// authentication on (<c>--token-secret</c>, <c>--token-issuer</c>, <c>--token-audience</c>, <c>--api-key</c>).
 /// </summary>
 internal sealed class BenchContext : IDisposable
 {
     private const string DefaultUrl = "http://127.0.0.1:8181";
 
-    private BenchContext(string scenario, LoopbackTarget target, ProcessProbe? server, int apiConnections)
+    private readonly BenchTokens? _tokens;
+
+    private BenchContext(string scenario, LoopbackTarget target, ProcessProbe? server, int apiConnections, BenchTokens? tokens, string? apiKey)
     {
         Scenario = scenario;
         Target = target;
         Server = server;
         StartedAt = DateTimeOffset.UtcNow;
+        _tokens = tokens;
         var sources = target.CanSpreadSourceAddresses ? new SourceAddressPool() : null;
         Connector = new WebSocketConnector(target, sources);
-        Api = new HeraldApiClient(target, sources, apiConnections);
+        Api = new HeraldApiClient(target, sources, apiConnections, apiKey);
     }
+
+    /// <summary>The seed flavour, logging in with a token when --token-secret was given.</summary>
+    public ClientProtocol Seed => ClientProtocol.Seed(_tokens);
+
+    /// <summary>herald.v1, subscribing to <paramref name="topic"/> if any, logging in with a token when --token-secret was given.</summary>
+    public ClientProtocol HeraldV1(string? topic) => ClientProtocol.HeraldV1(topic, _tokens);
 
     public string Scenario { get; }
 
@@ -53,7 +63,16 @@ internal sealed class BenchContext : IDisposable
             Console.Error.WriteLine("note: the server is on IPv6 loopback; every client socket comes from ::1 (source spreading needs 127.0.0.1)");
         }
 
-        return new BenchContext(args.Scenario, target, server, apiConnections + 1);
+        var secret = args.GetOptionalString("token-secret");
+        var issuer = args.GetOptionalString("token-issuer");
+        var audience = args.GetOptionalString("token-audience");
+        if (secret is null && (issuer ?? audience) is not null)
+        {
+            throw new UsageException("--token-issuer and --token-audience go with --token-secret");
+        }
+
+        var tokens = secret is null ? null : new BenchTokens(secret, issuer, audience);
+        return new BenchContext(args.Scenario, target, server, apiConnections + 1, tokens, args.GetOptionalString("api-key"));
     }
 
     public RunInfo RunInfo() => new(

@@ -11,6 +11,9 @@ internal static class Usage
         common options
           --url URL              server base address, loopback only (default http://127.0.0.1:8181)
           --server-pid PID       the server's process id; needed for its memory and CPU figures
+          --token-secret S       log every connection in with an HS256 token signed with S (a server whose
+                                 Herald:Tokens:Secret is S); --token-issuer I and --token-audience A add iss and aud
+          --api-key K            send K as the API key (Authorization: Bearer K) on every HTTP call
 
         scenarios
           idle        --connections N (1000) --connect-concurrency P (64) --idle-seconds S (5)

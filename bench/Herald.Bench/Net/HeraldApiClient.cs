@@ -21,13 +21,18 @@ internal sealed class HeraldApiClient : IDisposable
     /// <param name="target">The server.</param>
     /// <param name="sources">Source addresses for new connections; null to let the system choose.</param>
     /// <param name="maxConnections">Keep-alive connections the pool may hold: the publishers' concurrency plus one for stats.</param>
-    public HeraldApiClient(LoopbackTarget target, SourceAddressPool? sources, int maxConnections)
+    /// <param name="apiKey">The API key every call carries (<c>Authorization: Bearer</c>); null for none.</param>
+    public HeraldApiClient(LoopbackTarget target, SourceAddressPool? sources, int maxConnections, string? apiKey)
     {
         _http = new HttpClient(LoopbackHandler.Create(target, sources, maxConnections), disposeHandler: true)
         {
             BaseAddress = target.HttpBase,
             Timeout = TimeSpan.FromSeconds(30),
         };
+        if (apiKey is not null)
+        {
+            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        }
     }
 
     public async Task<ServerStats> GetStatsAsync(CancellationToken cancellationToken)

@@ -131,7 +131,7 @@ internal static class ChurnScenario
             BenchConnection? connection = null;
             try
             {
-                connection = await BenchConnection.OpenAsync(context.Connector, 0, userId, ClientProtocol.Seed, null, signalFirstMessage: true, timeout.Token);
+                connection = await BenchConnection.OpenAsync(context.Connector, 0, userId, context.Seed, null, signalFirstMessage: true, timeout.Token);
 
                 // The login gets no reply: until the server has registered it, /send answers delivered = 0.
                 stage = Stage.Publish;

@@ -42,7 +42,7 @@ internal static class FanoutScenario
         var before = await context.CheckServerAsync(cancellationToken);
         var total = warmup + (int)messages;
         var tracker = new FanoutTracker(total, warmup, subscribers);
-        var protocol = topic is null ? ClientProtocol.Seed : ClientProtocol.HeraldV1(topic);
+        var protocol = topic is null ? context.Seed : context.HeraldV1(topic);
         var (set, _) = await Population.OpenAsync(context, before, subscribers, protocol, tracker, null, Population.ConnectParallelism, cancellationToken);
         if (topic is not null)
         {

@@ -40,7 +40,7 @@ internal static class IdleScenario
         var probes = ProbeIndices(count);
 
         var (set, allCounted) = await Population.OpenAsync(
-            context, before, count, ClientProtocol.Seed, sink: null, index => Array.BinarySearch(probes, index) >= 0, parallelism, cancellationToken);
+            context, before, count, context.Seed, sink: null, index => Array.BinarySearch(probes, index) >= 0, parallelism, cancellationToken);
         var probesReceived = await ProbeAsync(context.Api, set, probes, cancellationToken);
 
         Console.Error.WriteLine($"idle: {probesReceived} of {probes.Length} probes arrived; settling {settleSeconds} s, then measuring {idleSeconds} s of idle");
@@ -85,7 +85,7 @@ internal static class IdleScenario
         }
 
         Console.Error.WriteLine($"idle: warming the server up with {count} connections");
-        var warmup = await ConnectionSet.OpenAsync(context.Connector, count, "warmup-", ClientProtocol.Seed, null, null, parallelism, cancellationToken);
+        var warmup = await ConnectionSet.OpenAsync(context.Connector, count, "warmup-", context.Seed, null, null, parallelism, cancellationToken);
         await context.Api.WaitForStatsAsync(s => s.Users >= before.Users + warmup.Opened, DrainTimeout, cancellationToken);
         await warmup.CloseAllAsync(parallelism);
         var (_, drained) = await context.Api.WaitForStatsAsync(s => s.Connections <= before.Connections, DrainTimeout, cancellationToken);

@@ -37,7 +37,7 @@ internal static class LatencyScenario
         var before = await context.CheckServerAsync(cancellationToken);
         var total = warmup + messages;
         var tracker = new DeliveryTracker(total, recordLatency: true);
-        var (set, _) = await Population.OpenAsync(context, before, users, ClientProtocol.Seed, tracker, null, Population.ConnectParallelism, cancellationToken);
+        var (set, _) = await Population.OpenAsync(context, before, users, context.Seed, tracker, null, Population.ConnectParallelism, cancellationToken);
         var targets = OpenIndices(set);
         var userIds = Population.UserIds(users);
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Herald.Bench.Cli;
 using Herald.Bench.Measure;
-using Herald.Bench.Net;
 using Herald.Bench.Output;
 using Herald.Bench.Platform;
 using Herald.Bench.Publishing;
@@ -40,7 +39,7 @@ internal static class ThroughputScenario
         var before = await context.CheckServerAsync(cancellationToken);
         var latency = new LatencyHistogram();
         var tracker = new DeliveryTracker(maxMessages, recordLatency: false, latency);
-        var (set, _) = await Population.OpenAsync(context, before, users, ClientProtocol.Seed, tracker, null, Population.ConnectParallelism, cancellationToken);
+        var (set, _) = await Population.OpenAsync(context, before, users, context.Seed, tracker, null, Population.ConnectParallelism, cancellationToken);
         IPublisher publisher = mode switch
         {
             PublishMode.Send => new SendPublisher(context.Api, Population.UserIds(users)),

@@ -17,11 +17,7 @@ internal static class OriginRules
             return null;
         }
 
-        if (string.IsNullOrEmpty(entry))
-        {
-            return "an allowed origin must not be empty";
-        }
-
+        entry ??= string.Empty;
         if (TryParseWildcard(entry, out _, out _, out _) || (TrySplit(entry, out _, out var host, out _) && !host.Contains('*')))
         {
             return null;

@@ -2,8 +2,8 @@ namespace Herald.Diagnostics;
 
 /// <summary>
 /// Every log event id this assembly writes, in one table so they stay unique (a test checks).
-/// Hundreds group the concern: 1xx hosting, 2xx connections, 3xx publishing and other requests to the hub; 440–449
-/// are the limits on clients and where a client's address comes from.
+/// Hundreds group the concern: 1xx hosting, 2xx connections, 3xx publishing and other requests to the hub, 4xx
+/// authentication (43x the connect hook) and the limits on clients (44x, with where a client's address comes from).
 /// </summary>
 internal static class EventIds
 {
@@ -14,6 +14,7 @@ internal static class EventIds
     public const int ShutdownAbortedConnections = 104;
     public const int NotMapped = 105;
     public const int ShutdownTimeoutCapped = 106;
+    public const int Protection = 107;
 
     public const int ConnectionOpened = 200;
     public const int ConnectionLoggedIn = 201;
@@ -40,6 +41,14 @@ internal static class EventIds
     public const int PublishRejected = 300;
     public const int UserDisconnected = 301;
     public const int BatchItemsRefused = 302;
+
+    public const int ConnectHookRefused = 430;
+    public const int ConnectHookFailed = 431;
+    public const int ConnectHookBreakerOpened = 432;
+    public const int ConnectHookBreakerHalfOpen = 433;
+    public const int ConnectHookBreakerClosed = 434;
+    public const int ConnectHookShortCircuited = 435;
+    public const int ConnectHookAccepted = 436;
 
     public const int UserConnectionLimitReached = 440;
     public const int AddressConnectionLimitReached = 441;

@@ -27,6 +27,9 @@ internal static class LogCategories
     /// <summary>Refused <c>POST /api/v1/publish</c> and <c>/batch</c> requests.</summary>
     public const string Publish = "Herald.Api.PublishEndpoint";
 
+    /// <summary>The connect hook's calls to the application's backend, and its circuit breaker.</summary>
+    public const string ConnectHook = "Herald.Auth.ConnectHook";
+
     /// <summary>What the hub does on request (disconnecting a user).</summary>
     public const string Hub = "Herald.HeraldHub";
 }

@@ -1,3 +1,4 @@
+using Herald.Auth;
 using Herald.Connections;
 using Herald.Diagnostics;
 using Herald.WebSockets;
@@ -23,6 +24,8 @@ internal sealed partial class HeraldLifecycleService(
     MappedPrefixes mappedPrefixes,
     HeraldMetrics metrics,
     ConnectionSweeper sweeper,
+    LoginAuthority authority,
+    OriginPolicy origins,
     ILoggerFactory loggerFactory) : IHostedLifecycleService
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger(LogCategories.Lifecycle);
@@ -62,14 +65,35 @@ internal sealed partial class HeraldLifecycleService(
             Log.ShutdownTimeoutCapped(_logger, options.ShutdownTimeout, hostOptions.Value.ShutdownTimeout);
         }
 
-        Log.InsecureDefault(_logger, $"anonymous login: any client can log in as any user by sending {{\"uid\":\"...\"}}; Herald has no client authentication yet, so expose {webSocketPaths} only to clients you trust");
+        ReportWebSocketProtections(webSocketPaths);
         var exposure = addresses.Count > 0 && addresses.All(IsLoopback)
             ? "loopback only"
             : "every network this host is reachable on";
         Log.InsecureDefault(_logger, $"the publish API ({publishPaths}) has no authentication and is open to {exposure}");
-        Log.InsecureDefault(_logger, "open topics: any logged-in herald.v1 client may subscribe to any topic; publish nothing to a topic that not every user may read");
         return Task.CompletedTask;
     }
+
+    /// <summary>One line per protection of the WebSocket side, on or off, and a warning for each insecure default in force.</summary>
+    private void ReportWebSocketProtections(string webSocketPaths)
+    {
+        Log.Protection(_logger, "anonymous login", authority.AllowsAnonymous ? "on" : "off",
+            authority.AllowsAnonymous ? "{\"uid\":\"...\"} logs in as any user, unchecked" : "a login needs a token or the connect hook");
+        Log.Protection(_logger, "origin check", origins.IsActive ? "on" : "off",
+            origins.IsActive ? $"same origin, clients without Origin, and Herald:AllowedOrigins ({Describe(options.AllowedOrigins)})" : "any web page may open a WebSocket");
+        if (authority.AllowsAnonymous)
+        {
+            Log.InsecureDefault(_logger, authority.AuthenticationConfigured
+                ? $"anonymous login is re-enabled (Herald:AllowAnonymousLogin=true) beside authentication: any client of {webSocketPaths} can log in as any user by sending {{\"uid\":\"...\"}}"
+                : $"anonymous login: any client can log in as any user by sending {{\"uid\":\"...\"}}; configure tokens or the connect hook (docs/security.md), or expose {webSocketPaths} only to clients you trust");
+        }
+
+        if (authority.AnonymousTopicsOpen)
+        {
+            Log.InsecureDefault(_logger, "open topics: any logged-in herald.v1 client may subscribe to any topic; publish nothing to a topic that not every user may read");
+        }
+    }
+
+    private static string Describe(string[] list) => list.Length == 0 ? "none" : string.Join(", ", list);
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -124,6 +148,9 @@ internal sealed partial class HeraldLifecycleService(
     {
         [LoggerMessage(EventIds.HeraldStarted, LogLevel.Information, "Herald started on {Addresses} (WebSocket {WebSocketPaths}, publish {SendPaths}): MaxUserIdLength={MaxUserIdLength}, MaxClientMessageBytes={MaxClientMessageBytes}, MaxMessageBytes={MaxMessageBytes}, MaxQueuedMessages={MaxQueuedMessages}, MaxQueuedBytes={MaxQueuedBytes}, LoginTimeout={LoginTimeout}, KeepAliveInterval={KeepAliveInterval}, KeepAliveTimeout={KeepAliveTimeout}, CloseTimeout={CloseTimeout}, ShutdownTimeout={ShutdownTimeout}, HistoryMaxMessages={HistoryMaxMessages}, HistoryMaxAge={HistoryMaxAge}, HistoryMaxBytes={HistoryMaxBytes}", EventName = "HeraldStarted")]
         public static partial void HeraldStarted(ILogger logger, string addresses, string webSocketPaths, string sendPaths, int maxUserIdLength, int maxClientMessageBytes, int maxMessageBytes, int maxQueuedMessages, int maxQueuedBytes, TimeSpan loginTimeout, TimeSpan keepAliveInterval, TimeSpan keepAliveTimeout, TimeSpan closeTimeout, TimeSpan shutdownTimeout, int historyMaxMessages, TimeSpan historyMaxAge, long historyMaxBytes);
+
+        [LoggerMessage(EventIds.Protection, LogLevel.Information, "Protection {Protection}: {State} ({Detail})", EventName = "Protection")]
+        public static partial void Protection(ILogger logger, string protection, string state, string detail);
 
         [LoggerMessage(EventIds.NotMapped, LogLevel.Warning, "AddHerald() was called but app.MapHerald() was not: Herald serves no endpoints", EventName = "NotMapped")]
         public static partial void NotMapped(ILogger logger);

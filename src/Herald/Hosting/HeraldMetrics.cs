@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Herald.Auth;
 using Herald.Delivery;
 using Herald.Diagnostics;
 using Herald.Routing;
@@ -15,7 +16,7 @@ internal sealed class HeraldMetrics
 {
     public const string MeterName = "Herald";
 
-    public HeraldMetrics(IMeterFactory meterFactory, WebSocketConnectionSet connections, ConnectionRegistry registry, HubCounters counters, InMemoryHistory history, IdempotencyStore idempotency)
+    public HeraldMetrics(IMeterFactory meterFactory, WebSocketConnectionSet connections, ConnectionRegistry registry, HubCounters counters, InMemoryHistory history, IdempotencyStore idempotency, LoginAuthority loginAuthority)
     {
         var meter = meterFactory.Create(MeterName);
         meter.CreateObservableUpDownCounter("herald.connections", () => connections.Count, "{connection}", "Open WebSocket connections, logged in or not.");
@@ -35,6 +36,11 @@ internal sealed class HeraldMetrics
         meter.CreateObservableUpDownCounter("herald.idempotency.keys", () => idempotency.Count, "{key}", "Idempotency keys remembered.");
         meter.CreateObservableUpDownCounter("herald.idempotency.bytes", () => idempotency.Bytes, "By", "Memory the remembered idempotency keys account for.");
         meter.CreateObservableCounter("herald.limits.refused", () => LimitRefusals(counters), "{refusal}", "Logins, upgrades, connections and commands refused by a limit, by limit.");
+
+        // The connect hook's own counts (no stats field has them); nothing is reported while no hook is configured.
+        var hook = loginAuthority.ConnectHook;
+        meter.CreateObservableCounter<long>("herald.connect_hook.checks", () => ConnectHookChecks(hook), "{check}", "Checks of the connect hook, by check (connect, subscribe) and outcome.");
+        meter.CreateObservableUpDownCounter<int>("herald.connect_hook.breaker_open", () => hook is null ? [] : [new Measurement<int>(hook.IsBreakerOpen ? 1 : 0)], "{breaker}", "1 while the connect hook's circuit breaker is open or half-open, else 0.");
     }
 
     private static Measurement<long>[] LimitRefusals(HubCounters counters)
@@ -44,6 +50,31 @@ internal sealed class HeraldMetrics
         {
             var limit = HeraldLimits.All[i];
             measurements[i] = new Measurement<long>(counters.LimitRefusals(limit), new KeyValuePair<string, object?>("limit", HeraldLimits.TagValue(limit)));
+        }
+
+        return measurements;
+    }
+
+    private static Measurement<long>[] ConnectHookChecks(ConnectHookClient? hook)
+    {
+        if (hook is null)
+        {
+            return [];
+        }
+
+        var checks = Enum.GetValues<ConnectHookCheck>();
+        var outcomes = Enum.GetValues<ConnectHookOutcome>();
+        var measurements = new Measurement<long>[checks.Length * outcomes.Length];
+        var i = 0;
+        foreach (var check in checks)
+        {
+            foreach (var outcome in outcomes)
+            {
+                measurements[i++] = new Measurement<long>(
+                    hook.Count(check, outcome),
+                    new KeyValuePair<string, object?>("check", ConnectHookClient.Name(check)),
+                    new KeyValuePair<string, object?>("outcome", ConnectHookClient.Name(outcome)));
+            }
         }
 
         return measurements;

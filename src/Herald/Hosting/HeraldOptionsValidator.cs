@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace Herald.Hosting;
 
 /// <summary>Checks <see cref="HeraldOptions"/> at start, naming the key and the accepted range in each failure.</summary>
-internal sealed class HeraldOptionsValidator : IValidateOptions<HeraldOptions>
+internal sealed partial class HeraldOptionsValidator : IValidateOptions<HeraldOptions>
 {
     // No Herald timeout is sensibly longer; a larger value is almost always "10" read as ten days.
     private static readonly TimeSpan MaxDuration = TimeSpan.FromHours(1);
@@ -63,6 +63,7 @@ internal sealed class HeraldOptionsValidator : IValidateOptions<HeraldOptions>
         RequireRange(failures, nameof(HeraldOptions.MaxPublishTargets), options.MaxPublishTargets, 1, 100_000);
         RequireRange(failures, nameof(HeraldOptions.MaxBatchMessages), options.MaxBatchMessages, 1, 100_000);
         RequireRange(failures, nameof(HeraldOptions.MaxBatchBytes), options.MaxBatchBytes, 64 * 1024, int.MaxValue);
+        ValidateConnectHook(failures, options);
 
         if (options.ClientMessagesPerSecond > 0 && options.ClientMessageBurst <= options.MaxTopicsPerConnection && options.MaxTopicsPerConnection <= 10_000)
         {

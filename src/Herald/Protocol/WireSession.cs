@@ -259,9 +259,10 @@ internal abstract partial class WireSession : ConnectionMembership, IWebSocketSe
             return;
         }
 
+        // A credential with less left than the notice is told at once (the next sweep), then closed at its expiry.
         var untilExpiry = expiresAt - Services.TimeProvider.GetUtcNow();
         var untilNotice = untilExpiry - ExpiryNotice;
-        Connection.SetSessionDeadline(untilNotice > TimeSpan.Zero ? untilNotice : untilExpiry);
+        Connection.SetSessionDeadline(ExpiryNotice > TimeSpan.Zero ? untilNotice : untilExpiry);
     }
 
     /// <summary>

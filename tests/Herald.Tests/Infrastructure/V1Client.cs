@@ -12,8 +12,12 @@ public sealed class V1Client : IAsyncDisposable
 
     public TestClient Raw { get; }
 
-    public static async Task<V1Client> ConnectAsync(HeraldTestServer server) =>
-        new(await TestClient.ConnectAsync(server.WebSocketUri, options => options.AddSubProtocol("herald.v1")));
+    public static async Task<V1Client> ConnectAsync(HeraldTestServer server, Action<System.Net.WebSockets.ClientWebSocketOptions>? configure = null) =>
+        new(await TestClient.ConnectAsync(server.WebSocketUri, options =>
+        {
+            options.AddSubProtocol("herald.v1");
+            configure?.Invoke(options);
+        }));
 
     /// <summary>Connects, logs in (with <paramref name="resume"/>, if any) and reads welcome and both joined answers.</summary>
     public static async Task<(V1Client Client, JsonObject UserJoined, JsonObject BroadcastJoined)> LogInAsync(HeraldTestServer server, string uid, JsonObject? resume = null)
