@@ -156,7 +156,7 @@ public sealed class HeraldOptions
     /// <summary>
     /// WebSocket connections one client address may have open at once, counted from before the 101 until the
     /// connection ends; one more upgrade is refused with 429. An IPv6 address counts by its /64. The address is the
-    /// TCP peer's. Zero turns the limit off.
+    /// TCP peer's, or the one a known proxy forwarded (<see cref="ForwardedHeaders"/>). Zero turns the limit off.
     /// </summary>
     public int MaxConnectionsPerIp { get; set; } = DefaultMaxConnectionsPerIp;
 
@@ -209,4 +209,7 @@ public sealed class HeraldOptions
 
     /// <summary>The connect hook (<c>Herald:ConnectHook</c>): off until its URL is set.</summary>
     public HeraldConnectHookOptions ConnectHook { get; } = new();
+
+    /// <summary>The proxies whose forwarded headers say who the client is (<c>Herald:ForwardedHeaders</c>): none until listed.</summary>
+    public HeraldForwardedHeadersOptions ForwardedHeaders { get; } = new();
 }

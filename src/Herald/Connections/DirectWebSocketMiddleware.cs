@@ -101,11 +101,13 @@ internal sealed partial class DirectWebSocketMiddleware(
             _ => UpgradeDeclineReason.InputEnded,
         };
         HandshakeCredentials? credentials = null;
-        IPAddress? client = null;
+        var peer = (connection.RemoteEndPoint as IPEndPoint)?.Address;
+        var client = peer;
         if (declined is null && gate.ReadsHead)
         {
-            // Only a server with authentication or an origin list reads the head's fields (and makes their strings).
+            // Only a server with authentication, an origin list or known proxies reads the head's fields (and makes their strings).
             var head = UpgradeHead.FromBytes(result.Buffer.Slice(0, parser.HeadLength), gate.HeaderNames);
+            client = gate.ClientAddress(head, peer);
             if (gate.Check(head) is not null)
             {
                 // ASP.NET Core's path makes the same check and answers it with problem details.
@@ -113,13 +115,13 @@ internal sealed partial class DirectWebSocketMiddleware(
             }
             else
             {
-                credentials = gate.CredentialsFrom(head, connection.RemoteEndPoint?.ToString() ?? "unknown");
+                credentials = gate.CredentialsFrom(head, RemoteAddresses.ForHook(client, peer, connection.RemoteEndPoint?.ToString() ?? "unknown"));
             }
         }
 
         // The last check, so that no slot is taken for an upgrade declined for another reason. A refusal holds no
         // slot either: ASP.NET Core's path takes the upgrade next and makes the same check, with its own slots.
-        if (declined is null && gate.Admit((connection.RemoteEndPoint as IPEndPoint)?.Address, out client) is not null)
+        if (declined is null && gate.Admit(client) is not null)
         {
             declined = UpgradeDeclineReason.RefusedByLimit;
         }

@@ -7,14 +7,14 @@ namespace Herald.Connections;
 
 /// <summary>A WebSocket served straight on a Kestrel connection's own pipes, with no HTTP objects behind it.</summary>
 /// <param name="connection">Kestrel's connection.</param>
-/// <param name="client">The client's address as the gate admitted it.</param>
+/// <param name="client">The client's address as the gate admitted it: the peer's, or the one a known proxy forwarded.</param>
 internal sealed class KestrelConnectionTransport(ConnectionContext connection, IPAddress? client) : IWebSocketTransport
 {
     public PipeReader Input => connection.Transport.Input;
 
     public PipeWriter Output => connection.Transport.Output;
 
-    public string RemoteAddress => connection.RemoteEndPoint?.ToString() ?? "unknown";
+    public string RemoteAddress => RemoteAddresses.ForLog(ClientAddress, (connection.RemoteEndPoint as IPEndPoint)?.Address, connection.RemoteEndPoint?.ToString() ?? "unknown");
 
     public IPAddress? ClientAddress { get; } = client;
 

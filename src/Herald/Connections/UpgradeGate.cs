@@ -23,19 +23,26 @@ internal sealed class UpgradeGate
 
     private readonly OriginPolicy _origins;
     private readonly LoginAuthority _authority;
+    private readonly ClientAddressResolver _addresses;
     private readonly ConnectionSlots _slots;
     private readonly HeraldOptions _options;
 
-    public UpgradeGate(OriginPolicy origins, LoginAuthority authority, ConnectionSlots slots, HeraldOptions options)
+    public UpgradeGate(OriginPolicy origins, LoginAuthority authority, ClientAddressResolver addresses, ConnectionSlots slots, HeraldOptions options)
     {
         _origins = origins;
         _authority = authority;
+        _addresses = addresses;
         _slots = slots;
         _options = options;
         List<string> names = [OriginHeader, HostHeader, "Sec-WebSocket-Protocol"];
         names.AddRange(authority.HandshakeHeaders.Where(name => !names.Contains(name, StringComparer.OrdinalIgnoreCase)));
+        if (addresses.IsActive && !names.Contains(addresses.HeaderName, StringComparer.OrdinalIgnoreCase))
+        {
+            names.Add(addresses.HeaderName);
+        }
+
         HeaderNames = names;
-        ReadsHead = origins.IsActive || authority.AuthenticationConfigured;
+        ReadsHead = origins.IsActive || authority.AuthenticationConfigured || addresses.IsActive;
     }
 
     /// <summary>Whether the paths must read the upgrade's <see cref="UpgradeHead"/> at all.</summary>
@@ -59,16 +66,22 @@ internal sealed class UpgradeGate
     }
 
     /// <summary>
+    /// The client's address: <paramref name="peer"/>, or behind a known proxy the one its forwarded header names
+    /// (<see cref="ClientAddressResolver"/>). The head holds that header whenever a proxy is known.
+    /// </summary>
+    public IPAddress? ClientAddress(UpgradeHead head, IPAddress? peer) =>
+        _addresses.IsActive ? _addresses.Resolve(peer, head.Header(_addresses.HeaderName)) : peer;
+
+    /// <summary>
     /// The last check before the 101, once every other has passed: takes the connection's slots
     /// (<see cref="ConnectionSlots"/>), or refuses it with 429 (its address has too many connections) or 503 (too
     /// many are waiting to log in). After null, the caller owns the slots: it hands the connection to
-    /// <see cref="ConnectionHandler"/>, or gives them back with <see cref="ReturnUnused"/> if it cannot.
+    /// <see cref="ConnectionHandler"/> with a transport whose client address is <paramref name="client"/>, or gives
+    /// them back with <see cref="ReturnUnused"/> if it cannot.
     /// </summary>
-    /// <param name="peer">The TCP peer's address; null when the connection has none.</param>
-    /// <param name="client">The address the connection counts against, for the transport to keep.</param>
-    public UpgradeRefusal? Admit(IPAddress? peer, out IPAddress? client)
+    /// <param name="client">The client's address (<see cref="ClientAddress"/>); null when the connection has none.</param>
+    public UpgradeRefusal? Admit(IPAddress? client)
     {
-        client = peer;
         return _slots.TryTake(client) switch
         {
             null => null,

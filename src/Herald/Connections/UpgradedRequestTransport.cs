@@ -11,20 +11,24 @@ namespace Herald.Connections;
 /// </summary>
 /// <param name="context">The upgraded request.</param>
 /// <param name="stream">Its opaque stream.</param>
-/// <param name="client">The client's address as the gate admitted it.</param>
+/// <param name="client">The client's address as the gate admitted it: the peer's, or the one a known proxy forwarded.</param>
 internal sealed class UpgradedRequestTransport(HttpContext context, Stream stream, IPAddress? client) : IWebSocketTransport
 {
     public PipeReader Input { get; } = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true, useZeroByteReads: true));
 
     public PipeWriter Output { get; } = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
 
-    public string RemoteAddress { get; } = FormatRemoteAddress(context);
+    public string RemoteAddress { get; } = FormatRemoteAddress(context, client);
 
     public IPAddress? ClientAddress { get; } = client;
 
     /// <summary>The peer as the logs show it, for a request whether or not it becomes a WebSocket.</summary>
     public static string FormatRemoteAddress(HttpContext context) =>
         $"{context.Connection.RemoteIpAddress}:{context.Connection.RemotePort}";
+
+    /// <summary>The peer, and the client behind it when a known proxy forwarded one, as the logs show them.</summary>
+    public static string FormatRemoteAddress(HttpContext context, IPAddress? client) =>
+        RemoteAddresses.ForLog(client, context.Connection.RemoteIpAddress, FormatRemoteAddress(context));
 
     public void Abort() => context.Abort();
 

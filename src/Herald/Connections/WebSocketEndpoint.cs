@@ -73,26 +73,30 @@ internal sealed partial class WebSocketEndpoint(ConnectionHandler handler, Upgra
         }
 
         HandshakeCredentials? credentials = null;
+        // The peer as the app sees it: ASP.NET Core's ForwardedHeadersMiddleware, if the app runs it, has already
+        // replaced a proxy's address with the one it forwarded (docs/security.md).
+        var client = context.Connection.RemoteIpAddress;
         if (gate.ReadsHead)
         {
             var head = UpgradeHead.FromRequest(request, gate.HeaderNames);
+            client = gate.ClientAddress(head, client);
             if (gate.Check(head) is { } refusal)
             {
-                await RefuseAsync(context, refusal.Status, refusal.Title, refusal.LogReason, refusal.Detail);
+                await RefuseAsync(context, refusal.Status, refusal.Title, refusal.LogReason, refusal.Detail, client);
                 return;
             }
 
-            credentials = gate.CredentialsFrom(head, UpgradedRequestTransport.FormatRemoteAddress(context));
+            credentials = gate.CredentialsFrom(head, RemoteAddresses.ForHook(client, context.Connection.RemoteIpAddress, UpgradedRequestTransport.FormatRemoteAddress(context)));
         }
 
         if (!handler.IsAccepting)
         {
             await RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, "Server shutting down", "server shutting down",
-                "Herald is shutting down; reconnect to another node or retry shortly.");
+                "Herald is shutting down; reconnect to another node or retry shortly.", client);
             return;
         }
 
-        if (gate.Admit(context.Connection.RemoteIpAddress, out var client) is { } limited)
+        if (gate.Admit(client) is { } limited)
         {
             await RefuseForLimitAsync(context, limited, client);
             return;
@@ -148,7 +152,7 @@ internal sealed partial class WebSocketEndpoint(ConnectionHandler handler, Upgra
     /// <summary>A limit's refusal, counted and logged by <see cref="RefusedUpgrades"/> rather than as event 209, with <c>Retry-After</c>.</summary>
     private Task RefuseForLimitAsync(HttpContext context, UpgradeRefusal refusal, IPAddress? client)
     {
-        refusedUpgrades.Record(refusal, LogText.Escape(client?.ToString() ?? UpgradedRequestTransport.FormatRemoteAddress(context))!);
+        refusedUpgrades.Record(refusal, LogText.Escape(UpgradedRequestTransport.FormatRemoteAddress(context, client))!);
         if (refusal.RetryAfterSeconds is { } seconds)
         {
             context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
@@ -157,10 +161,11 @@ internal sealed partial class WebSocketEndpoint(ConnectionHandler handler, Upgra
         return Problems.Status(refusal.Status, refusal.Title, refusal.Detail).ExecuteAsync(context);
     }
 
-    private Task RefuseAsync(HttpContext context, int status, string title, string reason, string detail)
+    /// <summary>Answers with problem details and logs event 209 naming the client: the one the gate resolved, else the peer.</summary>
+    private Task RefuseAsync(HttpContext context, int status, string title, string reason, string detail, IPAddress? client = null)
     {
         // The address is the app's to set (forwarded headers, say): it is escaped like any text from outside.
-        Log.UpgradeRefused(_logger, LogText.Escape(UpgradedRequestTransport.FormatRemoteAddress(context)), reason);
+        Log.UpgradeRefused(_logger, LogText.Escape(UpgradedRequestTransport.FormatRemoteAddress(context, client ?? context.Connection.RemoteIpAddress)), reason);
         if (status == StatusCodes.Status426UpgradeRequired)
         {
             context.Response.Headers.Upgrade = "websocket";

@@ -64,6 +64,7 @@ internal sealed partial class HeraldOptionsValidator : IValidateOptions<HeraldOp
         RequireRange(failures, nameof(HeraldOptions.MaxBatchMessages), options.MaxBatchMessages, 1, 100_000);
         RequireRange(failures, nameof(HeraldOptions.MaxBatchBytes), options.MaxBatchBytes, 64 * 1024, int.MaxValue);
         ValidateConnectHook(failures, options);
+        ValidateForwardedHeaders(failures, options);
 
         if (options.ClientMessagesPerSecond > 0 && options.ClientMessageBurst <= options.MaxTopicsPerConnection && options.MaxTopicsPerConnection <= 10_000)
         {

@@ -46,6 +46,7 @@ public static class HeraldServiceCollectionExtensions
         services.TryAddSingleton<LoginAuthority>();
         services.TryAddSingleton<ILoginAuthority>(static provider => provider.GetRequiredService<LoginAuthority>());
         services.TryAddSingleton<OriginPolicy>();
+        services.TryAddSingleton<ClientAddressResolver>();
         services.TryAddSingleton<ConnectionSlots>();
         services.TryAddSingleton<RefusedUpgrades>();
         services.TryAddSingleton<UpgradeGate>();
