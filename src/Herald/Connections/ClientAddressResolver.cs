@@ -51,7 +51,7 @@ internal sealed class ClientAddressResolver
     /// <returns>The client's address: <paramref name="peer"/> itself unless it is a known proxy.</returns>
     public IPAddress? Resolve(IPAddress? peer, string? header)
     {
-        if (peer is null || !IsProxy(peer) || header is null)
+        if (!IsProxy(peer) || header is null)
         {
             return peer;
         }
@@ -69,9 +69,10 @@ internal sealed class ClientAddressResolver
         return client;
     }
 
-    private bool IsProxy(IPAddress address)
+    /// <summary>Whether <paramref name="address"/> is a known proxy, whose forwarded header names the client.</summary>
+    public bool IsProxy(IPAddress? address)
     {
-        if (!IsActive)
+        if (address is null || !IsActive)
         {
             return false;
         }

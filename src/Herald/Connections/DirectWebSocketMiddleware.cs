@@ -103,7 +103,7 @@ internal sealed partial class DirectWebSocketMiddleware(
         HandshakeCredentials? credentials = null;
         var peer = (connection.RemoteEndPoint as IPEndPoint)?.Address;
         var client = peer;
-        if (declined is null && gate.ReadsHead)
+        if (declined is null && gate.ReadsHead(peer))
         {
             // Only a server with authentication, an origin list or known proxies reads the head's fields (and makes their strings).
             var head = UpgradeHead.FromBytes(result.Buffer.Slice(0, parser.HeadLength), gate.HeaderNames);

@@ -76,7 +76,7 @@ internal sealed partial class WebSocketEndpoint(ConnectionHandler handler, Upgra
         // The peer as the app sees it: ASP.NET Core's ForwardedHeadersMiddleware, if the app runs it, has already
         // replaced a proxy's address with the one it forwarded (docs/security.md).
         var client = context.Connection.RemoteIpAddress;
-        if (gate.ReadsHead)
+        if (gate.ReadsHead(client))
         {
             var head = UpgradeHead.FromRequest(request, gate.HeaderNames);
             client = gate.ClientAddress(head, client);

@@ -257,6 +257,7 @@ public abstract class HeraldV1SessionTests(bool direct) : BothWebSocketPaths(dir
         var tooMany = await client.ReceiveTypeAsync("error");
         Assert.Equal("too_many_topics", (string?)tooMany["code"]);
         Assert.Equal("a connection may be on at most 1 topics", (string?)tooMany["message"]);
+        Assert.Equal(1, server.Hub.GetStats().LimitRefusals);
         await client.SendTextAsync("""{"type":"subscribe","topic":"c","resume":{"seq":-1}}""");
         var badPosition = await client.ReceiveTypeAsync("error");
         Assert.Equal("invalid_command", (string?)badPosition["code"]);
