@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.WebSockets;
+using Herald.Tests.Auth;
 using Herald.Tests.Infrastructure;
 
 namespace Herald.Tests.Connections;
@@ -114,6 +115,28 @@ public abstract class ForwardedHeadersTests(bool direct) : BothWebSocketPaths(di
         {
             await client.DisposeAsync();
         }
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1", "203.0.113.9")]
+    [InlineData("10.0.0.5", "127.0.0.1:")]
+    public async Task ConnectHook_ForwardedUpgrade_IsToldTheClientAddressOnlyFromAKnownProxy(string knownProxy, string remoteAddress)
+    {
+        await using var backend = await HookBackend.StartAsync(HookBackend.Json(200, """{"uid":"alice"}"""));
+        await using var server = await StartServerAsync(o =>
+        {
+            o.ConnectHook.Url = backend.Url;
+            o.ForwardedHeaders.KnownProxies.Add(knownProxy);
+        });
+
+        await using var client = await TestClient.ConnectAsync(server.WebSocketUri, options =>
+        {
+            options.SetRequestHeader("Cookie", "session=alice");
+            options.SetRequestHeader("X-Forwarded-For", "203.0.113.9");
+        });
+
+        await Eventually.TrueAsync(() => server.Hub.GetUser("alice").Online, "the hook's login");
+        Assert.StartsWith(remoteAddress, Assert.Single(backend.Requests).Json.GetProperty("remoteAddress").GetString(), StringComparison.Ordinal);
     }
 
     private static Task<TestClient> ConnectForwardedAsync(HeraldTestServer server, string forwarded, IPAddress? from = null, string header = "X-Forwarded-For") =>
