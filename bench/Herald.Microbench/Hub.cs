@@ -7,6 +7,7 @@ using Herald.Protocol;
 using Herald.Routing;
 using Herald.Streams;
 using Herald.WebSockets;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Herald.Microbench;
@@ -30,7 +31,7 @@ internal sealed class Hub
             Connections,
             Registry,
             new WebSocketLimits(Options.MaxClientMessageBytes, Options.MaxQueuedMessages, Options.MaxQueuedBytes, Options.LoginTimeout, Options.CloseTimeout, Options.KeepAliveInterval, Options.KeepAliveTimeout),
-            new SessionServices(History, Counters, Options, TimeProvider.System, new LoginAuthority(Options, TimeProvider.System, NullLoggerFactory.Instance), NullLoggerFactory.Instance),
+            new SessionServices(History, Counters, Options, TimeProvider.System, new ServiceCollection().AddLogging().AddSingleton(Options).AddHerald().Services.BuildServiceProvider().GetRequiredService<LoginAuthority>(), NullLoggerFactory.Instance),
             Slots,
             Counters,
             TimeProvider.System,

@@ -28,6 +28,8 @@ internal sealed class SinkTransport : IWebSocketTransport
 
     public IPAddress? ClientAddress => null;
 
+    public bool IsTls => false;
+
     public void Abort() => _incoming.Writer.Complete();
 
     public async ValueTask DisposeAsync()

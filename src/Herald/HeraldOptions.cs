@@ -212,4 +212,10 @@ public sealed class HeraldOptions
 
     /// <summary>The proxies whose forwarded headers say who the client is (<c>Herald:ForwardedHeaders</c>): none until listed.</summary>
     public HeraldForwardedHeadersOptions ForwardedHeaders { get; } = new();
+
+    /// <summary>Token (JWT) login, bound from <c>Herald:Tokens</c>: off until a key source is set.</summary>
+    public HeraldTokenOptions Tokens { get; } = new();
+
+    /// <summary>Who may call the HTTP API and how often: the <c>Herald:Api</c> section.</summary>
+    public HeraldApiOptions Api { get; } = new();
 }

@@ -46,12 +46,12 @@ internal sealed class BenchContext : IDisposable
 
     public HeraldApiClient Api { get; }
 
-    /// <summary>Reads --url and --server-pid. Call before the scenario's own options so the usage errors come in order.</summary>
+    /// <summary>Reads --url, --server-cert-sha256 and --server-pid. Call before the scenario's own options so the usage errors come in order.</summary>
     /// <param name="args">The command line; --url and --server-pid are taken from it.</param>
     /// <param name="apiConnections">Keep-alive HTTP connections the scenario's publishers need at once.</param>
     public static BenchContext Create(BenchArguments args, int apiConnections)
     {
-        var target = LoopbackTarget.Parse(args.GetString("url", DefaultUrl));
+        var target = LoopbackTarget.Parse(args.GetString("url", DefaultUrl), args.GetOptionalString("server-cert-sha256"));
         ProcessProbe? server = null;
         if (args.GetOptionalInt("server-pid", 1, int.MaxValue) is { } pid)
         {

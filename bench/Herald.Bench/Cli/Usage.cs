@@ -9,7 +9,8 @@ internal static class Usage
         usage: dotnet run -c Release --project bench/Herald.Bench -- <scenario> [options]
 
         common options
-          --url URL              server base address, loopback only (default http://127.0.0.1:8181)
+          --url URL              server base address, loopback only, http:// or https:// (default http://127.0.0.1:8181)
+          --server-cert-sha256 HEX   with https: the SHA-256 of the server's certificate, the only one trusted
           --server-pid PID       the server's process id; needed for its memory and CPU figures
           --token-secret S       log every connection in with an HS256 token signed with S (a server whose
                                  Herald:Tokens:Secret is S); --token-issuer I and --token-audience A add iss and aud

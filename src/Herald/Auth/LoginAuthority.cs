@@ -11,9 +11,12 @@ namespace Herald.Auth;
 internal sealed class LoginAuthority : ILoginAuthority, IDisposable
 {
     private readonly bool _hookChecksSubscribes;
+    private readonly TokenValidator _tokens;
 
-    public LoginAuthority(HeraldOptions options, TimeProvider timeProvider, ILoggerFactory loggerFactory)
+    public LoginAuthority(HeraldOptions options, TokenValidator tokens, TimeProvider timeProvider, ILoggerFactory loggerFactory)
     {
+        _tokens = tokens;
+        RefreshNotice = options.Tokens.RefreshNotice;
         ConnectHook = options.ConnectHook.Url is null ? null : new ConnectHookClient(options, timeProvider, loggerFactory);
         _hookChecksSubscribes = options.ConnectHook.CheckSubscribes;
         AllowsAnonymous = options.AllowAnonymousLogin ?? !AuthenticationConfigured;
@@ -31,16 +34,18 @@ internal sealed class LoginAuthority : ILoginAuthority, IDisposable
     /// <summary>The upgrade's headers the connect hook is given (Cookie, Origin and the configured ones); none while there is no hook.</summary>
     public IReadOnlyList<string> HandshakeHeaders => ConnectHook?.ForwardedHeaders ?? [];
 
-    public TimeSpan RefreshNotice => TimeSpan.FromMinutes(1);
+    public TimeSpan RefreshNotice { get; }
 
     /// <summary>
     /// Whether the WebSocket side is authenticated: a token key or the connect hook is configured. A login that
     /// proves nothing has no place beside one that does, unless the operator asks for both.
     /// </summary>
-    public bool AuthenticationConfigured => UsesConnectHook;
+    public bool AuthenticationConfigured => _tokens.IsConfigured || UsesConnectHook;
 
     public ValueTask<LoginCheck> CheckTokenAsync(string token, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(LoginCheck.Refuse(LoginVerdict.Refused, "tokens are not configured on this server"));
+        _tokens.IsConfigured
+            ? _tokens.CheckAsync(token, cancellationToken)
+            : ValueTask.FromResult(LoginCheck.Refuse(LoginVerdict.Refused, "tokens are not configured on this server"));
 
     public ValueTask<LoginCheck> CheckHandshakeAsync(HandshakeCredentials handshake, CancellationToken cancellationToken) =>
         ConnectHook is { } hook

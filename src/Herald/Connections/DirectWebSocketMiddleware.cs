@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
+using System.Net.Security;
 using System.Text;
 using Herald.Diagnostics;
 using Herald.Protocol;
@@ -8,6 +9,7 @@ using Herald.WebSockets;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -15,11 +17,12 @@ namespace Herald.Connections;
 
 /// <summary>
 /// A Kestrel connection middleware that serves a valid WebSocket upgrade to Herald's <c>/ws</c> directly on the
-/// connection's pipes, before the HTTP layer: nothing of HTTP/1.1 (connection state, headers, context) then lives
-/// for the life of the WebSocket, which is most of what an idle connection costs. Every other first request
-/// (the HTTP API, an invalid or unusual upgrade, TLS) is handed to the HTTP layer untouched, which answers it
-/// exactly as it would without this middleware: <see cref="UpgradeHeadParser"/> takes only what ASP.NET Core would
-/// accept with 101 too, so a client sees the same answer on both paths.
+/// connection's pipes, before the HTTP layer (and after TLS, on a TLS endpoint: it reads the decrypted bytes):
+/// nothing of HTTP/1.1 (connection state, headers, context) then lives for the life of the WebSocket, which is most
+/// of what an idle connection costs. Every other first request (the HTTP API, HTTP/2, an invalid or unusual upgrade)
+/// is handed to the HTTP layer untouched, which answers it exactly as it would without this middleware:
+/// <see cref="UpgradeHeadParser"/> takes only what ASP.NET Core would accept with 101 too, so a client sees the
+/// same answer on both paths.
 /// </summary>
 internal sealed partial class DirectWebSocketMiddleware(
     ConnectionDelegate next,
@@ -32,13 +35,26 @@ internal sealed partial class DirectWebSocketMiddleware(
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger(LogCategories.DirectPath);
 
+    public Task OnConnectedAsync(ConnectionContext connection)
+    {
+        // HTTP/2 chosen in the TLS handshake: the client's first bytes will be its connection preface, never an
+        // HTTP/1.1 upgrade. Handed on before any read, and without an async method whose state would stay with it.
+        if (connection.Features.Get<ITlsApplicationProtocolFeature>() is { } alpn && alpn.ApplicationProtocol.Span.SequenceEqual(SslApplicationProtocol.Http2.Protocol.Span))
+        {
+            Log.UpgradeDeclined(_logger, connection.ConnectionId, UpgradeDeclineReason.Http2);
+            return next(connection);
+        }
+
+        return ServeFirstRequestAsync(connection);
+    }
+
     /// <remarks>
     /// One async method whose state lives as long as the WebSocket. The handshake allocates nothing: the parser is
     /// a struct inside that state and keeps no strings, and the 101 is written straight into the pipe. Garbage made
     /// here would sit between the objects the connection keeps and, promoted with them in a connect burst, stay as
     /// holes in the heap (docs/benchmarks.md, the engine layer).
     /// </remarks>
-    public async Task OnConnectedAsync(ConnectionContext connection)
+    private async Task ServeFirstRequestAsync(ConnectionContext connection)
     {
         var input = connection.Transport.Input;
         var limits = kestrelOptions.Value.Limits;

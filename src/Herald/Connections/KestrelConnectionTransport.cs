@@ -2,6 +2,7 @@ using System.IO.Pipelines;
 using System.Net;
 using Herald.WebSockets;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
 
 namespace Herald.Connections;
 
@@ -17,6 +18,9 @@ internal sealed class KestrelConnectionTransport(ConnectionContext connection, I
     public string RemoteAddress => RemoteAddresses.ForLog(ClientAddress, (connection.RemoteEndPoint as IPEndPoint)?.Address, connection.RemoteEndPoint?.ToString() ?? "unknown");
 
     public IPAddress? ClientAddress { get; } = client;
+
+    // Asked for, not kept: Kestrel's TLS sets this feature once its handshake is done, before the direct path runs.
+    public bool IsTls => connection.Features.Get<ITlsHandshakeFeature>() is not null;
 
     public void Abort() => connection.Abort();
 

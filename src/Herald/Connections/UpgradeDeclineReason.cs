@@ -7,7 +7,10 @@ namespace Herald.Connections;
 /// </summary>
 internal enum UpgradeDeclineReason
 {
-    /// <summary>The request does not start with <c>GET </c> (another method, lower case, HTTP/2's preface, TLS).</summary>
+    /// <summary>The TLS handshake chose HTTP/2 (ALPN <c>h2</c>): only ASP.NET Core serves HTTP/2 and its WebSockets.</summary>
+    Http2,
+
+    /// <summary>The request does not start with <c>GET </c> (another method, lower case, HTTP/2's preface on a plain-text endpoint, a TLS handshake).</summary>
     MethodNotGet,
 
     /// <summary>The request line is not <c>GET SP request-target SP HTTP-version</c> with single spaces, or holds a NUL.</summary>

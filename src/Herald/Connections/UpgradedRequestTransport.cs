@@ -22,6 +22,8 @@ internal sealed class UpgradedRequestTransport(HttpContext context, Stream strea
 
     public IPAddress? ClientAddress { get; } = client;
 
+    public bool IsTls => context.Request.IsHttps;
+
     /// <summary>The peer as the logs show it, for a request whether or not it becomes a WebSocket.</summary>
     public static string FormatRemoteAddress(HttpContext context) =>
         $"{context.Connection.RemoteIpAddress}:{context.Connection.RemotePort}";

@@ -3,7 +3,8 @@ namespace Herald.Diagnostics;
 /// <summary>
 /// Every log event id this assembly writes, in one table so they stay unique (a test checks).
 /// Hundreds group the concern: 1xx hosting, 2xx connections, 3xx publishing and other requests to the hub, 4xx
-/// authentication (43x the connect hook) and the limits on clients (44x, with where a client's address comes from).
+/// authentication (40x who may call the HTTP API, 41x tokens, 43x the connect hook) and the limits on clients (44x,
+/// with where a client's address comes from).
 /// </summary>
 internal static class EventIds
 {
@@ -14,7 +15,8 @@ internal static class EventIds
     public const int ShutdownAbortedConnections = 104;
     public const int NotMapped = 105;
     public const int ShutdownTimeoutCapped = 106;
-    public const int Protection = 107;
+    public const int DirectPathBeforeTls = 107;
+    public const int Protection = 108;
 
     public const int ConnectionOpened = 200;
     public const int ConnectionLoggedIn = 201;
@@ -41,6 +43,19 @@ internal static class EventIds
     public const int PublishRejected = 300;
     public const int UserDisconnected = 301;
     public const int BatchItemsRefused = 302;
+
+    public const int ApiRequestAccepted = 400;
+    public const int ApiKeyRefused = 401;
+    public const int ApiScopeRefused = 402;
+    public const int ApiCallerNotLoopback = 403;
+    public const int ApiRateLimited = 404;
+    public const int ApiAccessInForce = 405;
+
+    public const int TokenKeysLoaded = 410;
+    public const int TokenKeysLoadFailed = 411;
+    public const int TokenKeyUnknown = 412;
+    public const int TokenKeySkipped = 413;
+    public const int TokenChecksMissing = 414;
 
     public const int ConnectHookRefused = 430;
     public const int ConnectHookFailed = 431;

@@ -30,6 +30,12 @@ internal static class LogCategories
     /// <summary>The connect hook's calls to the application's backend, and its circuit breaker.</summary>
     public const string ConnectHook = "Herald.Auth.ConnectHook";
 
+    /// <summary>Token (JWT) keys: loading them, refreshing the JWKS, and the token checks left out.</summary>
+    public const string Tokens = "Herald.Auth.Tokens";
+
+    /// <summary>Who called the HTTP API: accepted API keys (Debug), refusals (401, 403) and the rate limit (429).</summary>
+    public const string ApiAccess = "Herald.Auth.ApiAccess";
+
     /// <summary>What the hub does on request (disconnecting a user).</summary>
     public const string Hub = "Herald.HeraldHub";
 }

@@ -1,4 +1,6 @@
+using Herald;
 using Herald.Api;
+using Herald.Auth;
 using Herald.Connections;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -12,7 +14,9 @@ public static class HeraldEndpointRouteBuilderExtensions
     /// <summary>
     /// Maps <c>/ws</c> (WebSocket), <c>GET|POST /send</c>, <c>POST /api/v1/publish</c>, <c>POST /api/v1/publish/batch</c>,
     /// <c>GET /api/v1/stats</c>, <c>GET /api/v1/users/{uid}</c> and <c>POST /api/v1/users/{uid}/disconnect</c> under <paramref name="prefix"/>. The returned group takes the app's own
-    /// conventions (authorization, CORS, rate limiting) for all of them.
+    /// conventions (authorization, CORS, rate limiting) for all of them, on top of Herald's own access control of the
+    /// HTTP API: the policies <see cref="HeraldApiAuthorization.PublishPolicy"/> and <see cref="HeraldApiAuthorization.AdminPolicy"/>,
+    /// which the app may register itself to replace Herald's (docs/security.md).
     /// </summary>
     /// <exception cref="InvalidOperationException"><c>AddHerald()</c> was not called.</exception>
     public static RouteGroupBuilder MapHerald(this IEndpointRouteBuilder endpoints, string prefix = "")
@@ -33,16 +37,27 @@ public static class HeraldEndpointRouteBuilderExtensions
         var send = new Lazy<SendEndpoint>(services.GetRequiredService<SendEndpoint>);
         var publish = new Lazy<PublishEndpoint>(services.GetRequiredService<PublishEndpoint>);
         var hub = new Lazy<HubEndpoints>(services.GetRequiredService<HubEndpoints>);
+        var gate = new Lazy<ApiRequestGate>(services.GetRequiredService<ApiRequestGate>);
+        const string Publish = HeraldApiAuthorization.PublishPolicy;
+        const string Admin = HeraldApiAuthorization.AdminPolicy;
 
+        // The WebSocket is not behind the API's policies: a connection proves who it is when it logs in.
         group.Map("/ws", context => webSocket.Value.HandleAsync(context)).WithDisplayName("Herald WebSocket");
-        group.MapMethods("/send", [HttpMethods.Get, HttpMethods.Post], context => send.Value.HandleAsync(context)).WithDisplayName("Herald send");
-        group.MapPost("/api/v1/publish", context => publish.Value.PublishAsync(context)).WithDisplayName("Herald publish");
-        group.MapPost("/api/v1/publish/batch", context => publish.Value.PublishBatchAsync(context)).WithDisplayName("Herald publish batch");
-        group.MapGet("/api/v1/stats", context => hub.Value.GetStatsAsync(context)).WithDisplayName("Herald stats");
+        group.MapMethods("/send", [HttpMethods.Get, HttpMethods.Post], Guarded(gate, Publish, context => send.Value.HandleAsync(context))).WithDisplayName("Herald send");
+        group.MapPost("/api/v1/publish", Guarded(gate, Publish, context => publish.Value.PublishAsync(context))).WithDisplayName("Herald publish");
+        group.MapPost("/api/v1/publish/batch", Guarded(gate, Publish, context => publish.Value.PublishBatchAsync(context))).WithDisplayName("Herald publish batch");
+        group.MapGet("/api/v1/stats", Guarded(gate, Admin, context => hub.Value.GetStatsAsync(context))).WithDisplayName("Herald stats");
 
         // A catch-all, so that a uid containing '/' can be asked about as /api/v1/users/a/b.
-        group.MapGet("/api/v1/users/{**uid}", context => hub.Value.GetUserAsync(context)).WithDisplayName("Herald user presence");
-        group.MapPost("/api/v1/users/{**path}", context => hub.Value.PostUserActionAsync(context)).WithDisplayName("Herald user disconnect");
+        group.MapGet("/api/v1/users/{**uid}", Guarded(gate, Admin, context => hub.Value.GetUserAsync(context))).WithDisplayName("Herald user presence");
+        group.MapPost("/api/v1/users/{**path}", Guarded(gate, Admin, context => hub.Value.PostUserActionAsync(context))).WithDisplayName("Herald user disconnect");
         return group;
     }
+
+    /// <summary>
+    /// The endpoint behind Herald's access control, which it runs itself rather than leaving it to endpoint metadata
+    /// and the app's authorization middleware: no middleware order of the app, nor its absence, can leave the API open.
+    /// </summary>
+    private static RequestDelegate Guarded(Lazy<ApiRequestGate> gate, string policy, RequestDelegate endpoint) =>
+        context => gate.Value.InvokeAsync(context, policy, endpoint);
 }

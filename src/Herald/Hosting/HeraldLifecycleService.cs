@@ -27,6 +27,7 @@ internal sealed partial class HeraldLifecycleService(
     LoginAuthority authority,
     OriginPolicy origins,
     ClientAddressResolver clientAddresses,
+    ApiAccessReport apiAccess,
     ILoggerFactory loggerFactory) : IHostedLifecycleService
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger(LogCategories.Lifecycle);
@@ -67,10 +68,16 @@ internal sealed partial class HeraldLifecycleService(
         }
 
         ReportWebSocketProtections(webSocketPaths);
-        var exposure = addresses.Count > 0 && addresses.All(IsLoopback)
-            ? "loopback only"
-            : "every network this host is reachable on";
-        Log.InsecureDefault(_logger, $"the publish API ({publishPaths}) has no authentication and is open to {exposure}");
+        var (api, insecure) = apiAccess.Describe(publishPaths);
+        if (insecure)
+        {
+            Log.InsecureDefault(_logger, api);
+        }
+        else
+        {
+            Log.ApiAccessInForce(_logger, api);
+        }
+
         return Task.CompletedTask;
     }
 
@@ -162,9 +169,6 @@ internal sealed partial class HeraldLifecycleService(
         }
     }
 
-    private static bool IsLoopback(string address) =>
-        Uri.TryCreate(address, UriKind.Absolute, out var uri) && uri.IsLoopback;
-
     private static partial class Log
     {
         [LoggerMessage(EventIds.HeraldStarted, LogLevel.Information, "Herald started on {Addresses} (WebSocket {WebSocketPaths}, publish {SendPaths}): MaxUserIdLength={MaxUserIdLength}, MaxClientMessageBytes={MaxClientMessageBytes}, MaxMessageBytes={MaxMessageBytes}, MaxQueuedMessages={MaxQueuedMessages}, MaxQueuedBytes={MaxQueuedBytes}, LoginTimeout={LoginTimeout}, KeepAliveInterval={KeepAliveInterval}, KeepAliveTimeout={KeepAliveTimeout}, CloseTimeout={CloseTimeout}, ShutdownTimeout={ShutdownTimeout}, HistoryMaxMessages={HistoryMaxMessages}, HistoryMaxAge={HistoryMaxAge}, HistoryMaxBytes={HistoryMaxBytes}", EventName = "HeraldStarted")]
@@ -181,6 +185,9 @@ internal sealed partial class HeraldLifecycleService(
 
         [LoggerMessage(EventIds.InsecureDefault, LogLevel.Warning, "Insecure default in force: {Description}", EventName = "InsecureDefault")]
         public static partial void InsecureDefault(ILogger logger, string description);
+
+        [LoggerMessage(EventIds.ApiAccessInForce, LogLevel.Information, "{Description}", EventName = "ApiAccessInForce")]
+        public static partial void ApiAccessInForce(ILogger logger, string description);
 
         [LoggerMessage(EventIds.ShutdownStarted, LogLevel.Information, "Shutting down: closing {Connections} connections with 1001, waiting up to {TimeoutSeconds} s", EventName = "ShutdownStarted")]
         public static partial void ShutdownStarted(ILogger logger, int connections, double timeoutSeconds);

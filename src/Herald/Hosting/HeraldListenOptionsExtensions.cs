@@ -1,4 +1,4 @@
-using Herald.Connections;
+using Herald.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -9,22 +9,35 @@ public static class HeraldListenOptionsExtensions
 {
     /// <summary>
     /// Serves valid WebSocket upgrades to Herald's mapped <c>/ws</c> straight on the connection, before the HTTP
-    /// layer, which cuts the memory an idle connection costs by about half. Everything else on the endpoint
-    /// (the HTTP API, your own endpoints, any other request) goes through ASP.NET Core as before. The app's
-    /// middleware does not see those upgrades, so leave this off when your own middleware guards <c>/ws</c>.
-    /// Plain-text endpoints only: on a TLS endpoint every request takes the HTTP path.
+    /// layer, which cuts the memory an idle connection costs by about half (over TLS, whose own state is larger, by
+    /// about a sixth). Everything else on the endpoint (the HTTP API, your own endpoints, HTTP/2, any other request)
+    /// goes through ASP.NET Core as before. The app's middleware does not see those upgrades, so leave this off when
+    /// your own middleware guards <c>/ws</c>.
+    /// On a TLS endpoint, call it after <c>UseHttps()</c>: the path then reads the decrypted requests (wss://).
+    /// Called more than once on an endpoint, the last call decides where the path sits; when that is before TLS,
+    /// the path stays off on the endpoint and a warning (event 107) says so at start.
     /// </summary>
     public static ListenOptions UseHeraldDirectWebSockets(this ListenOptions listenOptions)
     {
         ArgumentNullException.ThrowIfNull(listenOptions);
-        listenOptions.Use(next => ActivatorUtilities.CreateInstance<DirectWebSocketMiddleware>(listenOptions.ApplicationServices, next).OnConnectedAsync);
+        DirectPathPlacement.AddPlace(listenOptions);
         return listenOptions;
     }
 
-    /// <summary>Turns on <see cref="UseHeraldDirectWebSockets(ListenOptions)"/> for every Kestrel endpoint of the app.</summary>
+    /// <summary>
+    /// Turns on <see cref="UseHeraldDirectWebSockets(ListenOptions)"/> for every Kestrel endpoint of the app, after
+    /// TLS on the https endpoints from <c>Kestrel:Endpoints</c> (unless they use <c>Sni</c>) and on those made in
+    /// code with <c>UseHttps()</c>. An https address from <c>--urls</c>, <c>URLS</c> or <c>HTTPS_PORTS</c> gets its
+    /// TLS from Kestrel after every connection middleware: there the path stays off, with a warning at start.
+    /// </summary>
     public static IWebHostBuilder UseHeraldDirectWebSockets(this IWebHostBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen => listen.UseHeraldDirectWebSockets()));
+        return builder.ConfigureServices(services =>
+        {
+            var endpoints = new DirectPathEndpoints();
+            services.Configure<KestrelServerOptions>(endpoints.Configure);
+            services.PostConfigure<KestrelServerOptions>(endpoints.PostConfigure);
+        });
     }
 }

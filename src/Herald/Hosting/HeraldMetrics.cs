@@ -10,13 +10,14 @@ namespace Herald.Hosting;
 
 /// <summary>
 /// The <c>Herald</c> meter: observable instruments over the same counts the stats endpoint reports, so
-/// nothing is counted twice and the hot path pays nothing for metrics. docs/operations.md lists them.
+/// nothing is counted twice and the hot path pays nothing for metrics, and over the HTTP API's refusals, which the
+/// stats do not report. docs/operations.md lists them.
 /// </summary>
 internal sealed class HeraldMetrics
 {
     public const string MeterName = "Herald";
 
-    public HeraldMetrics(IMeterFactory meterFactory, WebSocketConnectionSet connections, ConnectionRegistry registry, HubCounters counters, InMemoryHistory history, IdempotencyStore idempotency, LoginAuthority loginAuthority)
+    public HeraldMetrics(IMeterFactory meterFactory, WebSocketConnectionSet connections, ConnectionRegistry registry, HubCounters counters, InMemoryHistory history, IdempotencyStore idempotency, LoginAuthority loginAuthority, ApiRefusalCounts apiRefusals)
     {
         var meter = meterFactory.Create(MeterName);
         meter.CreateObservableUpDownCounter("herald.connections", () => connections.Count, "{connection}", "Open WebSocket connections, logged in or not.");
@@ -36,6 +37,7 @@ internal sealed class HeraldMetrics
         meter.CreateObservableUpDownCounter("herald.idempotency.keys", () => idempotency.Count, "{key}", "Idempotency keys remembered.");
         meter.CreateObservableUpDownCounter("herald.idempotency.bytes", () => idempotency.Bytes, "By", "Memory the remembered idempotency keys account for.");
         meter.CreateObservableCounter("herald.limits.refused", () => LimitRefusals(counters), "{refusal}", "Logins, upgrades, connections and commands refused by a limit, by limit.");
+        meter.CreateObservableCounter("herald.api.requests.refused", apiRefusals.Measure, "{request}", "HTTP API requests refused with 401, 403 or 429, by API key and status.");
 
         // The connect hook's own counts (no stats field has them); nothing is reported while no hook is configured.
         var hook = loginAuthority.ConnectHook;

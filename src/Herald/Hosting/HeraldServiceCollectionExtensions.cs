@@ -17,6 +17,12 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Registers Herald in an application's services.</summary>
 public static class HeraldServiceCollectionExtensions
 {
+    // A JWKS fetch waits this long at most; the first one also holds up the start (TokenKeyRefresher).
+    private static readonly TimeSpan JwksFetchTimeout = TimeSpan.FromSeconds(10);
+
+    // A key set is a few KiB; a larger answer is not one, and is not buffered.
+    private const int MaxJwksBytes = 1024 * 1024;
+
     /// <summary>
     /// Adds Herald's services, with options bound from the <c>Herald</c> configuration section, then
     /// <paramref name="configure"/>, and validated at start. Map the endpoints with <c>app.MapHerald()</c>.
@@ -32,6 +38,7 @@ public static class HeraldServiceCollectionExtensions
         }
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HeraldOptions>, HeraldOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HeraldOptions>, HeraldTokenOptionsValidator>());
         services.TryAddSingleton(static provider => provider.GetRequiredService<IOptions<HeraldOptions>>().Value);
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
@@ -50,6 +57,14 @@ public static class HeraldServiceCollectionExtensions
         services.TryAddSingleton<ConnectionSlots>();
         services.TryAddSingleton<RefusedUpgrades>();
         services.TryAddSingleton<UpgradeGate>();
+        services.TryAddSingleton<TokenKeySource>();
+        services.TryAddSingleton<TokenValidator>();
+        services.AddHttpClient(HeraldTokenOptions.JwksHttpClientName, static client =>
+        {
+            client.Timeout = JwksFetchTimeout;
+            client.MaxResponseContentBufferSize = MaxJwksBytes;
+        });
+        services.AddHostedService<TokenKeyRefresher>();
         services.TryAddSingleton<ConnectionHandler>();
         services.TryAddSingleton<InMemoryHistory>();
         services.TryAddSingleton<IHistory>(static provider => provider.GetRequiredService<InMemoryHistory>());
@@ -67,6 +82,7 @@ public static class HeraldServiceCollectionExtensions
         services.TryAddSingleton<SendEndpoint>();
         services.TryAddSingleton<PublishEndpoint>();
         services.TryAddSingleton<HubEndpoints>();
+        ApiAccessServices.AddTo(services);
         services.AddHostedService<HeraldLifecycleService>();
 
         return new HeraldBuilder(services);

@@ -22,6 +22,9 @@ internal interface IWebSocketTransport
     /// </summary>
     IPAddress? ClientAddress { get; }
 
+    /// <summary>Whether the connection came over TLS (<c>wss://</c>), as a same-origin check must know.</summary>
+    bool IsTls { get; }
+
     /// <summary>Drops the underlying connection at once; pending reads and writes end.</summary>
     void Abort();
 

@@ -7,8 +7,8 @@ internal sealed partial class WebSocketConnection
 {
     private static partial class Log
     {
-        [LoggerMessage(EventIds.ConnectionOpened, LogLevel.Debug, "Connection {ConnectionId} opened from {RemoteAddress}", EventName = "ConnectionOpened")]
-        public static partial void ConnectionOpened(ILogger logger, long connectionId, string remoteAddress);
+        [LoggerMessage(EventIds.ConnectionOpened, LogLevel.Debug, "Connection {ConnectionId} opened from {RemoteAddress} over {Scheme}", EventName = "ConnectionOpened")]
+        public static partial void ConnectionOpened(ILogger logger, long connectionId, string remoteAddress, string scheme);
 
         [LoggerMessage(EventIds.ConnectionClosed, LogLevel.Information, "Connection {ConnectionId} of user {UserId} from {RemoteAddress} ended: {Reason}; open {DurationSeconds:0.###} s, {DroppedMessages} queued messages dropped", EventName = "ConnectionClosed")]
         public static partial void ConnectionClosed(ILogger logger, long connectionId, string userId, string remoteAddress, string reason, double durationSeconds, int droppedMessages);

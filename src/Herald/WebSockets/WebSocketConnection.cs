@@ -54,6 +54,9 @@ internal sealed partial class WebSocketConnection
     /// <summary>The client's IP address as the accepting layer resolved it; null when the transport has none.</summary>
     public IPAddress? ClientAddress => _transport.ClientAddress;
 
+    /// <summary>Whether the connection came over TLS (<c>wss://</c>).</summary>
+    public bool IsTls => _transport.IsTls;
+
     /// <summary>The session <see cref="RunAsync"/> runs; null before.</summary>
     public IWebSocketSession? Session => _session;
 
@@ -82,7 +85,7 @@ internal sealed partial class WebSocketConnection
         }
 
         _services.Counters.ConnectionOpened();
-        Log.ConnectionOpened(_services.Logger, Id, RemoteAddress);
+        Log.ConnectionOpened(_services.Logger, Id, RemoteAddress, IsTls ? "wss" : "ws");
         _loopsRunning = 2;
         return Task.WhenAll(ReceiveLoopAsync(session), SendLoopAsync());
     }

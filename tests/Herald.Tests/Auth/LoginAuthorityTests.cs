@@ -2,7 +2,6 @@ using Herald.Auth;
 using Herald.Protocol;
 using Herald.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Herald.Tests.Auth;
 
@@ -117,5 +116,7 @@ public sealed class LoginAuthorityTests
         Assert.Contains(server.Logs.Entries, entry => entry.EventName == "ConnectHookAccepted" && entry.Category == "Herald.Auth.ConnectHook");
     }
 
-    private static LoginAuthority NewAuthority(HeraldOptions options) => new(options, TimeProvider.System, NullLoggerFactory.Instance);
+    // The services AddHerald registers, over these options: the authority with its token validator and key source.
+    private static LoginAuthority NewAuthority(HeraldOptions options) =>
+        new ServiceCollection().AddLogging().AddSingleton(options).AddHerald().Services.BuildServiceProvider().GetRequiredService<LoginAuthority>();
 }

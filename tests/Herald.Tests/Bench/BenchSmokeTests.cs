@@ -24,6 +24,21 @@ public sealed class BenchSmokeTests
     }
 
     [Fact]
+    public async Task Idle_OverTls_TwentyConnectionsLiveOnTheDirectPath()
+    {
+        using var certificate = TestCertificate.Create();
+        await using var server = await HeraldTestServer.StartAsync(direct: true, tls: certificate);
+
+        var result = await RunBenchAsync(
+            server, "idle", "--connections", "20", "--idle-seconds", "1", "--settle-seconds", "0", "--warmup-connections", "0", "--server-cert-sha256", certificate.Thumbprint);
+
+        Assert.Equal(20, result.GetProperty("connections").GetInt32());
+        Assert.Equal(result.GetProperty("probesSent").GetInt32(), result.GetProperty("probesReceived").GetInt32());
+        Assert.Equal(20, result.GetProperty("closedCleanly").GetInt32());
+        Assert.Equal(0, server.AspNetCoreRequestsTo("/ws"));
+    }
+
+    [Fact]
     public async Task Latency_HundredMessages_AllDeliveredOnce()
     {
         await using var server = await HeraldTestServer.StartAsync(direct: true);

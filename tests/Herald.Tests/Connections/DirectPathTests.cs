@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Herald.Tests.Infrastructure;
@@ -146,6 +147,22 @@ public sealed class DirectPathTests
         Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(10), $"shutdown took {stopping.Elapsed}");
         Assert.Equal(0, await ReadOrResetAsync(stream));
         Assert.DoesNotContain(server.Logs.Entries, entry => entry.Level >= LogLevel.Error);
+    }
+
+    [Fact]
+    public async Task UseHeraldDirectWebSockets_OnTheWebHostAndTheEndpoint_ReadsEachConnectionOnce()
+    {
+        await using var server = await HeraldTestServer.StartAsync(direct: true, endpoints: web => web.ConfigureKestrel(kestrel =>
+            kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHeraldDirectWebSockets())));
+
+        await using var client = await server.ConnectAsUserAsync("twice");
+        Assert.Equal(1, await server.SendAsync("twice", "once"));
+
+        Assert.Equal("once", await client.ReceiveTextAsync());
+        Assert.Equal(0, server.AspNetCoreRequestsTo("/ws"));
+
+        // Two places on one endpoint would each read /send's head and decline it: only the last one runs.
+        Assert.Single(server.Logs.Entries, entry => entry.EventName == "UpgradeDeclined");
     }
 
     private static async Task<string> ReadUntilAsync(NetworkStream stream, string end)

@@ -126,7 +126,7 @@ public sealed partial class MetricsTests
         Assert.All(rows.Where(row => row.Groups[2].Success), row => Assert.Contains(row.Groups[2].Value, statsFields));
     }
 
-    // The stats column is "—" for an instrument that no stats field matches.
+    // The fourth column is the stats field the instrument matches, or — when it has none.
     [GeneratedRegex(@"^\| `(herald\.[a-z._]+)` \| [^|]+ \| [^|]+ \| (?:`(\w+)`|—) \|")]
     private static partial Regex MetricRow();
 }

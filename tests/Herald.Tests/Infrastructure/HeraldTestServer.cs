@@ -7,22 +7,30 @@ using Microsoft.Extensions.Logging;
 
 namespace Herald.Tests.Infrastructure;
 
-/// <summary>A real Kestrel on 127.0.0.1:0 running AddHerald()/MapHerald(), with the options a test needs.</summary>
+/// <summary>
+/// A real Kestrel on 127.0.0.1:0 running AddHerald()/MapHerald(), with the options a test needs; over TLS with a
+/// <see cref="TestCertificate"/>, which its own clients (<see cref="Http"/>, <see cref="ConnectAsync"/>) then trust.
+/// </summary>
 public sealed class HeraldTestServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly TestCertificate? _tls;
 
-    private HeraldTestServer(WebApplication app, Uri baseAddress, TestLogCollector logs)
+    private HeraldTestServer(WebApplication app, Uri baseAddress, TestLogCollector logs, TestCertificate? tls)
     {
         _app = app;
+        _tls = tls;
         BaseAddress = baseAddress;
         Logs = logs;
-        Http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        Http = new HttpClient(tls?.CreateHandler() ?? new SocketsHttpHandler()) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
     }
 
     public Uri BaseAddress { get; }
 
-    public Uri WebSocketUri => new($"ws://{BaseAddress.Authority}/ws");
+    /// <summary>Every address the server listens on.</summary>
+    public ICollection<string> Addresses => _app.Urls;
+
+    public Uri WebSocketUri => new($"{(BaseAddress.Scheme == Uri.UriSchemeHttps ? "wss" : "ws")}://{BaseAddress.Authority}/ws");
 
     public HttpClient Http { get; }
 
@@ -32,16 +40,45 @@ public sealed class HeraldTestServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    /// <summary>Starts a server; <paramref name="direct"/> serves WebSockets on the direct Kestrel path instead of through ASP.NET Core.</summary>
-    public static async Task<HeraldTestServer> StartAsync(Action<HeraldOptions>? configure = null, TimeProvider? timeProvider = null, bool direct = false)
+    /// <summary>
+    /// Starts a server; <paramref name="direct"/> serves WebSockets on the direct Kestrel path instead of through
+    /// ASP.NET Core, and <paramref name="tls"/> listens with TLS (<c>UseHttps</c> in code) instead of plain text.
+    /// <paramref name="endpoints"/>, when given, makes the endpoints itself; the clients then use its https one if
+    /// it has one, trusting <paramref name="tls"/>'s certificate.
+    /// <paramref name="settings"/> are configuration keys (<c>Herald:Api:Keys:a:Hash</c>), <paramref name="configureBuilder"/>
+    /// adds the app's own services, and <paramref name="configureApp"/> its middleware, which runs before Herald's endpoints.
+    /// </summary>
+    public static async Task<HeraldTestServer> StartAsync(
+        Action<HeraldOptions>? configure = null,
+        TimeProvider? timeProvider = null,
+        bool direct = false,
+        TestCertificate? tls = null,
+        Action<IWebHostBuilder>? endpoints = null,
+        IReadOnlyDictionary<string, string?>? settings = null,
+        Action<WebApplicationBuilder>? configureBuilder = null,
+        Action<WebApplication>? configureApp = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Configuration.Sources.Clear();
-        builder.Configuration.AddInMemoryCollection();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Configuration.AddInMemoryCollection(settings);
+
+        // Before the endpoint is made: Kestrel applies endpoint defaults only to endpoints made after them.
         if (direct)
         {
             builder.WebHost.UseHeraldDirectWebSockets();
+        }
+
+        if (endpoints is not null)
+        {
+            endpoints(builder.WebHost);
+        }
+        else if (tls is null)
+        {
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+        }
+        else
+        {
+            builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(tls.Certificate)));
         }
 
         var logs = new TestLogCollector();
@@ -51,15 +88,31 @@ public sealed class HeraldTestServer : IAsyncDisposable
             builder.Services.AddSingleton(timeProvider);
         }
 
+        configureBuilder?.Invoke(builder);
         builder.Services.AddHerald(configure);
         var app = builder.Build();
+        configureApp?.Invoke(app);
         app.MapHerald();
         await app.StartAsync(TestContext.Current.CancellationToken);
-        return new HeraldTestServer(app, new Uri(app.Urls.Single()), logs);
+
+        // With endpoints of its own a test may listen twice: the clients then use the TLS one.
+        var baseAddress = app.Urls.FirstOrDefault(url => url.StartsWith("https:", StringComparison.Ordinal)) ?? app.Urls.Single();
+        return new HeraldTestServer(app, new Uri(baseAddress), logs, tls);
     }
 
     /// <summary>Opens a WebSocket to /ws without logging in, from <paramref name="from"/> (a loopback address) if given.</summary>
-    public Task<TestClient> ConnectAsync(IPAddress? from = null) => TestClient.ConnectAsync(WebSocketUri, from: from);
+    public Task<TestClient> ConnectAsync(IPAddress? from = null) => TestClient.ConnectAsync(WebSocketUri, options =>
+    {
+        if (_tls is not null)
+        {
+            options.RemoteCertificateValidationCallback = _tls.Validate;
+        }
+    }, from);
+
+    /// <summary>How many requests to <paramref name="path"/> ASP.NET Core's hosting layer logged: none for an upgrade the direct path took.</summary>
+    public int AspNetCoreRequestsTo(string path) => Logs.Entries.Count(entry =>
+        entry.Category == "Microsoft.AspNetCore.Hosting.Diagnostics" && entry.Message.StartsWith("Request starting ", StringComparison.Ordinal)
+        && new Uri(entry.Message.Split(' ')[4]).AbsolutePath == path);
 
     /// <summary>Opens a WebSocket, logs in as <paramref name="uid"/> and waits until the hub has registered it.</summary>
     public async Task<TestClient> ConnectAsUserAsync(string uid, IPAddress? from = null)

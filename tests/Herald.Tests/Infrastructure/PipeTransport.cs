@@ -23,6 +23,8 @@ internal sealed class PipeTransport(long pauseBytes = 64 * 1024) : IWebSocketTra
 
     public IPAddress? ClientAddress => null;
 
+    public bool IsTls => false;
+
     /// <summary>Where the client writes its bytes.</summary>
     public PipeWriter ClientOutput => _toServer.Writer;
 

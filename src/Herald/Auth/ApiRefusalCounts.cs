@@ -1,0 +1,29 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
+
+namespace Herald.Auth;
+
+/// <summary>
+/// HTTP API requests refused by access control (401, 403) or the rate limit (429), by API key and status: what the
+/// <c>herald.api.requests.refused</c> metric reports. Bounded: the keys are the configured ones and <see cref="ApiCaller.NoKey"/>.
+/// </summary>
+internal sealed class ApiRefusalCounts
+{
+    private readonly ConcurrentDictionary<(string Key, int Status), StrongBox<long>> _counts = new();
+
+    public void Add(string key, int status) =>
+        Interlocked.Increment(ref _counts.GetOrAdd((key, status), static _ => new StrongBox<long>()).Value);
+
+    /// <summary>One measurement per key and status seen, tagged <c>herald.api.key</c> and <c>http.response.status_code</c>.</summary>
+    public IEnumerable<Measurement<long>> Measure()
+    {
+        foreach (var ((key, status), count) in _counts)
+        {
+            yield return new Measurement<long>(
+                Interlocked.Read(ref count.Value),
+                new KeyValuePair<string, object?>("herald.api.key", key),
+                new KeyValuePair<string, object?>("http.response.status_code", status));
+        }
+    }
+}

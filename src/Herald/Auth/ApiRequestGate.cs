@@ -1,0 +1,71 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Net.Http.Headers;
+
+namespace Herald.Auth;
+
+/// <summary>
+/// Access control in front of every HTTP API endpoint, run by the endpoint itself: authenticate with the policy's
+/// schemes, take a request from the caller's rate limit, authorize, then call the endpoint or refuse. It does
+/// what ASP.NET Core's authorization middleware would, with the same services (so an app's own policy, scheme or
+/// <see cref="IAuthorizationMiddlewareResultHandler"/> applies), but needs no middleware: an app that never calls
+/// <c>UseAuthentication()</c> or <c>UseAuthorization()</c>, or calls them in the wrong place, still has its API protected.
+/// </summary>
+internal sealed class ApiRequestGate(
+    IAuthorizationPolicyProvider policies,
+    IAuthorizationMiddlewareResultHandler results,
+    ApiKeyStore keys,
+    ApiRateLimiter limiter,
+    ApiRefusalCounts refusals,
+    ApiAccessLog log,
+    HeraldOptions options)
+{
+    public async Task InvokeAsync(HttpContext context, string policyName, RequestDelegate endpoint)
+    {
+        var policy = await policies.GetPolicyAsync(policyName)
+            ?? throw new InvalidOperationException($"No authorization policy is named '{policyName}': Herald's endpoints need it (docs/security.md).");
+
+        // Resolved per request, as the middleware does: an app may register scoped authorization handlers.
+        var evaluator = context.RequestServices.GetRequiredService<IPolicyEvaluator>();
+        var authentication = await evaluator.AuthenticateAsync(policy, context);
+
+        // A loopback caller let in because no key is configured is the seed's backend on the same host: not limited.
+        var exempt = keys.IsEmpty && context.User.Identity?.IsAuthenticated != true && LoopbackCallers.Includes(context.Connection.RemoteIpAddress);
+        ApiCaller? caller = exempt ? null : ApiCaller.Of(context, keys);
+        if (caller is { } limited && !limiter.TryAcquire(limited.Partition, out var retryAfter))
+        {
+            await RefuseOverLimitAsync(context, limited, retryAfter);
+            return;
+        }
+
+        var authorization = await evaluator.AuthorizeAsync(policy, authentication, context, context);
+        if (authorization.Succeeded)
+        {
+            log.Accepted(context, caller);
+        }
+
+        await results.HandleAsync(endpoint, context, policy, authorization);
+        if (!authorization.Succeeded)
+        {
+            refusals.Add(caller?.KeyTag ?? ApiCaller.NoKey, context.Response.StatusCode);
+        }
+    }
+
+    private async Task RefuseOverLimitAsync(HttpContext context, ApiCaller caller, TimeSpan retryAfter)
+    {
+        // Retry-After is whole seconds (RFC 9110, section 10.2.3), rounded up so that a retry then finds a token.
+        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+        refusals.Add(caller.KeyTag, StatusCodes.Status429TooManyRequests);
+        log.RateLimited(context, caller, seconds);
+        context.Response.Headers[HeaderNames.RetryAfter] = seconds.ToString(CultureInfo.InvariantCulture);
+        var api = options.Api;
+        await AccessProblems.WriteAsync(
+            context,
+            StatusCodes.Status429TooManyRequests,
+            "Too many requests",
+            $"Over the rate limit of {caller.Description}: {api.RequestsPerSecond} requests a second, in bursts of up to {api.RequestBurst}; retry after {seconds} s. Herald:Api:RequestsPerSecond and Herald:Api:RequestBurst set the limit.");
+    }
+}
