@@ -68,7 +68,11 @@ internal sealed partial class HeraldLifecycleService(
         }
 
         ReportWebSocketProtections(webSocketPaths);
+        var tls = addresses.Count(address => address.StartsWith("https:", StringComparison.OrdinalIgnoreCase));
+        Log.Protection(_logger, "TLS", tls == 0 ? "off" : tls == addresses.Count ? "on" : "on for some addresses",
+            tls == 0 ? "plain HTTP and ws://; configure a certificate on Kestrel:Endpoints, or terminate TLS at a proxy" : $"{tls} of {addresses.Count} addresses serve https:// and wss://");
         var (api, insecure) = apiAccess.Describe(publishPaths);
+        Log.Protection(_logger, "API keys", insecure ? "off" : "on", insecure ? "loopback callers only, without a key" : "every call needs a key of its scope");
         if (insecure)
         {
             Log.InsecureDefault(_logger, api);
