@@ -1,3 +1,4 @@
+using System.Net.Http.Headers;
 using System.Threading.Channels;
 using Herald.Client;
 using TaskRunner;
@@ -9,9 +10,18 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]))
     builder.WebHost.UseUrls("http://localhost:5080");
 }
 
-// The only thing this backend knows about Herald: its address. Push is one call on HeraldPublisher.
+// The only things this backend knows about Herald: its address, and the API key when Herald wants one
+// (--Herald:ApiKey <key>, or the Herald__ApiKey environment variable). Push is one call on HeraldPublisher.
 var heraldUrl = new Uri(builder.Configuration["Herald:Url"] ?? "http://localhost:8181/");
-builder.Services.AddHttpClient<HeraldPublisher>(http => http.BaseAddress = heraldUrl);
+var heraldApiKey = builder.Configuration["Herald:ApiKey"];
+builder.Services.AddHttpClient<HeraldPublisher>(http =>
+{
+    http.BaseAddress = heraldUrl;
+    if (!string.IsNullOrEmpty(heraldApiKey))
+    {
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", heraldApiKey);
+    }
+});
 builder.Services.AddSingleton(Channel.CreateBounded<Job>(new BoundedChannelOptions(100) { FullMode = BoundedChannelFullMode.Wait }));
 builder.Services.AddHostedService<JobRunner>();
 builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, SampleJsonContext.Default));

@@ -4,7 +4,8 @@ namespace Herald.Client;
 
 /// <summary>
 /// Herald refused a request. <see cref="Exception.Message"/> is the server's own explanation (the problem's
-/// detail); <see cref="Errors"/> names the parameters it found invalid.
+/// detail); <see cref="Errors"/> names the parameters it found invalid. 401 (no or an unknown API key), 403 (a key
+/// whose scope does not allow the call) and 429 (over the rate limit, with <see cref="RetryAfter"/>) are refusals too.
 /// </summary>
 public sealed class HeraldApiException : Exception
 {
@@ -25,4 +26,10 @@ public sealed class HeraldApiException : Exception
 
     /// <summary>For a validation problem: each invalid parameter and what is wrong with it.</summary>
     public IReadOnlyDictionary<string, string[]> Errors { get; }
+
+    /// <summary>
+    /// How long to wait before trying again, when the answer said (its <c>Retry-After</c>): Herald's 429, when the
+    /// caller went over its rate limit; a 503 from a proxy. Null when the answer did not say.
+    /// </summary>
+    public TimeSpan? RetryAfter { get; init; }
 }

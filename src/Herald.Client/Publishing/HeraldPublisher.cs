@@ -93,19 +93,29 @@ public sealed partial class HeraldPublisher
     private static async Task<HeraldApiException> RefusalAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var fallback = $"Herald answered {(int)response.StatusCode} {response.ReasonPhrase}.";
+        var retryAfter = RetryAfter(response);
         if (response.Content.Headers.ContentType?.MediaType != "application/problem+json")
         {
-            return new HeraldApiException(response.StatusCode, null, fallback);
+            return new HeraldApiException(response.StatusCode, null, fallback) { RetryAfter = retryAfter };
         }
 
         try
         {
             var problem = await response.Content.ReadFromJsonAsync(PublishingJsonContext.Default.ProblemBody, cancellationToken);
-            return new HeraldApiException(response.StatusCode, problem?.Title, problem?.Detail ?? problem?.Title ?? fallback, problem?.Errors);
+            return new HeraldApiException(response.StatusCode, problem?.Title, problem?.Detail ?? problem?.Title ?? fallback, problem?.Errors) { RetryAfter = retryAfter };
         }
         catch (JsonException)
         {
-            return new HeraldApiException(response.StatusCode, null, fallback);
+            return new HeraldApiException(response.StatusCode, null, fallback) { RetryAfter = retryAfter };
         }
     }
+
+    // Retry-After is seconds (what Herald sends) or a date, read against the answer's own Date so that no clock of
+    // this machine is involved; a date without one is not usable.
+    private static TimeSpan? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } when response.Headers.Date is { } sent => date > sent ? date - sent : TimeSpan.Zero,
+        _ => null,
+    };
 }

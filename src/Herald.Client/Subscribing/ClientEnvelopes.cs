@@ -6,11 +6,23 @@ namespace Herald.Client.Subscribing;
 /// <summary>The <c>herald.v1</c> commands the subscriber sends, each one JSON object as UTF-8 (docs/protocol.md, "Client to server").</summary>
 internal static class ClientEnvelopes
 {
-    /// <summary><c>{"type":"login","uid":...,"resume":{stream:position,...}}</c>; <c>resume</c> is left out when empty.</summary>
-    public static byte[] Login(string userId, IReadOnlyList<KeyValuePair<string, StreamPosition>> resume) => Write(writer =>
+    /// <summary>
+    /// <c>{"type":"login","uid":...,"token":...,"resume":{stream:position,...}}</c>; <c>uid</c> and <c>token</c> are
+    /// left out when null (one of them is given), <c>resume</c> when empty.
+    /// </summary>
+    public static byte[] Login(string? userId, string? token, IReadOnlyList<KeyValuePair<string, StreamPosition>> resume) => Write(writer =>
     {
         writer.WriteString("type", "login");
-        writer.WriteString("uid", userId);
+        if (userId is not null)
+        {
+            writer.WriteString("uid", userId);
+        }
+
+        if (token is not null)
+        {
+            writer.WriteString("token", token);
+        }
+
         if (resume.Count > 0)
         {
             writer.WriteStartObject("resume");
@@ -41,6 +53,13 @@ internal static class ClientEnvelopes
     {
         writer.WriteString("type", "unsubscribe");
         writer.WriteString("topic", topic);
+    });
+
+    /// <summary><c>{"type":"refresh","token":...}</c>: the server answers <c>refreshed</c>, or an <c>invalid_token</c> error.</summary>
+    public static byte[] Refresh(string token) => Write(writer =>
+    {
+        writer.WriteString("type", "refresh");
+        writer.WriteString("token", token);
     });
 
     /// <summary><c>{"type":"ping"}</c>: the server answers <c>pong</c>.</summary>

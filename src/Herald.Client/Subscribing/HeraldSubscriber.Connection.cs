@@ -12,6 +12,7 @@ public sealed partial class HeraldSubscriber
     private async Task RunAsync()
     {
         var attempt = 1;
+        var tokenRefusals = 0;
         try
         {
             while (true)
@@ -24,11 +25,14 @@ public sealed partial class HeraldSubscriber
                 }
 
                 attempt = end.LoggedIn ? 1 : attempt + 1;
-                if (end.IsFinal || attempt > _options.Reconnect.MaxAttempts)
+                tokenRefusals = (end.LoggedIn ? 0 : tokenRefusals) + (CloseCodeRules.IsTokenRefusal(end.CloseStatus) ? 1 : 0);
+                var final = end.IsFinal
+                    || (end.CloseStatus is { } status && CloseCodeRules.EndsSubscriber(status, end.LoggedIn, _options.AccessTokenProvider is not null, tokenRefusals));
+                if (final || attempt > _options.Reconnect.MaxAttempts)
                 {
                     Close(new HeraldSubscriberState(HeraldSubscriberStatus.Closed)
                     {
-                        Attempt = end.IsFinal ? 0 : attempt - 1,
+                        Attempt = final ? 0 : attempt - 1,
                         CloseStatus = end.CloseStatus,
                         CloseReason = end.CloseReason,
                         Error = end.Error,
@@ -91,16 +95,24 @@ public sealed partial class HeraldSubscriber
             SetState(new HeraldSubscriberState(HeraldSubscriberStatus.Connected));
             _firstConnection.TrySetResult();
             using var connectionEnded = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+            connection.Ended = connectionEnded.Token;
             var keepAlive = _options.KeepAliveInterval > TimeSpan.Zero ? KeepAliveAsync(connection, connectionEnded.Token) : Task.CompletedTask;
+            ConnectionEnd end;
             try
             {
-                return await ReceiveAsync(connection);
+                end = await ReceiveAsync(connection);
             }
             finally
             {
                 await connectionEnded.CancelAsync();
                 await keepAlive;
+
+                // One call of the provider at a time: the next attempt asks it only once this refresh is over.
+                await connection.Refresh;
             }
+
+            // A token that expired on the open connection: why it was not refreshed, now that the refresh is over.
+            return end.CloseStatus == CloseCodeRules.TokenExpired ? end with { Error = connection.RefreshFailure } : end;
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
@@ -148,9 +160,28 @@ public sealed partial class HeraldSubscriber
         _options.ConfigureWebSocket?.Invoke(socketOptions);
     }
 
-    // Connects and sends login with the positions to resume from; null once welcome came, or how the attempt ended.
+    // Asks for a token (with a provider), connects and sends login with the positions to resume from; null once
+    // welcome came, or how the attempt ended.
     private async Task<ConnectionEnd?> LogInAsync(SubscriberConnection connection, CancellationToken cancellationToken)
     {
+        // Before the WebSocket opens, so that the server's login timeout does not run while the provider works.
+        if (_options.AccessTokenProvider is { } provider)
+        {
+            try
+            {
+                connection.Token = await provider(cancellationToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                return new ConnectionEnd(null, null, exception, false, false);
+            }
+
+            if (string.IsNullOrEmpty(connection.Token))
+            {
+                return new ConnectionEnd(null, null, new InvalidOperationException("The AccessTokenProvider gave no token to log in with."), false, false);
+            }
+        }
+
         await connection.Socket.ConnectAsync(_options.ServerUri, cancellationToken);
         if (connection.Socket.SubProtocol != SubProtocol)
         {
@@ -160,12 +191,26 @@ public sealed partial class HeraldSubscriber
             return new ConnectionEnd(null, null, new NotSupportedException($"The server at {_options.ServerUri} does not speak {SubProtocol}."), false, true);
         }
 
-        await SendAsync(connection, ClientEnvelopes.Login(_options.UserId, LoginResumePositions()), cancellationToken);
+        byte[] login;
+        lock (_gate)
+        {
+            // The uid goes with the token once known: a token of another user is then refused (4012) instead of
+            // mixing two users' streams in one subscriber.
+            login = ClientEnvelopes.Login(_userId, connection.Token, LoginResumePositions());
+        }
+
+        await SendAsync(connection, login, cancellationToken);
         while (await connection.ReceiveTextAsync(cancellationToken) is { } frame)
         {
             // Nothing but welcome comes before it: the server queues the login's answers after it.
-            if (ServerEnvelope.Parse(frame.Span).Type == "welcome")
+            var envelope = ServerEnvelope.Parse(frame.Span);
+            if (envelope.Type == "welcome")
             {
+                lock (_gate)
+                {
+                    _userId ??= envelope.Uid ?? throw new JsonException("A welcome envelope without 'uid'.");
+                }
+
                 connection.LoggedIn = true;
                 return null;
             }
@@ -174,24 +219,26 @@ public sealed partial class HeraldSubscriber
         return await ClosedByServerAsync(connection);
     }
 
+    // Under the gate.
     private List<KeyValuePair<string, StreamPosition>> LoginResumePositions()
     {
         var resume = new List<KeyValuePair<string, StreamPosition>>(2);
-        lock (_gate)
+        if (_userId is { } userId)
         {
-            if (_positions.Get(_userStream) is { } user)
+            var userStream = "user:" + userId;
+            if (_positions.Get(userStream) is { } user)
             {
-                resume.Add(new(_userStream, user));
+                resume.Add(new(userStream, user));
             }
             else if (_options.StartPosition == HeraldStartPosition.Retained)
             {
-                resume.Add(new(_userStream, new StreamPosition(null, 0)));
+                resume.Add(new(userStream, new StreamPosition(null, 0)));
             }
+        }
 
-            if (_positions.Get(BroadcastStream) is { } broadcast)
-            {
-                resume.Add(new(BroadcastStream, broadcast));
-            }
+        if (_positions.Get(BroadcastStream) is { } broadcast)
+        {
+            resume.Add(new(BroadcastStream, broadcast));
         }
 
         return resume;
@@ -255,7 +302,8 @@ public sealed partial class HeraldSubscriber
         }
     }
 
-    // The server's Close came: answer it (so the server's close handshake completes) and say whether it ends the subscriber.
+    // The server's Close came: answer it, so that the server's close handshake completes. Whether its code ends the
+    // subscriber is for the connection task to say (CloseCodeRules), which knows the refusals before it.
     private async Task<ConnectionEnd> ClosedByServerAsync(SubscriberConnection connection)
     {
         var socket = connection.Socket;
@@ -272,7 +320,7 @@ public sealed partial class HeraldSubscriber
         }
 
         var status = (int?)socket.CloseStatus ?? ConnectionEnd.AbnormalClosure;
-        return new ConnectionEnd(status, socket.CloseStatusDescription, null, connection.LoggedIn, CloseCodeRules.EndsSubscriber(status));
+        return new ConnectionEnd(status, socket.CloseStatusDescription, null, connection.LoggedIn, false);
     }
 
     // DisposeAsync: a Close 1000 on the logged-in connection; the receive loop then reads until the server's answer.

@@ -5,6 +5,9 @@ namespace Herald.Client;
 
 public sealed partial class HeraldSubscriber
 {
+    // The error code of a topic the credential does not grant; also what a topic the server took off after a refresh is reported with.
+    private const string TopicNotAllowed = "topic_not_allowed";
+
     // Reads envelopes until the connection ends; returns how it ended. A JsonException (an envelope that breaks the
     // protocol) and a WebSocketException (a broken connection) are left to RunConnectionAsync.
     private async Task<ConnectionEnd> ReceiveAsync(SubscriberConnection connection)
@@ -25,16 +28,32 @@ public sealed partial class HeraldSubscriber
         return await ClosedByServerAsync(connection);
     }
 
-    private Task HandleAsync(SubscriberConnection connection, ServerEnvelope envelope) => envelope.Type switch
+    private Task HandleAsync(SubscriberConnection connection, ServerEnvelope envelope)
     {
-        "message" => DeliverAsync(connection, ToMessage(envelope)),
-        "joined" => JoinAsync(connection, envelope),
-        "left" => LeaveAsync(connection, Required(envelope.Stream, "left", "stream")),
-        "error" => RefuseAsync(connection, envelope),
+        switch (envelope.Type)
+        {
+            case "message":
+                return DeliverAsync(connection, ToMessage(envelope));
+            case "joined":
+                return JoinAsync(connection, envelope);
+            case "left":
+                Leave(connection, Required(envelope.Stream, "left", "stream"));
+                break;
+            case "error":
+                Refuse(connection, envelope);
+                break;
+            case "token_expiring":
+                OnTokenExpiring(connection);
+                break;
+            case "refreshed":
+                OnRefreshed(connection);
+                break;
 
-        // welcome, pong, and whatever a newer server adds: nothing to do.
-        _ => Task.CompletedTask,
-    };
+            // welcome, pong, and whatever a newer server adds: nothing to do.
+        }
+
+        return Task.CompletedTask;
+    }
 
     private async Task DeliverAsync(SubscriberConnection connection, HeraldMessage message)
     {
@@ -96,9 +115,10 @@ public sealed partial class HeraldSubscriber
         }
     }
 
-    private Task LeaveAsync(SubscriberConnection connection, string stream)
+    private void Leave(SubscriberConnection connection, string stream)
     {
         PendingAnswer? answer;
+        string? revoked = null;
         lock (_gate)
         {
             answer = connection.TakePending("unsubscribe", stream);
@@ -107,18 +127,33 @@ public sealed partial class HeraldSubscriber
             {
                 _positions.Forget(stream);
             }
+            else if (answer is null && TopicNames.TopicOf(stream) is { } left && _topics.Remove(left))
+            {
+                // Not asked for: a refreshed token that no longer grants the topic. Restoring it would be refused.
+                _positions.Forget(stream);
+                revoked = left;
+            }
         }
 
         answer?.Waiter?.TrySetResult();
-        return Task.CompletedTask;
+        if (revoked is not null)
+        {
+            SubscriptionRefused?.Invoke(this, new HeraldSubscriptionException(revoked, TopicNotAllowed, $"The refreshed token does not grant topic '{revoked}': the server took the subscriber off it."));
+        }
     }
 
-    private Task RefuseAsync(SubscriberConnection connection, ServerEnvelope envelope)
+    private void Refuse(SubscriberConnection connection, ServerEnvelope envelope)
     {
+        if (envelope.Command == "refresh")
+        {
+            OnRefreshRefused(connection, envelope);
+            return;
+        }
+
         if (envelope.Command is not ("subscribe" or "unsubscribe"))
         {
             // The subscriber sends no other command that can be refused without closing the connection.
-            return Task.CompletedTask;
+            return;
         }
 
         var code = envelope.Code ?? "unknown";
@@ -136,7 +171,7 @@ public sealed partial class HeraldSubscriber
         {
             // Already on the topic is what a subscribe asks for.
             answer?.Waiter?.TrySetResult();
-            return Task.CompletedTask;
+            return;
         }
 
         var refusal = new HeraldSubscriptionException(refusedTopic, code, envelope.Message ?? $"Herald refused to {envelope.Command} '{refusedTopic}' ({code}).");
@@ -148,8 +183,6 @@ public sealed partial class HeraldSubscriber
         {
             SubscriptionRefused?.Invoke(this, refusal);
         }
-
-        return Task.CompletedTask;
     }
 
     // Waits for room in the buffer; once disposing, only takes what fits. What came before the server's answer to

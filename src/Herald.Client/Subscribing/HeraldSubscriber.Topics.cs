@@ -14,7 +14,9 @@ public sealed partial class HeraldSubscriber
     /// <param name="topic">1 to 128 characters of <c>A-Z a-z 0-9 . _ - : /</c>.</param>
     /// <param name="cancellationToken">Cancels the wait; the subscription stays.</param>
     /// <exception cref="ArgumentException">The topic name breaks the protocol's rule.</exception>
-    /// <exception cref="HeraldSubscriptionException">The server refused it (too many topics); the topic is forgotten.</exception>
+    /// <exception cref="HeraldSubscriptionException">
+    /// The server refused it (too many topics, not granted by the token, authentication unavailable); the topic is forgotten.
+    /// </exception>
     /// <exception cref="HeraldSubscriberClosedException">The subscriber has closed for good.</exception>
     public async Task SubscribeAsync(string topic, CancellationToken cancellationToken = default)
     {

@@ -29,7 +29,6 @@ public sealed partial class HeraldSubscriber : IAsyncDisposable
     private const string SubProtocol = "herald.v1";
 
     private readonly HeraldSubscriberOptions _options;
-    private readonly string _userStream;
     private readonly Channel<Delivery> _deliveries;
     private readonly TaskCompletionSource _firstConnection = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -49,6 +48,9 @@ public sealed partial class HeraldSubscriber : IAsyncDisposable
     private readonly HashSet<string> _topics = new(StringComparer.Ordinal);
     private readonly StreamPositions _positions = new();
     private SubscriberConnection? _connection;
+
+    // The option, or without it the uid of the first welcome: from then on every login names it (docs/client.md).
+    private string? _userId;
     private HeraldSubscriberState _state = new(HeraldSubscriberStatus.Connecting);
     private Task? _run;
     private bool _disposed;
@@ -62,7 +64,7 @@ public sealed partial class HeraldSubscriber : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = options;
-        _userStream = "user:" + options.UserId;
+        _userId = options.UserId;
         _topics.UnionWith(options.Topics);
         _deliveries = Channel.CreateBounded<Delivery>(new BoundedChannelOptions(options.MaxBufferedMessages)
         {
@@ -87,8 +89,9 @@ public sealed partial class HeraldSubscriber : IAsyncDisposable
 
     /// <summary>
     /// Raised, on the connection task, when the server refused a subscription the subscriber restored after a
-    /// reconnect (its rules changed meanwhile); the topic is forgotten. A refusal of
-    /// <see cref="SubscribeAsync"/> is thrown by it instead.
+    /// reconnect (its rules changed meanwhile, the new token grants less, the connect hook is unavailable), or took
+    /// the subscriber off a topic that a refreshed token no longer grants (code <c>topic_not_allowed</c>); the topic
+    /// is forgotten. A refusal of <see cref="SubscribeAsync"/> is thrown by it instead.
     /// </summary>
     public event EventHandler<HeraldSubscriptionException>? SubscriptionRefused;
 
@@ -100,6 +103,21 @@ public sealed partial class HeraldSubscriber : IAsyncDisposable
             lock (_gate)
             {
                 return _state;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The user whose stream the subscriber receives: <see cref="HeraldSubscriberOptions.UserId"/>, or, when only a
+    /// token provider was given, the user the server named at the first login (null until then).
+    /// </summary>
+    public string? UserId
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _userId;
             }
         }
     }

@@ -23,8 +23,25 @@ public sealed class HeraldSubscriberOptions
     /// <summary>Herald's WebSocket endpoint, such as <c>ws://localhost:8181/ws</c> (<c>wss://</c> for TLS).</summary>
     public required Uri ServerUri { get; init; }
 
-    /// <summary>The user to log in as; the subscriber receives this user's stream (<c>user:&lt;uid&gt;</c>).</summary>
-    public required string UserId { get; init; }
+    /// <summary>
+    /// The user to log in as; the subscriber receives this user's stream (<c>user:&lt;uid&gt;</c>). Required, unless
+    /// <see cref="AccessTokenProvider"/> is set: then the server takes the user from the token (its <c>sub</c>), and a
+    /// <see cref="UserId"/> given beside it must be that user (the server refuses the login with 4012 otherwise).
+    /// </summary>
+    public string? UserId { get; init; }
+
+    /// <summary>
+    /// Gives the token (a JWT) the subscriber logs in with, for a server that checks who logs in. It is asked on every
+    /// connection attempt, before the WebSocket opens, and again when the server says the token is about to expire
+    /// (<c>token_expiring</c>), to refresh it on the open connection. Return a fresh token when the one given before
+    /// expires soon, and the same one otherwise (it is not sent again). The token goes in the login message, never
+    /// in the URL. An exception it throws, or a null or empty token, fails that attempt (retried with backoff) or
+    /// that refresh (the connection then ends at the token's expiry, with 4011, and the next attempt asks again).
+    /// It runs on the subscriber's own tasks, one call at a time; the token passed cancels it when the attempt times
+    /// out, the connection ends or the subscriber is disposed. Null (the default): the login carries
+    /// <see cref="UserId"/> only, as on a server that checks nobody.
+    /// </summary>
+    public Func<CancellationToken, ValueTask<string?>>? AccessTokenProvider { get; init; }
 
     /// <summary>Topics to subscribe to from the first connection on; more can be added with <see cref="HeraldSubscriber.SubscribeAsync"/>.</summary>
     public IReadOnlyCollection<string> Topics { get; init; } = [];
@@ -77,7 +94,15 @@ public sealed class HeraldSubscriberOptions
             throw new ArgumentException($"{nameof(ServerUri)} must be an absolute ws:// or wss:// URI, such as ws://localhost:8181/ws (was '{ServerUri}').", nameof(ServerUri));
         }
 
-        ArgumentException.ThrowIfNullOrEmpty(UserId, nameof(UserId));
+        if (AccessTokenProvider is null || UserId is not null)
+        {
+            ArgumentException.ThrowIfNullOrEmpty(UserId, nameof(UserId));
+        }
+        else if (StartPosition == HeraldStartPosition.Retained)
+        {
+            throw new ArgumentException($"{nameof(StartPosition)} {nameof(HeraldStartPosition.Retained)} needs the {nameof(UserId)}: the first login names the user's stream (user:<uid>) to resume it, before the server has said whose the token is.", nameof(UserId));
+        }
+
         ArgumentNullException.ThrowIfNull(Topics, nameof(Topics));
         foreach (var topic in Topics)
         {

@@ -14,6 +14,9 @@ public sealed class HeraldSubscriptionException : Exception
     /// <summary>The topic that was refused.</summary>
     public string Topic { get; }
 
-    /// <summary>The protocol's error code, such as <c>too_many_topics</c> or <c>invalid_topic</c>.</summary>
+    /// <summary>
+    /// The protocol's error code: <c>too_many_topics</c>, <c>topic_not_allowed</c> (the credential does not grant the
+    /// topic), <c>auth_unavailable</c> (the server could not check it now; subscribe again later), <c>invalid_topic</c>.
+    /// </summary>
     public string Code { get; }
 }

@@ -38,6 +38,11 @@ internal sealed class ServerEnvelope
 
     public string? Command { get; init; }
 
+    public string? Uid { get; init; }
+
+    [JsonPropertyName("expires_at")]
+    public DateTimeOffset? ExpiresAt { get; init; }
+
     /// <summary>Parses one text frame.</summary>
     /// <exception cref="JsonException">The frame is not a JSON object with fields of the protocol's types.</exception>
     public static ServerEnvelope Parse(ReadOnlySpan<byte> utf8) =>

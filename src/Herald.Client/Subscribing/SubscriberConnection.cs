@@ -14,6 +14,8 @@ internal sealed class SubscriberConnection(ClientWebSocket socket, TimeProvider 
     private long _lastHeard = timeProvider.GetTimestamp();
     private volatile bool _delivering;
     private volatile bool _timedOut;
+    private string? _token;
+    private Exception? _refreshFailure;
 
     public ClientWebSocket Socket { get; } = socket;
 
@@ -31,6 +33,29 @@ internal sealed class SubscriberConnection(ClientWebSocket socket, TimeProvider 
 
     /// <summary>The answers still to come, in the order the commands were sent; the server answers in that order.</summary>
     public List<PendingAnswer> Pending { get; } = [];
+
+    /// <summary>The token the connection logged in with, or the last one it sent in a refresh; null without a provider.</summary>
+    public string? Token
+    {
+        get => Volatile.Read(ref _token);
+        set => Volatile.Write(ref _token, value);
+    }
+
+    /// <summary>Cancelled when the logged-in connection ends (or the subscriber is disposed): what a refresh runs under.</summary>
+    public CancellationToken Ended { get; set; }
+
+    /// <summary>The refresh running for the last <c>token_expiring</c>, or a completed task. Read and set by the receive loop only.</summary>
+    public Task Refresh { get; set; } = Task.CompletedTask;
+
+    /// <summary>When the last refresh was sent (a <see cref="TimeProvider"/> timestamp), or null. Used by one refresh at a time.</summary>
+    public long? LastRefreshSent { get; set; }
+
+    /// <summary>Why the last refresh did not happen or was refused, until a <c>refreshed</c> clears it; the Error of a 4011.</summary>
+    public Exception? RefreshFailure
+    {
+        get => Volatile.Read(ref _refreshFailure);
+        set => Volatile.Write(ref _refreshFailure, value);
+    }
 
     /// <summary>True once <c>welcome</c> came: the login was accepted.</summary>
     public bool LoggedIn { get; set; }

@@ -9,12 +9,12 @@ public sealed class EnvelopeTests
 {
     [Fact]
     public void Login_WithoutPositions_HasNoResume() =>
-        Assert.Equal("""{"type":"login","uid":"123"}""", Text(ClientEnvelopes.Login("123", [])));
+        Assert.Equal("""{"type":"login","uid":"123"}""", Text(ClientEnvelopes.Login("123", null, [])));
 
     [Fact]
     public void Login_WithPositions_ResumesEachAndOmitsAMissingEpoch()
     {
-        var envelope = ClientEnvelopes.Login("订单/42", [new("user:订单/42", new StreamPosition(null, 0)), new("broadcast", new StreamPosition("Jq0dXc2mN1A", 7))]);
+        var envelope = ClientEnvelopes.Login("订单/42", null, [new("user:订单/42", new StreamPosition(null, 0)), new("broadcast", new StreamPosition("Jq0dXc2mN1A", 7))]);
 
         using var document = JsonDocument.Parse(envelope);
         var resume = document.RootElement.GetProperty("resume");
@@ -22,6 +22,20 @@ public sealed class EnvelopeTests
         Assert.Equal("""{"seq":0}""", resume.GetProperty("user:订单/42").GetRawText());
         Assert.Equal("""{"epoch":"Jq0dXc2mN1A","seq":7}""", resume.GetProperty("broadcast").GetRawText());
     }
+
+    [Fact]
+    public void Login_WithATokenAndNoUserId_SendsTheTokenAlone() =>
+        Assert.Equal("""{"type":"login","token":"eyJ.a.b"}""", Text(ClientEnvelopes.Login(null, "eyJ.a.b", [])));
+
+    [Fact]
+    public void Login_WithATokenAndItsUser_SendsBothAndTheResume() =>
+        Assert.Equal(
+            """{"type":"login","uid":"123","token":"eyJ.a.b","resume":{"broadcast":{"epoch":"Jq0dXc2mN1A","seq":7}}}""",
+            Text(ClientEnvelopes.Login("123", "eyJ.a.b", [new("broadcast", new StreamPosition("Jq0dXc2mN1A", 7))])));
+
+    [Fact]
+    public void Refresh_CarriesTheToken() =>
+        Assert.Equal("""{"type":"refresh","token":"eyJ.c.d"}""", Text(ClientEnvelopes.Refresh("eyJ.c.d")));
 
     [Fact]
     public void Subscribe_WithAndWithoutPosition()
@@ -72,6 +86,24 @@ public sealed class EnvelopeTests
         Assert.Null(envelope.Epoch);
         Assert.Equal(0, envelope.Seq);
         Assert.Null(envelope.Recovered);
+    }
+
+    [Fact]
+    public void Parse_WelcomeWithExpiry_ReadsTheUserAndTheExpiry()
+    {
+        var envelope = ServerEnvelope.Parse("""{"type":"welcome","uid":"123","connectionId":"42","expires_at":"2026-12-02T10:00:00.000Z"}"""u8);
+
+        Assert.Equal(("welcome", "123"), (envelope.Type, envelope.Uid));
+        Assert.Equal(new DateTimeOffset(2026, 12, 2, 10, 0, 0, TimeSpan.Zero), envelope.ExpiresAt);
+    }
+
+    [Fact]
+    public void Parse_TokenExpiringAndRefreshed_ReadTheExpiry()
+    {
+        Assert.Equal(
+            new DateTimeOffset(2026, 12, 2, 10, 0, 0, TimeSpan.Zero),
+            ServerEnvelope.Parse("""{"type":"token_expiring","expires_at":"2026-12-02T10:00:00.000Z"}"""u8).ExpiresAt);
+        Assert.Null(ServerEnvelope.Parse("""{"type":"refreshed","expires_at":null}"""u8).ExpiresAt);
     }
 
     [Fact]

@@ -8,10 +8,15 @@ public sealed class HeraldSubscriberOptionsTests
 {
     private static readonly HeraldSubscriberOptions Valid = new() { ServerUri = new Uri("ws://localhost:8181/ws"), UserId = "123" };
 
+    private static readonly Func<CancellationToken, ValueTask<string?>> NoToken = _ => ValueTask.FromResult<string?>(null);
+
     public static TheoryData<string, Func<HeraldSubscriberOptions>> Invalid => new()
     {
         { "ServerUri", () => new HeraldSubscriberOptions { ServerUri = new Uri("http://localhost:8181/ws"), UserId = "1" } },
         { "UserId", () => new HeraldSubscriberOptions { ServerUri = Valid.ServerUri, UserId = "" } },
+        { "UserId", () => new HeraldSubscriberOptions { ServerUri = Valid.ServerUri } },
+        { "UserId", () => new HeraldSubscriberOptions { ServerUri = Valid.ServerUri, UserId = "", AccessTokenProvider = NoToken } },
+        { "UserId", () => new HeraldSubscriberOptions { ServerUri = Valid.ServerUri, AccessTokenProvider = NoToken, StartPosition = HeraldStartPosition.Retained } },
         { "Topics", () => new HeraldSubscriberOptions { ServerUri = Valid.ServerUri, UserId = "1", Topics = ["bad topic!"] } },
         { "Reconnect.InitialDelay", () => new HeraldSubscriberOptions { ServerUri = Valid.ServerUri, UserId = "1", Reconnect = new() { InitialDelay = TimeSpan.Zero } } },
         { "Reconnect.MaxDelay", () => new HeraldSubscriberOptions { ServerUri = Valid.ServerUri, UserId = "1", Reconnect = new() { MaxDelay = TimeSpan.FromMilliseconds(1) } } },
@@ -28,6 +33,16 @@ public sealed class HeraldSubscriberOptionsTests
         var error = Assert.ThrowsAny<ArgumentException>(() => new HeraldSubscriber(options()));
 
         Assert.Contains(option, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Constructor_TokenProviderWithoutUserId_IsValidAndTheUserIsNotKnownYet()
+    {
+        await using var fromToken = new HeraldSubscriber(new HeraldSubscriberOptions { ServerUri = Valid.ServerUri, AccessTokenProvider = NoToken });
+        await using var named = new HeraldSubscriber(Valid);
+
+        Assert.Null(fromToken.UserId);
+        Assert.Equal("123", named.UserId);
     }
 
     [Fact]
@@ -94,18 +109,4 @@ public sealed class HeraldSubscriberOptionsTests
     [Fact]
     public void TopicNames_OneTooLong_IsRefused() =>
         Assert.Throws<ArgumentException>(() => TopicNames.ThrowIfInvalid(new string('a', TopicNames.MaxLength + 1), "topic"));
-
-    [Theory]
-    [InlineData(4004, true)]
-    [InlineData(4000, true)]
-    [InlineData(4002, true)]
-    [InlineData(1002, true)]
-    [InlineData(1000, false)]
-    [InlineData(1001, false)]
-    [InlineData(4001, false)]
-    [InlineData(4003, false)]
-    [InlineData(1006, false)]
-    [InlineData(4005, false)]
-    public void CloseCodeRules_OnlyFinalCodesEndTheSubscriber(int code, bool final) =>
-        Assert.Equal(final, CloseCodeRules.EndsSubscriber(code));
 }

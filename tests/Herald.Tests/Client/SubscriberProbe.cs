@@ -29,16 +29,20 @@ public sealed class SubscriberProbe : IAsyncDisposable
     /// <summary>The joins, as the reader met them (so only once the messages before them were read).</summary>
     public ConcurrentQueue<HeraldStreamJoined> Joins { get; } = new();
 
+    /// <summary>A reconnect policy fast enough for tests: waits of 20 ms, growing to 200 ms.</summary>
+    public static HeraldReconnectPolicy FastReconnect { get; } = new() { InitialDelay = TimeSpan.FromMilliseconds(20), MaxDelay = TimeSpan.FromMilliseconds(200) };
+
     /// <summary>Creates a subscriber with a fast reconnect policy, starts it, and waits until it is connected.</summary>
-    public static async Task<SubscriberProbe> StartAsync(Uri serverUri, string userId, Func<HeraldSubscriberOptions, HeraldSubscriberOptions>? configure = null)
+    public static Task<SubscriberProbe> StartAsync(Uri serverUri, string userId, Func<HeraldSubscriberOptions, HeraldSubscriberOptions>? configure = null)
     {
-        var options = new HeraldSubscriberOptions
-        {
-            ServerUri = serverUri,
-            UserId = userId,
-            Reconnect = new HeraldReconnectPolicy { InitialDelay = TimeSpan.FromMilliseconds(20), MaxDelay = TimeSpan.FromMilliseconds(200) },
-        };
-        var probe = new SubscriberProbe(new HeraldSubscriber(configure?.Invoke(options) ?? options));
+        var options = new HeraldSubscriberOptions { ServerUri = serverUri, UserId = userId, Reconnect = FastReconnect };
+        return StartAsync(configure?.Invoke(options) ?? options);
+    }
+
+    /// <summary>Creates a subscriber with exactly these options, starts it, and waits until it is connected.</summary>
+    public static async Task<SubscriberProbe> StartAsync(HeraldSubscriberOptions options)
+    {
+        var probe = new SubscriberProbe(new HeraldSubscriber(options));
         await probe.Subscriber.StartAsync(TestContext.Current.CancellationToken).WaitAsync(Timeout, TestContext.Current.CancellationToken);
         return probe;
     }

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Herald.Tests.Infrastructure;
 
 namespace Herald.Tests.Samples;
@@ -45,6 +46,33 @@ public sealed class TaskRunnerSampleTests
 
         Assert.Equal(steps.Order(), steps);
         Assert.Equal(steps.Count, steps.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task StartJob_HeraldWithApiKeys_PublishesWithTheKeyItIsGiven()
+    {
+        // With keys configured, every caller needs one, loopback too: the steps arrive only if the sample sent it.
+        await using var herald = await HeraldTestServer.StartAsync(settings: TestApiKeys.Settings());
+        var port = HeraldProcess.FreePort();
+        await using var sample = await HeraldProcess.StartAsync(
+            ["--urls", $"http://127.0.0.1:{port}", "--Herald:Url", herald.BaseAddress.ToString(), "--Herald:ApiKey", TestApiKeys.Backend],
+            assembly: "TaskRunner.dll",
+            readyMarker: "Now listening on");
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        var (browser, _, _) = await V1Client.LogInAsync(herald, "worker-7");
+        await using var _ = browser;
+
+        using var started = await http.PostAsJsonAsync("/jobs", new { uid = "worker-7", steps = 2, stepMilliseconds = 0 }, Cancellation);
+        JsonNode? progress;
+        do
+        {
+            progress = (await browser.ReceiveTypeAsync("message"))["data"];
+        }
+        while (!(bool)progress!["done"]!);
+
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, started.StatusCode);
+        Assert.Equal(2, (int)progress["step"]!);
+        Assert.False(herald.Logs.Contains("ApiKeyRefused"));
     }
 
     [Fact]
