@@ -20,16 +20,19 @@ internal sealed class Hub
 {
     public Hub(HeraldOptions? options = null)
     {
-        Options = options ?? new HeraldOptions { MaxQueuedMessages = 1_000_000, MaxQueuedBytes = int.MaxValue };
+        // The fan-out benchmark logs 10,000 connections in as one user.
+        Options = options ?? new HeraldOptions { MaxQueuedMessages = 1_000_000, MaxQueuedBytes = int.MaxValue, MaxConnectionsPerUser = 1_000_000 };
         Counters = new HubCounters(TimeProvider.System);
         Connections = new WebSocketConnectionSet();
         Registry = new ConnectionRegistry(Connections);
         History = new InMemoryHistory(Options, TimeProvider.System);
+        Slots = new ConnectionSlots(Options);
         Handler = new ConnectionHandler(
             Connections,
             Registry,
             new WebSocketLimits(Options.MaxClientMessageBytes, Options.MaxQueuedMessages, Options.MaxQueuedBytes, Options.LoginTimeout, Options.CloseTimeout, Options.KeepAliveInterval, Options.KeepAliveTimeout),
             new SessionServices(History, Counters, Options, TimeProvider.System, new ServiceCollection().AddLogging().AddSingleton(Options).AddHerald().Services.BuildServiceProvider().GetRequiredService<LoginAuthority>(), NullLoggerFactory.Instance),
+            Slots,
             Counters,
             TimeProvider.System,
             NullLoggerFactory.Instance);
@@ -49,12 +52,20 @@ internal sealed class Hub
 
     public ConnectionHandler Handler { get; }
 
+    /// <summary>What the upgrade gate would take for each connection before handing it to <see cref="Handler"/>.</summary>
+    public ConnectionSlots Slots { get; }
+
     public Publisher Publisher { get; }
 
     /// <summary>Opens a connection over a sink stream and logs it in as <paramref name="userId"/> the way a client does.</summary>
     public void Connect(string userId)
     {
         var before = Registry.FindUser(userId)?.Count ?? 0;
+        if (Slots.TryTake(client: null) is { } limit)
+        {
+            throw new InvalidOperationException($"the {limit} limit refused a benchmark connection");
+        }
+
         _ = Handler.RunAsync(new SinkTransport(MaskedTextFrame($$"""{"uid":"{{userId}}"}""")), WireFlavour.Seed);
         var spinner = default(SpinWait);
         while ((Registry.FindUser(userId)?.Count ?? 0) == before)

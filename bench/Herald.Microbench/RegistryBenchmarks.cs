@@ -37,7 +37,7 @@ public class RegistryBenchmarks
     [Benchmark]
     public void AddAndRemoveNewUser()
     {
-        _hub.Registry.AddLoggedIn(_transient);
+        _hub.Registry.TryAddLoggedIn(_transient, int.MaxValue);
         _hub.Registry.RemoveLoggedIn(_transient);
     }
 
@@ -46,7 +46,7 @@ public class RegistryBenchmarks
         Parallel.For(0, ContendedOperations, i =>
         {
             var user = _contended[i % 64];
-            _hub.Registry.AddLoggedIn(user);
+            _hub.Registry.TryAddLoggedIn(user, int.MaxValue);
             _hub.Registry.RemoveLoggedIn(user);
         });
 

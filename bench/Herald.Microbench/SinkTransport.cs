@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Net;
 using Herald.WebSockets;
 
 namespace Herald.Microbench;
@@ -24,6 +25,8 @@ internal sealed class SinkTransport : IWebSocketTransport
     public PipeWriter Output { get; } = PipeWriter.Create(Stream.Null);
 
     public string RemoteAddress => "bench";
+
+    public IPAddress? ClientAddress => null;
 
     public bool IsTls => false;
 

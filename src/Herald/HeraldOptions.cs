@@ -49,6 +49,32 @@ public sealed class HeraldOptions
     /// <summary>Default for <see cref="MaxBatchBytes"/>.</summary>
     public const int DefaultMaxBatchBytes = 16 * 1024 * 1024;
 
+    /// <summary>
+    /// Default for <see cref="MaxConnectionsPerUser"/>: far above what one person opens (a browser caps its own
+    /// WebSockets at about 255 in all, a user's tabs and devices rarely reach 20), low enough that one account's
+    /// runaway reconnect loop cannot fill a node.
+    /// </summary>
+    public const int DefaultMaxConnectionsPerUser = 100;
+
+    /// <summary>
+    /// Default for <see cref="MaxConnectionsPerIp"/>: more than the people behind one address who use one app at once
+    /// but for a large office (raise it for one), and a tenth of <see cref="DefaultMaxPendingLogins"/>, so that one
+    /// host cannot hold every pending-login slot and lock everyone else out.
+    /// </summary>
+    public const int DefaultMaxConnectionsPerIp = 1000;
+
+    /// <summary>Default for <see cref="MaxPendingLogins"/>: a connect storm of 10,000 clients all upgrading before any has logged in still fits.</summary>
+    public const int DefaultMaxPendingLogins = 10_000;
+
+    /// <summary>
+    /// Default for <see cref="ClientMessagesPerSecond"/>: a herald.v1 client sends a handful of commands a minute
+    /// (login, subscribes, refreshes, pings), a seed client one login in all.
+    /// </summary>
+    public const int DefaultClientMessagesPerSecond = 50;
+
+    /// <summary>Default for <see cref="ClientMessageBurst"/>: room for a client that subscribes to every topic it may (64) at once after login.</summary>
+    public const int DefaultClientMessageBurst = 100;
+
     /// <summary>Default for <see cref="HistoryMaxAge"/>.</summary>
     public static readonly TimeSpan DefaultHistoryMaxAge = TimeSpan.FromMinutes(5);
 
@@ -121,6 +147,41 @@ public sealed class HeraldOptions
     /// </summary>
     public long MaxIdempotencyBytes { get; set; } = DefaultMaxIdempotencyBytes;
 
+    /// <summary>
+    /// Connections one user may have logged in on this node at once; one more login is refused and closed with
+    /// <see cref="HeraldCloseCodes.TooManyConnections"/> (4005). Counted exactly, however many log in together.
+    /// </summary>
+    public int MaxConnectionsPerUser { get; set; } = DefaultMaxConnectionsPerUser;
+
+    /// <summary>
+    /// WebSocket connections one client address may have open at once, counted from before the 101 until the
+    /// connection ends; one more upgrade is refused with 429. An IPv6 address counts by its /64. The address is the
+    /// TCP peer's, or the one a known proxy forwarded (<see cref="ForwardedHeaders"/>). Zero turns the limit off.
+    /// </summary>
+    public int MaxConnectionsPerIp { get; set; } = DefaultMaxConnectionsPerIp;
+
+    /// <summary>
+    /// Whether loopback addresses (127.0.0.0/8, ::1) are left out of <see cref="MaxConnectionsPerIp"/>: a reverse
+    /// proxy on the same host that Herald does not know as one, and load generators on the same machine, come from there.
+    /// </summary>
+    public bool ExemptLoopbackFromIpLimit { get; set; } = true;
+
+    /// <summary>
+    /// Connections admitted (from before their 101) that have not logged in yet; one more upgrade is refused with 503
+    /// and <c>Retry-After</c>. Each such connection is closed after <see cref="LoginTimeout"/> at the latest.
+    /// </summary>
+    public int MaxPendingLogins { get; set; } = DefaultMaxPendingLogins;
+
+    /// <summary>
+    /// Messages a client may send per second, over time, on one connection; beyond it (once
+    /// <see cref="ClientMessageBurst"/> is spent) the connection is closed with
+    /// <see cref="HeraldCloseCodes.MessageRateExceeded"/> (4006). Zero turns the limit off.
+    /// </summary>
+    public int ClientMessagesPerSecond { get; set; } = DefaultClientMessagesPerSecond;
+
+    /// <summary>Messages a client may send at once, faster than <see cref="ClientMessagesPerSecond"/>: the size of its token bucket.</summary>
+    public int ClientMessageBurst { get; set; } = DefaultClientMessageBurst;
+
     /// <summary>Topics one herald.v1 connection may be on at once.</summary>
     public int MaxTopicsPerConnection { get; set; } = DefaultMaxTopicsPerConnection;
 
@@ -148,6 +209,9 @@ public sealed class HeraldOptions
 
     /// <summary>The connect hook (<c>Herald:ConnectHook</c>): off until its URL is set.</summary>
     public HeraldConnectHookOptions ConnectHook { get; } = new();
+
+    /// <summary>The proxies whose forwarded headers say who the client is (<c>Herald:ForwardedHeaders</c>): none until listed.</summary>
+    public HeraldForwardedHeadersOptions ForwardedHeaders { get; } = new();
 
     /// <summary>Token (JWT) login, bound from <c>Herald:Tokens</c>: off until a key source is set.</summary>
     public HeraldTokenOptions Tokens { get; } = new();

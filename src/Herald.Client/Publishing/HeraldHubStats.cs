@@ -20,6 +20,7 @@ namespace Herald.Client;
 /// <param name="IdempotencyKeys">Idempotency keys remembered now.</param>
 /// <param name="IdempotencyBytes">Memory the remembered idempotency keys account for, in bytes.</param>
 /// <param name="MessagesReplayed">Copies replayed from the history to a resuming herald.v1 client, counted in <paramref name="MessagesQueued"/> too.</param>
+/// <param name="LimitRefusals">Logins, upgrades, connections and commands the server refused by one of its limits since start.</param>
 public sealed record HeraldHubStats(
     int Connections,
     int PendingLogins,
@@ -39,4 +40,5 @@ public sealed record HeraldHubStats(
     long HistoryBytes = 0,
     int IdempotencyKeys = 0,
     long IdempotencyBytes = 0,
-    long MessagesReplayed = 0);
+    long MessagesReplayed = 0,
+    long LimitRefusals = 0);

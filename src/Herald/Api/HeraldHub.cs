@@ -95,7 +95,8 @@ internal sealed partial class HeraldHub(
         HistoryBytes: kept.Bytes,
         IdempotencyKeys: idempotency.Count,
         IdempotencyBytes: idempotency.Bytes,
-        MessagesReplayed: counters.MessagesReplayed);
+        MessagesReplayed: counters.MessagesReplayed,
+        LimitRefusals: counters.LimitRefusalsTotal);
     }
 
     public UserPresence GetUser(string userId)

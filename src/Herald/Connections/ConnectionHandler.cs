@@ -11,6 +11,8 @@ namespace Herald.Connections;
 /// connection and the session of its flavour, admits the connection (unless shutdown has begun), runs it, and
 /// once it has ended (the engine tells it, as its <see cref="IWebSocketLifetime"/>) takes it out of the registry
 /// and the open set. Neither the engine nor the session removes itself, so no path can leave a trace behind.
+/// It also takes over the <see cref="ConnectionSlots"/> the gate took for the connection: its pending-login slot
+/// is given back at login, or at the end for a connection that never logged in, its address slot at the end.
 /// </summary>
 internal sealed class ConnectionHandler : IWebSocketLifetime
 {
@@ -18,12 +20,14 @@ internal sealed class ConnectionHandler : IWebSocketLifetime
     private readonly ConnectionRegistry _registry;
     private readonly SessionServices _sessions;
     private readonly WebSocketServices _services;
+    private readonly ConnectionSlots _slots;
 
     public ConnectionHandler(
         WebSocketConnectionSet connections,
         ConnectionRegistry registry,
         WebSocketLimits limits,
         SessionServices sessions,
+        ConnectionSlots slots,
         HubCounters counters,
         TimeProvider timeProvider,
         ILoggerFactory loggerFactory)
@@ -31,6 +35,7 @@ internal sealed class ConnectionHandler : IWebSocketLifetime
         _connections = connections;
         _registry = registry;
         _sessions = sessions;
+        _slots = slots;
         _services = new WebSocketServices(limits, counters, timeProvider, loggerFactory.CreateLogger(LogCategories.Connections), this);
     }
 
@@ -38,7 +43,7 @@ internal sealed class ConnectionHandler : IWebSocketLifetime
     public bool IsAccepting => _connections.IsAccepting;
 
     /// <summary>Runs an accepted WebSocket; the task completes once it has closed and left the hub.</summary>
-    /// <param name="transport">The accepted connection.</param>
+    /// <param name="transport">The accepted connection, holding the slots taken for its <see cref="IWebSocketTransport.ClientAddress"/> (<see cref="UpgradeGate.Admit"/>).</param>
     /// <param name="flavour">The wire flavour its handshake chose.</param>
     /// <param name="credentials">What its handshake carried to log in with; null when authentication is off.</param>
     public Task RunAsync(IWebSocketTransport transport, WireFlavour flavour, HandshakeCredentials? credentials = null)
@@ -53,10 +58,14 @@ internal sealed class ConnectionHandler : IWebSocketLifetime
         return connection.RunAsync(session);
     }
 
+    void IWebSocketLifetime.OnEstablished(WebSocketConnection connection) => _slots.ReturnPending();
+
     void IWebSocketLifetime.OnEnded(WebSocketConnection connection)
     {
-        // Every session this handler runs is one it made in RunAsync.
-        ((WireSession)connection.Session!).Leave();
+        // Every session this handler runs is one it made in RunAsync; it has a user once it is established.
+        var session = (WireSession)connection.Session!;
+        session.Leave();
         _connections.Remove(connection);
+        _slots.Return(connection.ClientAddress, pending: session.UserId is null);
     }
 }

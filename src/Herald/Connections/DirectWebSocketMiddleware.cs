@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Net;
 using System.Net.Security;
 using System.Text;
 using Herald.Diagnostics;
@@ -116,10 +117,13 @@ internal sealed partial class DirectWebSocketMiddleware(
             _ => UpgradeDeclineReason.InputEnded,
         };
         HandshakeCredentials? credentials = null;
-        if (declined is null && gate.ReadsHead)
+        var peer = (connection.RemoteEndPoint as IPEndPoint)?.Address;
+        var client = peer;
+        if (declined is null && gate.ReadsHead(peer))
         {
-            // Only a server with authentication or an origin list reads the head's fields (and makes their strings).
+            // Only a server with authentication, an origin list or known proxies reads the head's fields (and makes their strings).
             var head = UpgradeHead.FromBytes(result.Buffer.Slice(0, parser.HeadLength), gate.HeaderNames);
+            client = gate.ClientAddress(head, peer);
             if (gate.Check(head) is not null)
             {
                 // ASP.NET Core's path makes the same check and answers it with problem details.
@@ -127,8 +131,15 @@ internal sealed partial class DirectWebSocketMiddleware(
             }
             else
             {
-                credentials = gate.CredentialsFrom(head, connection.RemoteEndPoint?.ToString() ?? "unknown");
+                credentials = gate.CredentialsFrom(head, RemoteAddresses.ForHook(client, peer, connection.RemoteEndPoint?.ToString() ?? "unknown"));
             }
+        }
+
+        // The last check, so that no slot is taken for an upgrade declined for another reason. A refusal holds no
+        // slot either: ASP.NET Core's path takes the upgrade next and makes the same check, with its own slots.
+        if (declined is null && gate.Admit(client) is not null)
+        {
+            declined = UpgradeDeclineReason.RefusedByLimit;
         }
 
         if (declined is { } reason)
@@ -144,20 +155,30 @@ internal sealed partial class DirectWebSocketMiddleware(
         WebSocketHandshake.WriteAcceptResponse(connection.Transport.Output, parser.WebSocketKey, subprotocol);
         // The WebSocket may live for hours: let the head's buffer go now.
         result = default;
+        var handedOn = false;
         try
         {
             if ((await connection.Transport.Output.FlushAsync()).IsCompleted)
             {
                 return;
             }
+
+            handedOn = true;
         }
         catch (Exception exception) when (exception is IOException or OperationCanceledException)
         {
             // The client left during the handshake; there is no connection to serve.
             return;
         }
+        finally
+        {
+            if (!handedOn)
+            {
+                gate.ReturnUnused(client);
+            }
+        }
 
-        await handler.RunAsync(new KestrelConnectionTransport(connection), flavour, credentials);
+        await handler.RunAsync(new KestrelConnectionTransport(connection, client), flavour, credentials);
     }
 
     /// <summary>Why a valid upgrade is not one Herald takes directly now, or null when it is (with its flavour).</summary>

@@ -91,6 +91,13 @@ internal enum UpgradeDeclineReason
     /// </summary>
     RefusedByGate,
 
+    /// <summary>
+    /// A limit checked before the 101 (<see cref="UpgradeGate.Admit"/>: connections from the client's address,
+    /// connections waiting to log in) refuses it; no slot is held. ASP.NET Core's path makes the same check and
+    /// answers with 429 or 503 and problem details.
+    /// </summary>
+    RefusedByLimit,
+
     /// <summary>The client ended its side of the connection before a whole head arrived.</summary>
     InputEnded,
 }

@@ -1,4 +1,6 @@
+using System.Net;
 using Herald.Auth;
+using Herald.Diagnostics;
 using Herald.Protocol;
 using Microsoft.AspNetCore.Http;
 
@@ -6,8 +8,8 @@ namespace Herald.Connections;
 
 /// <summary>
 /// The checks an upgrade passes before its 101, and the credentials it hands to the session, the same on both
-/// WebSocket paths. A server with no authentication and no origin list reads nothing here
-/// (<see cref="ReadsHead"/> is false), so its handshakes stay as cheap as they were.
+/// WebSocket paths. A server with no authentication and no origin list reads nothing here, nor one with known
+/// proxies from a peer that is none of them (<see cref="ReadsHead"/> is false), so its handshakes stay as cheap as they were.
 /// </summary>
 internal sealed class UpgradeGate
 {
@@ -15,21 +17,44 @@ internal sealed class UpgradeGate
     private const string HostHeader = "Host";
     private const string TokenQueryParameter = "access_token";
 
+    // A per-address slot frees only when one of that address's connections closes, which no one can predict; a
+    // client told to wait half a minute does not hammer the server meanwhile.
+    private const int AddressLimitRetryAfterSeconds = 30;
+
     private readonly OriginPolicy _origins;
     private readonly LoginAuthority _authority;
+    private readonly ClientAddressResolver _addresses;
+    private readonly ConnectionSlots _slots;
+    private readonly HeraldOptions _options;
 
-    public UpgradeGate(OriginPolicy origins, LoginAuthority authority)
+    // Whether every upgrade's head is read, for the origin check or the credentials.
+    private readonly bool _checksHead;
+
+    public UpgradeGate(OriginPolicy origins, LoginAuthority authority, ClientAddressResolver addresses, ConnectionSlots slots, HeraldOptions options)
     {
         _origins = origins;
         _authority = authority;
+        _addresses = addresses;
+        _slots = slots;
+        _options = options;
         List<string> names = [OriginHeader, HostHeader, "Sec-WebSocket-Protocol"];
         names.AddRange(authority.HandshakeHeaders.Where(name => !names.Contains(name, StringComparer.OrdinalIgnoreCase)));
+        if (addresses.IsActive && !names.Contains(addresses.HeaderName, StringComparer.OrdinalIgnoreCase))
+        {
+            names.Add(addresses.HeaderName);
+        }
+
         HeaderNames = names;
-        ReadsHead = origins.IsActive || authority.AuthenticationConfigured;
+        _checksHead = origins.IsActive || authority.AuthenticationConfigured;
     }
 
-    /// <summary>Whether the paths must read the upgrade's <see cref="UpgradeHead"/> at all.</summary>
-    public bool ReadsHead { get; }
+    /// <summary>
+    /// Whether the paths must read the <see cref="UpgradeHead"/> of an upgrade from <paramref name="peer"/> at all:
+    /// for the origin check or the credentials, or for the forwarded header of a known proxy. An upgrade that needs
+    /// none of them makes none of the head's strings, whose garbage would stay as holes between the objects its
+    /// connection keeps (docs/benchmarks.md).
+    /// </summary>
+    public bool ReadsHead(IPAddress? peer) => _checksHead || _addresses.IsProxy(peer);
 
     /// <summary>The headers an <see cref="UpgradeHead"/> must hold.</summary>
     public IReadOnlyList<string> HeaderNames { get; }
@@ -47,6 +72,41 @@ internal sealed class UpgradeGate
 
         return null;
     }
+
+    /// <summary>
+    /// The client's address: <paramref name="peer"/>, or behind a known proxy the one its forwarded header names
+    /// (<see cref="ClientAddressResolver"/>). The head holds that header whenever a proxy is known.
+    /// </summary>
+    public IPAddress? ClientAddress(UpgradeHead head, IPAddress? peer) =>
+        _addresses.IsActive ? _addresses.Resolve(peer, head.Header(_addresses.HeaderName)) : peer;
+
+    /// <summary>
+    /// The last check before the 101, once every other has passed: takes the connection's slots
+    /// (<see cref="ConnectionSlots"/>), or refuses it with 429 (its address has too many connections) or 503 (too
+    /// many are waiting to log in). After null, the caller owns the slots: it hands the connection to
+    /// <see cref="ConnectionHandler"/> with a transport whose client address is <paramref name="client"/>, or gives
+    /// them back with <see cref="ReturnUnused"/> if it cannot.
+    /// </summary>
+    /// <param name="client">The client's address (<see cref="ClientAddress"/>); null when the connection has none.</param>
+    public UpgradeRefusal? Admit(IPAddress? client)
+    {
+        return _slots.TryTake(client) switch
+        {
+            null => null,
+            HeraldLimit.ConnectionsPerIp => new UpgradeRefusal(
+                StatusCodes.Status429TooManyRequests, "Too many connections from this address",
+                $"This address has {_options.MaxConnectionsPerIp} WebSocket connections open to this server, the most Herald:MaxConnectionsPerIp allows; close one first.",
+                "too many connections from this address", HeraldLimit.ConnectionsPerIp, AddressLimitRetryAfterSeconds),
+            // Every pending slot frees within LoginTimeout: its connection logs in by then or is closed.
+            var limit => new UpgradeRefusal(
+                StatusCodes.Status503ServiceUnavailable, "Too many pending logins",
+                $"{_options.MaxPendingLogins} connections are waiting to log in to this server, the most Herald:MaxPendingLogins allows; retry shortly.",
+                "too many pending logins", limit, (int)Math.Ceiling(_options.LoginTimeout.TotalSeconds)),
+        };
+    }
+
+    /// <summary>Gives back the slots <see cref="Admit"/> took for a connection that was not handed on (its handshake failed).</summary>
+    public void ReturnUnused(IPAddress? client) => _slots.Return(client, pending: true);
 
     /// <summary>What the session may log in with: a token from the handshake and the headers the connect hook gets; null when authentication is off.</summary>
     public HandshakeCredentials? CredentialsFrom(UpgradeHead head, string remoteAddress)

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Net;
 using Herald.Api;
 using Herald.Diagnostics;
 using Herald.Protocol;
@@ -14,7 +16,7 @@ namespace Herald.Connections;
 /// and runs the connection until it ends. The handshake is Herald's own so that the connection can speak the
 /// protocol straight over the accepted stream.
 /// </summary>
-internal sealed partial class WebSocketEndpoint(ConnectionHandler handler, UpgradeGate gate, ILoggerFactory loggerFactory)
+internal sealed partial class WebSocketEndpoint(ConnectionHandler handler, UpgradeGate gate, RefusedUpgrades refusedUpgrades, ILoggerFactory loggerFactory)
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger(LogCategories.Upgrades);
 
@@ -71,43 +73,64 @@ internal sealed partial class WebSocketEndpoint(ConnectionHandler handler, Upgra
         }
 
         HandshakeCredentials? credentials = null;
-        if (gate.ReadsHead)
+        // The peer as the app sees it: ASP.NET Core's ForwardedHeadersMiddleware, if the app runs it, has already
+        // replaced a proxy's address with the one it forwarded (docs/security.md).
+        var client = context.Connection.RemoteIpAddress;
+        if (gate.ReadsHead(client))
         {
             var head = UpgradeHead.FromRequest(request, gate.HeaderNames);
+            client = gate.ClientAddress(head, client);
             if (gate.Check(head) is { } refusal)
             {
-                await RefuseAsync(context, refusal.Status, refusal.Title, refusal.LogReason, refusal.Detail);
+                await RefuseAsync(context, refusal.Status, refusal.Title, refusal.LogReason, refusal.Detail, client);
                 return;
             }
 
-            credentials = gate.CredentialsFrom(head, UpgradedRequestTransport.FormatRemoteAddress(context));
+            credentials = gate.CredentialsFrom(head, RemoteAddresses.ForHook(client, context.Connection.RemoteIpAddress, UpgradedRequestTransport.FormatRemoteAddress(context)));
         }
 
         if (!handler.IsAccepting)
         {
             await RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, "Server shutting down", "server shutting down",
-                "Herald is shutting down; reconnect to another node or retry shortly.");
+                "Herald is shutting down; reconnect to another node or retry shortly.", client);
             return;
         }
 
+        if (gate.Admit(client) is { } limited)
+        {
+            await RefuseForLimitAsync(context, limited, client);
+            return;
+        }
+
+        Stream stream;
+        try
+        {
+            stream = await AcceptAsync(context, extendedConnect, upgrade, isHttp2, key, subprotocol);
+        }
+        catch
+        {
+            gate.ReturnUnused(client);
+            throw;
+        }
+
+        await handler.RunAsync(new UpgradedRequestTransport(context, stream, client), flavour, credentials);
+    }
+
+    private static async Task<Stream> AcceptAsync(HttpContext context, IHttpExtendedConnectFeature? extendedConnect, IHttpUpgradeFeature? upgrade, bool isHttp2, string key, string? subprotocol)
+    {
         if (subprotocol is not null)
         {
             context.Response.Headers.SecWebSocketProtocol = subprotocol;
         }
 
-        Stream stream;
         if (isHttp2)
         {
-            stream = await extendedConnect!.AcceptAsync();
-        }
-        else
-        {
-            context.Response.Headers.Upgrade = "websocket";
-            context.Response.Headers.SecWebSocketAccept = WebSocketHandshake.ComputeAcceptKey(key);
-            stream = await upgrade!.UpgradeAsync();
+            return await extendedConnect!.AcceptAsync();
         }
 
-        await handler.RunAsync(new UpgradedRequestTransport(context, stream), flavour, credentials);
+        context.Response.Headers.Upgrade = "websocket";
+        context.Response.Headers.SecWebSocketAccept = WebSocketHandshake.ComputeAcceptKey(key);
+        return await upgrade!.UpgradeAsync();
     }
 
     private static bool OffersWebSocket(StringValues upgrade)
@@ -126,10 +149,23 @@ internal sealed partial class WebSocketEndpoint(ConnectionHandler handler, Upgra
         return false;
     }
 
-    private Task RefuseAsync(HttpContext context, int status, string title, string reason, string detail)
+    /// <summary>A limit's refusal, counted and logged by <see cref="RefusedUpgrades"/> rather than as event 209, with <c>Retry-After</c>.</summary>
+    private Task RefuseForLimitAsync(HttpContext context, UpgradeRefusal refusal, IPAddress? client)
+    {
+        refusedUpgrades.Record(refusal, LogText.Escape(UpgradedRequestTransport.FormatRemoteAddress(context, client))!);
+        if (refusal.RetryAfterSeconds is { } seconds)
+        {
+            context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return Problems.Status(refusal.Status, refusal.Title, refusal.Detail).ExecuteAsync(context);
+    }
+
+    /// <summary>Answers with problem details and logs event 209 naming the client: the one the gate resolved, else the peer.</summary>
+    private Task RefuseAsync(HttpContext context, int status, string title, string reason, string detail, IPAddress? client = null)
     {
         // The address is the app's to set (forwarded headers, say): it is escaped like any text from outside.
-        Log.UpgradeRefused(_logger, LogText.Escape(UpgradedRequestTransport.FormatRemoteAddress(context)), reason);
+        Log.UpgradeRefused(_logger, LogText.Escape(UpgradedRequestTransport.FormatRemoteAddress(context, client ?? context.Connection.RemoteIpAddress)), reason);
         if (status == StatusCodes.Status426UpgradeRequired)
         {
             context.Response.Headers.Upgrade = "websocket";

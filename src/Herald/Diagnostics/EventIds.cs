@@ -3,7 +3,8 @@ namespace Herald.Diagnostics;
 /// <summary>
 /// Every log event id this assembly writes, in one table so they stay unique (a test checks).
 /// Hundreds group the concern: 1xx hosting, 2xx connections, 3xx publishing and other requests to the hub, 4xx
-/// authentication (40x who may call the HTTP API, 41x tokens, 43x the connect hook).
+/// authentication (40x who may call the HTTP API, 41x tokens, 43x the connect hook) and the limits on clients (44x,
+/// with where a client's address comes from).
 /// </summary>
 internal static class EventIds
 {
@@ -63,4 +64,12 @@ internal static class EventIds
     public const int ConnectHookBreakerClosed = 434;
     public const int ConnectHookShortCircuited = 435;
     public const int ConnectHookAccepted = 436;
+
+    public const int UserConnectionLimitReached = 440;
+    public const int AddressConnectionLimitReached = 441;
+    public const int PendingLoginLimitReached = 442;
+    public const int MessageRateExceeded = 443;
+
+    /// <summary>Upgrades refused by a limit over that limit's shared <see cref="LogBudget"/>: how many were not logged.</summary>
+    public const int LimitRefusalsNotLogged = 444;
 }

@@ -14,6 +14,7 @@ internal sealed class HubCounters(TimeProvider timeProvider)
     private long _slowConsumerDisconnects;
     private long _messagesConflated;
     private long _messagesReplayed;
+    private readonly long[] _limitRefusals = new long[HeraldLimits.All.Length];
 
     /// <summary>When the hub started: the counters are made when the host starts (the metrics hold them).</summary>
     public DateTimeOffset StartedAt { get; } = timeProvider.GetUtcNow();
@@ -33,6 +34,24 @@ internal sealed class HubCounters(TimeProvider timeProvider)
     public long MessagesConflated => Interlocked.Read(ref _messagesConflated);
 
     public long MessagesReplayed => Interlocked.Read(ref _messagesReplayed);
+
+    /// <summary>Refusals by every limit together (the stats field <c>limitRefusals</c>).</summary>
+    public long LimitRefusalsTotal
+    {
+        get
+        {
+            var total = 0L;
+            for (var i = 0; i < _limitRefusals.Length; i++)
+            {
+                total += Interlocked.Read(ref _limitRefusals[i]);
+            }
+
+            return total;
+        }
+    }
+
+    /// <summary>Refusals by one limit (the metric <c>herald.limits.refused</c> with its <c>limit</c> tag).</summary>
+    public long LimitRefusals(HeraldLimit limit) => Interlocked.Read(ref _limitRefusals[(int)limit]);
 
     public void ConnectionOpened() => Interlocked.Increment(ref _connectionsOpened);
 
@@ -65,4 +84,6 @@ internal sealed class HubCounters(TimeProvider timeProvider)
     public void MessageConflated() => Interlocked.Increment(ref _messagesConflated);
 
     public void SlowConsumerDisconnected() => Interlocked.Increment(ref _slowConsumerDisconnects);
+
+    public void LimitRefused(HeraldLimit limit) => Interlocked.Increment(ref _limitRefusals[(int)limit]);
 }

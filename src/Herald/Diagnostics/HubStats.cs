@@ -20,6 +20,7 @@ namespace Herald;
 /// <param name="IdempotencyKeys">Idempotency keys remembered now (bounded by MaxIdempotencyKeys).</param>
 /// <param name="IdempotencyBytes">Memory the remembered idempotency keys account for, in bytes (bounded by MaxIdempotencyBytes).</param>
 /// <param name="MessagesReplayed">Copies replayed from the history to a joining herald.v1 connection (a resume, or a subscribe with a position), counted in <paramref name="MessagesQueued"/> too.</param>
+/// <param name="LimitRefusals">Logins, upgrades, connections and commands refused by one of the limits (docs/configuration.md), all limits together since start.</param>
 public sealed record HubStats(
     int Connections,
     int PendingLogins,
@@ -39,4 +40,5 @@ public sealed record HubStats(
     long HistoryBytes,
     int IdempotencyKeys,
     long IdempotencyBytes,
-    long MessagesReplayed);
+    long MessagesReplayed,
+    long LimitRefusals);

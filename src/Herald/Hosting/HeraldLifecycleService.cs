@@ -26,6 +26,7 @@ internal sealed partial class HeraldLifecycleService(
     ConnectionSweeper sweeper,
     LoginAuthority authority,
     OriginPolicy origins,
+    ClientAddressResolver clientAddresses,
     ApiAccessReport apiAccess,
     ILoggerFactory loggerFactory) : IHostedLifecycleService
 {
@@ -67,7 +68,11 @@ internal sealed partial class HeraldLifecycleService(
         }
 
         ReportWebSocketProtections(webSocketPaths);
+        var tls = addresses.Count(address => address.StartsWith("https:", StringComparison.OrdinalIgnoreCase));
+        Log.Protection(_logger, "TLS", tls == 0 ? "off" : tls == addresses.Count ? "on" : "on for some addresses",
+            tls == 0 ? "plain HTTP and ws://; configure a certificate on Kestrel:Endpoints, or terminate TLS at a proxy" : $"{tls} of {addresses.Count} addresses serve https:// and wss://");
         var (api, insecure) = apiAccess.Describe(publishPaths);
+        Log.Protection(_logger, "API keys", insecure ? "off" : "on", insecure ? "loopback callers only, without a key" : "every call needs a key of its scope");
         if (insecure)
         {
             Log.InsecureDefault(_logger, api);
@@ -87,6 +92,7 @@ internal sealed partial class HeraldLifecycleService(
             authority.AllowsAnonymous ? "{\"uid\":\"...\"} logs in as any user, unchecked" : "a login needs a token or the connect hook");
         Log.Protection(_logger, "origin check", origins.IsActive ? "on" : "off",
             origins.IsActive ? $"same origin, clients without Origin, and Herald:AllowedOrigins ({Describe(options.AllowedOrigins)})" : "any web page may open a WebSocket");
+        ReportLimits();
         if (authority.AllowsAnonymous)
         {
             Log.InsecureDefault(_logger, authority.AuthenticationConfigured
@@ -101,6 +107,25 @@ internal sealed partial class HeraldLifecycleService(
     }
 
     private static string Describe(string[] list) => list.Length == 0 ? "none" : string.Join(", ", list);
+
+    /// <summary>The limits on clients (docs/configuration.md, "Limits on clients") and where a client's address comes from.</summary>
+    private void ReportLimits()
+    {
+        var perIp = options.MaxConnectionsPerIp == 0
+            ? "off"
+            : $"{options.MaxConnectionsPerIp} ({(options.ExemptLoopbackFromIpLimit ? "loopback not counted" : "loopback counted")})";
+        Log.Protection(_logger, "connection limits", "on",
+            $"MaxConnectionsPerUser={options.MaxConnectionsPerUser}, MaxConnectionsPerIp={perIp}, MaxPendingLogins={options.MaxPendingLogins}, MaxTopicsPerConnection={options.MaxTopicsPerConnection}");
+        Log.Protection(_logger, "message rate", options.ClientMessagesPerSecond > 0 ? "on" : "off",
+            options.ClientMessagesPerSecond > 0
+                ? $"ClientMessageBurst={options.ClientMessageBurst} at once, then ClientMessagesPerSecond={options.ClientMessagesPerSecond}; one more closes with 4006"
+                : "Herald:ClientMessagesPerSecond is 0: a client may send as fast as it likes");
+        var (proxies, networks) = clientAddresses.Known;
+        Log.Protection(_logger, "forwarded headers", clientAddresses.IsActive ? "on" : "off",
+            clientAddresses.IsActive
+                ? $"{clientAddresses.HeaderName} names the client when the peer is a known proxy ({proxies} in KnownProxies, {networks} in KnownNetworks); from any other peer it is ignored"
+                : "a client's address is its TCP peer's; behind a proxy, list it in Herald:ForwardedHeaders");
+    }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

@@ -36,12 +36,25 @@ internal sealed class HeraldMetrics
         meter.CreateObservableUpDownCounter("herald.history.bytes", () => history.Counts.Bytes, "By", "Memory the history accounts for.");
         meter.CreateObservableUpDownCounter("herald.idempotency.keys", () => idempotency.Count, "{key}", "Idempotency keys remembered.");
         meter.CreateObservableUpDownCounter("herald.idempotency.bytes", () => idempotency.Bytes, "By", "Memory the remembered idempotency keys account for.");
+        meter.CreateObservableCounter("herald.limits.refused", () => LimitRefusals(counters), "{refusal}", "Logins, upgrades, connections and commands refused by a limit, by limit.");
         meter.CreateObservableCounter("herald.api.requests.refused", apiRefusals.Measure, "{request}", "HTTP API requests refused with 401, 403 or 429, by API key and status.");
 
         // The connect hook's own counts (no stats field has them); nothing is reported while no hook is configured.
         var hook = loginAuthority.ConnectHook;
         meter.CreateObservableCounter<long>("herald.connect_hook.checks", () => ConnectHookChecks(hook), "{check}", "Checks of the connect hook, by check (connect, subscribe) and outcome.");
         meter.CreateObservableUpDownCounter<int>("herald.connect_hook.breaker_open", () => hook is null ? [] : [new Measurement<int>(hook.IsBreakerOpen ? 1 : 0)], "{breaker}", "1 while the connect hook's circuit breaker is open or half-open, else 0.");
+    }
+
+    private static Measurement<long>[] LimitRefusals(HubCounters counters)
+    {
+        var measurements = new Measurement<long>[HeraldLimits.All.Length];
+        for (var i = 0; i < measurements.Length; i++)
+        {
+            var limit = HeraldLimits.All[i];
+            measurements[i] = new Measurement<long>(counters.LimitRefusals(limit), new KeyValuePair<string, object?>("limit", HeraldLimits.TagValue(limit)));
+        }
+
+        return measurements;
     }
 
     private static Measurement<long>[] ConnectHookChecks(ConnectHookClient? hook)

@@ -54,11 +54,22 @@ internal sealed partial class HeraldOptionsValidator : IValidateOptions<HeraldOp
         RequireDuration(failures, nameof(HeraldOptions.IdempotencyWindow), options.IdempotencyWindow, allowZero: false, MaxRetention);
         RequireRange(failures, nameof(HeraldOptions.MaxIdempotencyKeys), options.MaxIdempotencyKeys, 1, 10_000_000);
         RequireRange(failures, nameof(HeraldOptions.MaxIdempotencyBytes), options.MaxIdempotencyBytes, 1024 * 1024, long.MaxValue);
+        RequireRange(failures, nameof(HeraldOptions.MaxConnectionsPerUser), options.MaxConnectionsPerUser, 1, 1_000_000);
+        RequireRange(failures, nameof(HeraldOptions.MaxConnectionsPerIp), options.MaxConnectionsPerIp, 0, 1_000_000);
+        RequireRange(failures, nameof(HeraldOptions.MaxPendingLogins), options.MaxPendingLogins, 1, 1_000_000);
+        RequireRange(failures, nameof(HeraldOptions.ClientMessagesPerSecond), options.ClientMessagesPerSecond, 0, 100_000);
+        RequireRange(failures, nameof(HeraldOptions.ClientMessageBurst), options.ClientMessageBurst, 1, 1_000_000);
         RequireRange(failures, nameof(HeraldOptions.MaxTopicsPerConnection), options.MaxTopicsPerConnection, 1, 10_000);
         RequireRange(failures, nameof(HeraldOptions.MaxPublishTargets), options.MaxPublishTargets, 1, 100_000);
         RequireRange(failures, nameof(HeraldOptions.MaxBatchMessages), options.MaxBatchMessages, 1, 100_000);
         RequireRange(failures, nameof(HeraldOptions.MaxBatchBytes), options.MaxBatchBytes, 64 * 1024, int.MaxValue);
         ValidateConnectHook(failures, options);
+        ValidateForwardedHeaders(failures, options);
+
+        if (options.ClientMessagesPerSecond > 0 && options.ClientMessageBurst <= options.MaxTopicsPerConnection && options.MaxTopicsPerConnection <= 10_000)
+        {
+            failures.Add($"Herald:ClientMessageBurst ({options.ClientMessageBurst}) must be more than Herald:MaxTopicsPerConnection ({options.MaxTopicsPerConnection}), so that a herald.v1 client that reconnects can log in and subscribe again to all its topics at once.");
+        }
 
         foreach (var origin in options.AllowedOrigins)
         {

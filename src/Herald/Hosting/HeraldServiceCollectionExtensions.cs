@@ -53,6 +53,9 @@ public static class HeraldServiceCollectionExtensions
         services.TryAddSingleton<LoginAuthority>();
         services.TryAddSingleton<ILoginAuthority>(static provider => provider.GetRequiredService<LoginAuthority>());
         services.TryAddSingleton<OriginPolicy>();
+        services.TryAddSingleton<ClientAddressResolver>();
+        services.TryAddSingleton<ConnectionSlots>();
+        services.TryAddSingleton<RefusedUpgrades>();
         services.TryAddSingleton<UpgradeGate>();
         services.TryAddSingleton<TokenKeySource>();
         services.TryAddSingleton<TokenValidator>();

@@ -107,7 +107,11 @@ internal sealed class HeraldV1Session(WebSocketConnection connection, Connection
             return;
         }
 
-        LogIn(identity, joining: true);
+        if (!LogIn(identity, joining: true))
+        {
+            return;
+        }
+
         TryEnqueue(OutboundFrame.Control(Envelopes.Welcome(identity.UserId, Connection.Id, identity.ExpiresAt)), replayed: false);
         await CompleteJoinAsync(User!, resume.TryGetValue(userStream!.Name, out var userPosition) ? userPosition : null);
         await CompleteJoinAsync(Broadcast!, resume.TryGetValue(StreamId.BroadcastName, out var broadcastPosition) ? broadcastPosition : null);
@@ -208,6 +212,7 @@ internal sealed class HeraldV1Session(WebSocketConnection connection, Connection
         var limit = Services.Options.MaxTopicsPerConnection;
         if (TopicCount >= limit)
         {
+            Services.Counters.LimitRefused(HeraldLimit.TopicsPerConnection);
             Refuse(HeraldV1ErrorCodes.TooManyTopics, $"a connection may be on at most {limit} topics", "subscribe");
             return;
         }

@@ -20,8 +20,7 @@ internal sealed class SeedSession(WebSocketConnection connection, ConnectionRegi
 
     protected override ValueTask OnHandshakeIdentityAsync(ConnectionIdentity identity)
     {
-        _loggedInByHandshake = true;
-        LogIn(identity, joining: false);
+        _loggedInByHandshake = LogIn(identity, joining: false);
         return ValueTask.CompletedTask;
     }
 

@@ -24,6 +24,10 @@ internal sealed class SessionServices(
 
     public TimeProvider TimeProvider { get; } = timeProvider;
 
+    /// <summary>The rule for each connection's messages; null when <see cref="HeraldOptions.ClientMessagesPerSecond"/> is 0 (off).</summary>
+    public MessageRateLimit? MessageRate { get; } =
+        options.ClientMessagesPerSecond > 0 ? new MessageRateLimit(options.ClientMessagesPerSecond, options.ClientMessageBurst, timeProvider) : null;
+
     /// <summary>Under the public category <see cref="LogCategories.Connections"/>, shared with the engine.</summary>
     public ILogger Logger { get; } = loggerFactory.CreateLogger(LogCategories.Connections);
 }

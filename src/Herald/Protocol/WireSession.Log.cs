@@ -35,6 +35,12 @@ internal abstract partial class WireSession
         [LoggerMessage(EventIds.CredentialRefreshed, LogLevel.Debug, "Connection {ConnectionId} of user {UserId}: token refreshed, now expires at {ExpiresAt}", EventName = "CredentialRefreshed")]
         public static partial void CredentialRefreshed(ILogger logger, long connectionId, string userId, string expiresAt);
 
+        [LoggerMessage(EventIds.UserConnectionLimitReached, LogLevel.Information, "Connection {ConnectionId} from {RemoteAddress}: user {UserId} already has {Limit} connections on this node (Herald:MaxConnectionsPerUser); login refused, closing it with 4005", EventName = "UserConnectionLimitReached")]
+        public static partial void UserConnectionLimitReached(ILogger logger, long connectionId, string userId, string remoteAddress, int limit);
+
+        [LoggerMessage(EventIds.MessageRateExceeded, LogLevel.Information, "Connection {ConnectionId} of user {UserId} from {RemoteAddress} sent more than {Burst} messages at once or {PerSecond} a second for longer (Herald:ClientMessageBurst, Herald:ClientMessagesPerSecond); closing it with 4006", EventName = "MessageRateExceeded")]
+        public static partial void MessageRateExceeded(ILogger logger, long connectionId, string userId, string remoteAddress, int burst, int perSecond);
+
         [LoggerMessage(EventIds.ResumeIncomplete, LogLevel.Information, "Connection {ConnectionId} of user {UserId} could not fully resume {Stream} from epoch {Epoch} seq {Seq}: {Outcome}; replayed the {Replayed} messages still kept", EventName = "ResumeIncomplete")]
         public static partial void ResumeIncomplete(ILogger logger, long connectionId, string userId, string stream, ResumeOutcome outcome, string epoch, long seq, int replayed);
     }

@@ -16,6 +16,9 @@ internal abstract partial class WireSession : ConnectionMembership, IWebSocketSe
     private LogBudget? _refusalLogs;
     private HandshakeCredentials? _handshake;
 
+    // The connection's token bucket for its messages (SessionServices.MessageRate): when it will be full again.
+    private long _messageBucketFullAt;
+
     // Null for an anonymous login: only a verified credential is kept, and only what it grants.
     private volatile ConnectionIdentity? _credential;
 
@@ -89,6 +92,12 @@ internal abstract partial class WireSession : ConnectionMembership, IWebSocketSe
 
     public ValueTask OnMessageAsync(WebSocketMessageKind kind, ReadOnlyMemory<byte> message)
     {
+        if (Services.MessageRate is { } rate && !rate.TryTake(ref _messageBucketFullAt, Services.TimeProvider.GetTimestamp()))
+        {
+            OnMessageRateExceeded(rate);
+            return ValueTask.CompletedTask;
+        }
+
         if (kind == WebSocketMessageKind.Text)
         {
             return OnTextAsync(message);
@@ -187,14 +196,24 @@ internal abstract partial class WireSession : ConnectionMembership, IWebSocketSe
     /// (<paramref name="joining"/>) holding live messages until the joins complete. An identity from a verified
     /// credential is kept (its grants and expiry), an anonymous one is not.
     /// </summary>
-    protected void LogIn(ConnectionIdentity identity, bool joining)
+    /// <returns>False when the user already has MaxConnectionsPerUser connections here: the login is refused with 4005.</returns>
+    protected bool LogIn(ConnectionIdentity identity, bool joining)
     {
+        var limit = Services.Options.MaxConnectionsPerUser;
+        if (!TryJoinUser(identity.UserId, joining, limit))
+        {
+            Services.Counters.LimitRefused(HeraldLimit.ConnectionsPerUser);
+            Log.UserConnectionLimitReached(Services.Logger, Connection.Id, LogText.Escape(identity.UserId)!, Connection.RemoteAddress, limit);
+            Connection.RequestClose(HeraldCloseCodes.TooManyConnections, "too many connections for this user", discardQueued: true);
+            return false;
+        }
+
         UserId = identity.UserId;
         _credential = identity.Source == IdentitySource.Anonymous ? null : identity;
-        JoinUser(identity.UserId, joining);
         Connection.SessionEstablished();
         ScheduleExpiry();
         Log.ConnectionLoggedIn(Services.Logger, Connection.Id, UserForLog, Connection.RemoteAddress);
+        return true;
     }
 
     /// <summary>Replaces the credential with a refreshed one for the same user, and moves the expiry.</summary>
@@ -270,6 +289,16 @@ internal abstract partial class WireSession : ConnectionMembership, IWebSocketSe
         }
 
         return true;
+    }
+
+    /// <summary>Every message, of either kind and before or after login, takes a token; one with none left closes the connection.</summary>
+    private void OnMessageRateExceeded(MessageRateLimit rate)
+    {
+        if (Connection.RequestClose(HeraldCloseCodes.MessageRateExceeded, "too many messages", discardQueued: true))
+        {
+            Services.Counters.LimitRefused(HeraldLimit.ClientMessageRate);
+            Log.MessageRateExceeded(Services.Logger, Connection.Id, UserForLog, Connection.RemoteAddress, rate.Burst, rate.PerSecond);
+        }
     }
 
     private void OnSlowConsumer()

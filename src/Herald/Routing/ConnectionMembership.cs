@@ -34,7 +34,8 @@ internal abstract class ConnectionMembership(ConnectionRegistry registry) : Stre
     /// Puts this subscriber on the user's stream and the broadcast stream: live at once, or
     /// (<paramref name="joining"/>) holding live messages until each join completes.
     /// </summary>
-    protected void JoinUser(string userId, bool joining)
+    /// <returns>False, and on no stream, when the user already has <paramref name="maxConnections"/> connections on this node.</returns>
+    protected bool TryJoinUser(string userId, bool joining, int maxConnections)
     {
         ObjectDisposedException.ThrowIf(_left, this);
         if (User is not null)
@@ -42,9 +43,15 @@ internal abstract class ConnectionMembership(ConnectionRegistry registry) : Stre
             throw new InvalidOperationException("The connection is logged in already.");
         }
 
-        User = Create(StreamId.ForUser(userId), joining);
+        var user = Create(StreamId.ForUser(userId), joining);
+        if (!registry.TryAddLoggedIn(user, maxConnections))
+        {
+            return false;
+        }
+
+        User = user;
         Broadcast = Create(StreamId.Broadcast, joining);
-        registry.AddLoggedIn(User);
+        return true;
     }
 
     /// <summary>Puts this subscriber on a topic's stream, holding live messages until the join completes.</summary>

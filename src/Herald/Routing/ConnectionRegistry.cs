@@ -49,14 +49,22 @@ internal sealed class ConnectionRegistry(WebSocketConnectionSet connections)
 
     /// <summary>A connection logged in: it joins its user's stream (and, by being open and logged in, the broadcast stream).</summary>
     /// <param name="user">Its place on the user's stream.</param>
-    internal void AddLoggedIn(Subscription user)
+    /// <param name="maxConnections">How many connections the user may have on this node; the login is refused at that many.</param>
+    /// <returns>False when the user already has <paramref name="maxConnections"/> connections: nothing was added.</returns>
+    internal bool TryAddLoggedIn(Subscription user, int maxConnections)
     {
-        var isFirst = Add(_users, user);
+        if (!TryAdd(_users, user, maxConnections, out var isFirst))
+        {
+            return false;
+        }
+
         Interlocked.Increment(ref _loggedInCount);
         if (isFirst)
         {
             Interlocked.Increment(ref _userCount);
         }
+
+        return true;
     }
 
     internal void RemoveLoggedIn(Subscription user)
@@ -74,20 +82,24 @@ internal sealed class ConnectionRegistry(WebSocketConnectionSet connections)
         }
     }
 
-    internal void AddToTopic(Subscription subscription) => Add(_topics, subscription);
+    internal void AddToTopic(Subscription subscription) => TryAdd(_topics, subscription, int.MaxValue, out _);
 
     internal void RemoveFromTopic(Subscription subscription) => Remove(_topics, subscription);
 
-    /// <returns>True when the subscription is the stream's first on this node.</returns>
-    private static bool Add(ConcurrentDictionary<string, StreamSubscribers> index, Subscription subscription)
+    /// <summary>Adds the subscription to its stream's entry, making the entry if need be, unless the stream is full.</summary>
+    /// <returns>False when the stream already has <paramref name="limit"/> subscribers; <paramref name="isFirst"/> is true when the subscription is the stream's first on this node.</returns>
+    private static bool TryAdd(ConcurrentDictionary<string, StreamSubscribers> index, Subscription subscription, int limit, out bool isFirst)
     {
         var target = subscription.Stream.Target;
         while (true)
         {
             var subscribers = index.GetOrAdd(target, static _ => new StreamSubscribers());
-            if (subscribers.TryAdd(subscription, out var isFirst))
+            switch (subscribers.TryAdd(subscription, limit, out isFirst))
             {
-                return isFirst;
+                case SubscriberAddition.Added:
+                    return true;
+                case SubscriberAddition.Full:
+                    return false;
             }
 
             // The entry was retired between the lookup and the add; its removal from the map is imminent.

@@ -16,19 +16,27 @@ internal sealed class StreamSubscribers
 
     public int Count => Volatile.Read(ref _subscriptions).Length;
 
-    /// <returns>False when the entry is retired and a fresh one must be made.</returns>
-    public bool TryAdd(Subscription subscription, out bool isFirst)
+    /// <summary>
+    /// Adds the subscription unless the stream already has <paramref name="limit"/> subscribers: the count is
+    /// checked under the same lock as the add, so logins racing for the last place cannot overshoot it.
+    /// </summary>
+    public SubscriberAddition TryAdd(Subscription subscription, int limit, out bool isFirst)
     {
         lock (_gate)
         {
             isFirst = _subscriptions.Length == 0;
             if (_retired)
             {
-                return false;
+                return SubscriberAddition.Retired;
+            }
+
+            if (_subscriptions.Length >= limit)
+            {
+                return SubscriberAddition.Full;
             }
 
             Volatile.Write(ref _subscriptions, [.. _subscriptions, subscription]);
-            return true;
+            return SubscriberAddition.Added;
         }
     }
 
@@ -88,6 +96,18 @@ internal sealed class StreamSubscribers
 
         return accepted;
     }
+}
+
+/// <summary>What <see cref="StreamSubscribers.TryAdd"/> did.</summary>
+internal enum SubscriberAddition
+{
+    Added,
+
+    /// <summary>The stream has as many subscribers as the limit allows.</summary>
+    Full,
+
+    /// <summary>The entry is retired: a fresh one must be made.</summary>
+    Retired,
 }
 
 /// <summary>What <see cref="StreamSubscribers.Remove"/> did.</summary>

@@ -6,6 +6,12 @@ namespace Herald.WebSockets;
 /// </summary>
 internal interface IWebSocketLifetime
 {
+    /// <summary>
+    /// The session of <paramref name="connection"/> said it is established (<see cref="WebSocketConnection.SessionEstablished"/>;
+    /// Herald: it logged in); called from its receive loop, at most once, always before <see cref="OnEnded"/>.
+    /// </summary>
+    void OnEstablished(WebSocketConnection connection);
+
     /// <summary>Both loops of <paramref name="connection"/> have ended; called once.</summary>
     void OnEnded(WebSocketConnection connection);
 }

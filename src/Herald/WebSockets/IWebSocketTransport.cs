@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using System.Net;
 
 namespace Herald.WebSockets;
 
@@ -12,7 +13,14 @@ internal interface IWebSocketTransport
 
     PipeWriter Output { get; }
 
+    /// <summary>The peer as log lines show it.</summary>
     string RemoteAddress { get; }
+
+    /// <summary>
+    /// The client's IP address: the peer's, or the one a trusted proxy forwarded; what per-address limits count.
+    /// Null when the connection has no IP peer (a pipe).
+    /// </summary>
+    IPAddress? ClientAddress { get; }
 
     /// <summary>Whether the connection came over TLS (<c>wss://</c>), as a same-origin check must know.</summary>
     bool IsTls { get; }

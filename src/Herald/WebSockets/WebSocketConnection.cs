@@ -1,3 +1,4 @@
+using System.Net;
 using Herald.Diagnostics;
 
 namespace Herald.WebSockets;
@@ -50,6 +51,9 @@ internal sealed partial class WebSocketConnection
 
     public string RemoteAddress => _transport.RemoteAddress;
 
+    /// <summary>The client's IP address as the accepting layer resolved it; null when the transport has none.</summary>
+    public IPAddress? ClientAddress => _transport.ClientAddress;
+
     /// <summary>Whether the connection came over TLS (<c>wss://</c>).</summary>
     public bool IsTls => _transport.IsTls;
 
@@ -86,8 +90,12 @@ internal sealed partial class WebSocketConnection
         return Task.WhenAll(ReceiveLoopAsync(session), SendLoopAsync());
     }
 
-    /// <summary>The session is established (Herald: logged in): its deadline no longer applies.</summary>
-    public void SessionEstablished() => Volatile.Write(ref _sessionDeadline, long.MaxValue);
+    /// <summary>The session is established (Herald: logged in): its deadline no longer applies, and the lifetime is told. Call it once.</summary>
+    public void SessionEstablished()
+    {
+        Volatile.Write(ref _sessionDeadline, long.MaxValue);
+        _services.Lifetime?.OnEstablished(this);
+    }
 
     /// <summary>
     /// Sets the session's next deadline (Herald: a token's expiry, or the notice before it), replacing the one in

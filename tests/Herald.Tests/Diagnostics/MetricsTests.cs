@@ -60,6 +60,46 @@ public sealed partial class MetricsTests
     }
 
     [Fact]
+    public async Task HeraldMeter_AfterALimitRefusedALogin_CountsItUnderThatLimitsTag()
+    {
+        await using var server = await HeraldTestServer.StartAsync(o => o.MaxConnectionsPerUser = 1);
+        await using var first = await server.ConnectAsUserAsync("ada");
+        await using var second = await server.ConnectAsync();
+        await second.SendTextAsync("""{"uid":"ada"}""");
+        Assert.Equal(HeraldCloseCodes.TooManyConnections, await second.ReceiveCloseAsync());
+
+        var byLimit = new Dictionary<string, long>();
+        var meterFactory = server.Services.GetRequiredService<IMeterFactory>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Name == "herald.limits.refused" && ReferenceEquals(instrument.Meter.Scope, meterFactory))
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "limit")
+                {
+                    byLimit[(string)tag.Value!] = value;
+                }
+            }
+        });
+        listener.Start();
+
+        listener.RecordObservableInstruments();
+
+        Assert.Equal(1, byLimit["connections_per_user"]);
+        Assert.Equal(0, byLimit["topics_per_connection"]);
+        Assert.Equal(byLimit.Values.Sum(), server.Hub.GetStats().LimitRefusals);
+    }
+
+    [Fact]
     public async Task OperationsDoc_MetricsTable_ListsEveryInstrumentAndTheStatsFieldItMatches()
     {
         await using var server = await HeraldTestServer.StartAsync();

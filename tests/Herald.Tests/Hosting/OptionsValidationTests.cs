@@ -73,6 +73,71 @@ public sealed class OptionsValidationTests
     }
 
     [Fact]
+    public async Task Start_InvalidClientLimits_FailNamingEachKeyAndRange()
+    {
+        var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => HeraldTestServer.StartAsync(o =>
+        {
+            o.MaxConnectionsPerUser = 0;
+            o.ClientMessagesPerSecond = -1;
+            o.ClientMessageBurst = 0;
+        }));
+
+        Assert.Contains("Herald:MaxConnectionsPerUser must be between 1 and 1000000 (was 0).", failure.Failures);
+        Assert.Contains("Herald:ClientMessagesPerSecond must be between 0 and 100000 (was -1).", failure.Failures);
+        Assert.Contains("Herald:ClientMessageBurst must be between 1 and 1000000 (was 0).", failure.Failures);
+    }
+
+    [Fact]
+    public async Task Start_InvalidForwardedHeaders_FailNamingEachEntry()
+    {
+        var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => HeraldTestServer.StartAsync(o =>
+        {
+            o.ForwardedHeaders.Header = "X-Real-IP";
+            o.ForwardedHeaders.KnownProxies.Add("10");
+            o.ForwardedHeaders.KnownProxies.Add("10.0.0.0/8");
+            o.ForwardedHeaders.KnownNetworks.Add("10.0.0.1/8");
+            o.ForwardedHeaders.KnownNetworks.Add("0.0.0.0/0");
+        }));
+
+        Assert.Equal(
+            [
+                "Herald:ForwardedHeaders:Header must be X-Forwarded-For or Forwarded (was 'X-Real-IP').",
+                "Herald:ForwardedHeaders:KnownProxies has '10', which is not an IP address such as 10.0.0.5 or 2001:db8::5 (list networks under KnownNetworks).",
+                "Herald:ForwardedHeaders:KnownProxies has '10.0.0.0/8', which is not an IP address such as 10.0.0.5 or 2001:db8::5 (list networks under KnownNetworks).",
+                "Herald:ForwardedHeaders:KnownNetworks has '10.0.0.1/8', which is not a network in CIDR notation such as 10.0.0.0/8 or 2001:db8::/32 (with no address bits set after the prefix).",
+                "Herald:ForwardedHeaders:KnownNetworks has '0.0.0.0/0', which would make every peer a proxy and let any client name its own address.",
+            ],
+            failure.Failures);
+    }
+
+    [Fact]
+    public async Task Start_InvalidConnectionLimits_FailNamingEachKeyAndRange()
+    {
+        var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => HeraldTestServer.StartAsync(o =>
+        {
+            o.MaxConnectionsPerIp = -1;
+            o.MaxPendingLogins = 0;
+        }));
+
+        Assert.Contains("Herald:MaxConnectionsPerIp must be between 0 and 1000000 (was -1).", failure.Failures);
+        Assert.Contains("Herald:MaxPendingLogins must be between 1 and 1000000 (was 0).", failure.Failures);
+    }
+
+    [Fact]
+    public async Task Start_MessageBurstNoMoreThanTopicsPerConnection_FailsSayingAReconnectNeedsRoom()
+    {
+        var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => HeraldTestServer.StartAsync(o =>
+        {
+            o.MaxTopicsPerConnection = 200;
+            o.ClientMessageBurst = 200;
+        }));
+
+        Assert.Equal(
+            "Herald:ClientMessageBurst (200) must be more than Herald:MaxTopicsPerConnection (200), so that a herald.v1 client that reconnects can log in and subscribe again to all its topics at once.",
+            Assert.Single(failure.Failures));
+    }
+
+    [Fact]
     public async Task Start_HistoryTooSmallForFourOfTheLargestMessages_Fails()
     {
         var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => HeraldTestServer.StartAsync(o =>

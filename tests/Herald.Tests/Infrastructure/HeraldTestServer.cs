@@ -100,14 +100,14 @@ public sealed class HeraldTestServer : IAsyncDisposable
         return new HeraldTestServer(app, new Uri(baseAddress), logs, tls);
     }
 
-    /// <summary>Opens a WebSocket to /ws without logging in.</summary>
-    public Task<TestClient> ConnectAsync() => TestClient.ConnectAsync(WebSocketUri, options =>
+    /// <summary>Opens a WebSocket to /ws without logging in, from <paramref name="from"/> (a loopback address) if given.</summary>
+    public Task<TestClient> ConnectAsync(IPAddress? from = null) => TestClient.ConnectAsync(WebSocketUri, options =>
     {
         if (_tls is not null)
         {
             options.RemoteCertificateValidationCallback = _tls.Validate;
         }
-    });
+    }, from);
 
     /// <summary>How many requests to <paramref name="path"/> ASP.NET Core's hosting layer logged: none for an upgrade the direct path took.</summary>
     public int AspNetCoreRequestsTo(string path) => Logs.Entries.Count(entry =>
@@ -115,10 +115,10 @@ public sealed class HeraldTestServer : IAsyncDisposable
         && new Uri(entry.Message.Split(' ')[4]).AbsolutePath == path);
 
     /// <summary>Opens a WebSocket, logs in as <paramref name="uid"/> and waits until the hub has registered it.</summary>
-    public async Task<TestClient> ConnectAsUserAsync(string uid)
+    public async Task<TestClient> ConnectAsUserAsync(string uid, IPAddress? from = null)
     {
         var before = Hub.GetUser(uid).Connections;
-        var client = await ConnectAsync();
+        var client = await ConnectAsync(from);
         await client.SendTextAsync($$"""{"uid":"{{uid}}"}""");
         await Eventually.TrueAsync(() => Hub.GetUser(uid).Connections > before, $"user {uid} to gain a connection");
         return client;

@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using System.Net;
 using Herald.WebSockets;
 
 namespace Herald.Tests.Infrastructure;
@@ -19,6 +20,8 @@ internal sealed class PipeTransport(long pauseBytes = 64 * 1024) : IWebSocketTra
     public PipeWriter Output => _toClient.Writer;
 
     public string RemoteAddress => "pipe";
+
+    public IPAddress? ClientAddress => null;
 
     public bool IsTls => false;
 

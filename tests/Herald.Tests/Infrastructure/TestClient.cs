@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
 
@@ -9,18 +11,59 @@ public sealed class TestClient : IAsyncDisposable
     public static readonly TimeSpan ReceiveTimeout = TimeSpan.FromSeconds(10);
 
     private readonly byte[] _buffer = new byte[256 * 1024];
+    private readonly HttpMessageInvoker? _invoker;
 
-    private TestClient(ClientWebSocket socket) => Socket = socket;
+    private TestClient(ClientWebSocket socket, HttpMessageInvoker? invoker)
+    {
+        Socket = socket;
+        _invoker = invoker;
+    }
 
     public ClientWebSocket Socket { get; }
 
-    public static async Task<TestClient> ConnectAsync(Uri uri, Action<ClientWebSocketOptions>? configure = null)
+    /// <param name="uri">The server's WebSocket address.</param>
+    /// <param name="configure">Options for the handshake (subprotocols, headers).</param>
+    /// <param name="from">
+    /// A loopback address to connect from (127.0.0.2, 127.0.0.3, ...: Linux routes all of 127.0.0.0/8 to the loopback
+    /// interface), so that tests of per-address limits have several clients; null for the system's choice.
+    /// </param>
+    public static async Task<TestClient> ConnectAsync(Uri uri, Action<ClientWebSocketOptions>? configure = null, IPAddress? from = null)
     {
         var socket = new ClientWebSocket();
         configure?.Invoke(socket.Options);
-        await socket.ConnectAsync(uri, TestContext.Current.CancellationToken);
-        return new TestClient(socket);
+        var invoker = from is null ? null : new HttpMessageInvoker(FromAddress(from));
+        try
+        {
+            await socket.ConnectAsync(uri, invoker, TestContext.Current.CancellationToken);
+        }
+        catch
+        {
+            socket.Dispose();
+            invoker?.Dispose();
+            throw;
+        }
+
+        return new TestClient(socket, invoker);
     }
+
+    private static SocketsHttpHandler FromAddress(IPAddress from) => new()
+    {
+        ConnectCallback = async (context, cancellationToken) =>
+        {
+            var tcp = new Socket(from.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                tcp.Bind(new IPEndPoint(from, 0));
+                await tcp.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                return new NetworkStream(tcp, ownsSocket: true);
+            }
+            catch
+            {
+                tcp.Dispose();
+                throw;
+            }
+        },
+    };
 
     public Task SendTextAsync(string text) =>
         Socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, TestContext.Current.CancellationToken);
@@ -105,5 +148,6 @@ public sealed class TestClient : IAsyncDisposable
         }
 
         Socket.Dispose();
+        _invoker?.Dispose();
     }
 }

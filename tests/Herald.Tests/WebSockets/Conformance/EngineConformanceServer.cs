@@ -32,6 +32,8 @@ public sealed class EngineConformanceServer : IConformanceServer, IAsyncDisposab
 
         // A pipe this small makes every large case stream through the engine rather than sit whole in a buffer.
         var transport = new PipeTransport(pauseBytes: 64 * 1024);
+        // As the upgrade gate would, before handing the connection over.
+        Assert.Null(_services.GetRequiredService<ConnectionSlots>().TryTake(transport.ClientAddress));
         var run = _services.GetRequiredService<ConnectionHandler>().RunAsync(transport, flavour);
         return Task.FromResult<IConformancePeer>(new PipeConformancePeer(transport, run));
     }
