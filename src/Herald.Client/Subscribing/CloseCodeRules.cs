@@ -3,6 +3,9 @@ namespace Herald.Client.Subscribing;
 /// <summary>Which close codes end a subscriber instead of making it reconnect (docs/client.md, "What ends a subscriber").</summary>
 internal static class CloseCodeRules
 {
+    /// <summary>The client sent more messages than the server's ClientMessagesPerSecond and ClientMessageBurst allow (4006).</summary>
+    public const int MessageRateExceeded = 4006;
+
     /// <summary>The token is not one the server accepts (herald.v1 close 4010).</summary>
     public const int InvalidToken = 4010;
 
@@ -28,6 +31,14 @@ internal static class CloseCodeRules
         InvalidToken or TokenExpired => !loggedIn && (!hasTokenProvider || tokenRefusals > 1),
         _ => false,
     };
+
+    /// <summary>
+    /// True for the codes after which the next connection counts as a further attempt even when this one had logged
+    /// in: 4006, over the client message rate. The next login sends the same burst (the login, every remembered
+    /// topic), so a subscriber cut for it again and again waits longer each time, and gives up after
+    /// <see cref="HeraldReconnectPolicy.MaxAttempts"/>, instead of reconnecting at the first backoff's pace forever.
+    /// </summary>
+    public static bool CountsAsFailedAttempt(int? closeStatus) => closeStatus is MessageRateExceeded;
 
     /// <summary>True for the codes that refuse the token itself (4010, 4011): a new one from the provider may do.</summary>
     public static bool IsTokenRefusal(int? closeStatus) => closeStatus is InvalidToken or TokenExpired;

@@ -30,7 +30,8 @@ public sealed record HeraldReconnectPolicy
 
     /// <summary>
     /// How many attempts in a row may fail before the subscriber gives up and closes; null (the default) for no
-    /// limit. An attempt fails when it does not log in; the first connection counts too.
+    /// limit. An attempt fails when it does not log in, or when its connection is closed for the client's message
+    /// rate (4006); the first connection counts too.
     /// </summary>
     public int? MaxAttempts { get; init; }
 

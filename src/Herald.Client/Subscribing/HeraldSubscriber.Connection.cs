@@ -24,7 +24,7 @@ public sealed partial class HeraldSubscriber
                     return;
                 }
 
-                attempt = end.LoggedIn ? 1 : attempt + 1;
+                attempt = end.LoggedIn && !CloseCodeRules.CountsAsFailedAttempt(end.CloseStatus) ? 1 : attempt + 1;
                 tokenRefusals = (end.LoggedIn ? 0 : tokenRefusals) + (CloseCodeRules.IsTokenRefusal(end.CloseStatus) ? 1 : 0);
                 var final = end.IsFinal
                     || (end.CloseStatus is { } status && CloseCodeRules.EndsSubscriber(status, end.LoggedIn, _options.AccessTokenProvider is not null, tokenRefusals));

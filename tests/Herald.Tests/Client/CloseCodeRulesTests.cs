@@ -64,4 +64,13 @@ public sealed class CloseCodeRulesTests
     [InlineData(null, false)]
     public void IsTokenRefusal_OnlyInvalidAndExpired(int? code, bool refusal) =>
         Assert.Equal(refusal, CloseCodeRules.IsTokenRefusal(code));
+
+    [Theory]
+    [InlineData(4006, true)]
+    [InlineData(4003, false)]
+    [InlineData(4005, false)]
+    [InlineData(1006, false)]
+    [InlineData(null, false)]
+    public void CountsAsFailedAttempt_OnlyTheMessageRate(int? code, bool failed) =>
+        Assert.Equal(failed, CloseCodeRules.CountsAsFailedAttempt(code));
 }

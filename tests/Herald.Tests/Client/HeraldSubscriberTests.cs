@@ -241,6 +241,60 @@ public sealed class HeraldSubscriberTests
     }
 
     [Fact]
+    public async Task StartAsync_UserHasAsManyConnectionsAsAllowed_RetriesAfter4005UntilOneCloses()
+    {
+        await using var server = await HeraldTestServer.StartAsync(o => o.MaxConnectionsPerUser = 1);
+        var tab = await server.ConnectAsUserAsync("u1");
+        await using var subscriber = new HeraldSubscriber(new HeraldSubscriberOptions { ServerUri = server.WebSocketUri, UserId = "u1", Reconnect = SubscriberProbe.FastReconnect });
+        var states = new System.Collections.Concurrent.ConcurrentQueue<HeraldSubscriberState>();
+        subscriber.StateChanged += (_, state) => states.Enqueue(state);
+
+        var started = subscriber.StartAsync(Cancellation);
+        await Eventually.TrueAsync(() => states.Count(s => s.Status == HeraldSubscriberStatus.Reconnecting) >= 2, "two logins refused");
+        await tab.DisposeAsync();
+        await started.WaitAsync(SubscriberProbe.Timeout, Cancellation);
+
+        var refusals = states.Where(s => s.Status == HeraldSubscriberStatus.Reconnecting).ToList();
+        Assert.All(refusals, s => Assert.Equal((4005, "too many connections for this user"), (s.CloseStatus, s.CloseReason)));
+        Assert.Equal(Enumerable.Range(2, refusals.Count), refusals.Select(s => s.Attempt));
+        Assert.Equal(HeraldSubscriberStatus.Connected, subscriber.State.Status);
+    }
+
+    [Fact]
+    public async Task Subscriber_CutForItsMessageRateAtEveryLogin_WaitsLongerEachTimeAndGivesUpAfterMaxAttempts()
+    {
+        // Three topics to restore after the login, one more message than the burst holds; the server would refuse
+        // the last two anyway (one topic per connection), but the rate cuts the connection first, at every login.
+        await using var server = await HeraldTestServer.StartAsync(o =>
+        {
+            o.MaxTopicsPerConnection = 1;
+            o.ClientMessageBurst = 2;
+            o.ClientMessagesPerSecond = 1;
+        });
+        await using var subscriber = new HeraldSubscriber(new HeraldSubscriberOptions
+        {
+            ServerUri = server.WebSocketUri,
+            UserId = "u1",
+            Topics = ["a", "b", "c"],
+            Reconnect = new HeraldReconnectPolicy { InitialDelay = TimeSpan.FromMilliseconds(10), MaxDelay = TimeSpan.FromMilliseconds(50), MaxAttempts = 3 },
+        });
+        var states = new System.Collections.Concurrent.ConcurrentQueue<HeraldSubscriberState>();
+        subscriber.StateChanged += (_, state) => states.Enqueue(state);
+
+        await subscriber.StartAsync(Cancellation).WaitAsync(SubscriberProbe.Timeout, Cancellation);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
+        timeout.CancelAfter(SubscriberProbe.Timeout);
+        await foreach (var message in subscriber.ReadAllAsync(timeout.Token))
+        {
+            Assert.Fail($"expected no message, got {message}");
+        }
+
+        Assert.Equal(new HeraldSubscriberState(HeraldSubscriberStatus.Closed) { Attempt = 3, CloseStatus = 4006, CloseReason = "too many messages" }, subscriber.State);
+        Assert.Equal([2, 3], states.Where(s => s.Status == HeraldSubscriberStatus.Reconnecting).Select(s => s.Attempt));
+        Assert.Equal(3, states.Count(s => s.Status == HeraldSubscriberStatus.Connected));
+    }
+
+    [Fact]
     public async Task StateChangedHandler_Throws_ClosesTheSubscriberWithItsException()
     {
         await using var server = await HeraldTestServer.StartAsync();
