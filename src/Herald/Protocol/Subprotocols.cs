@@ -39,9 +39,6 @@ internal static class Subprotocols
         return TrySelect(offers, out flavour, out selected);
     }
 
-    /// <inheritdoc cref="TrySelect(IEnumerable{string?}, out WireFlavour, out string?)"/>
-    public static bool TrySelect(IEnumerable<string?> offered, out WireFlavour flavour) => TrySelect(offered, out flavour, out _);
-
     /// <summary>
     /// Reads one <c>Sec-WebSocket-Protocol</c> value (a comma-separated list) on its bytes, adding to what earlier
     /// lines offered: the direct path's way of calling <see cref="TrySelect(in SubprotocolOffers, out WireFlavour, out string?)"/>.

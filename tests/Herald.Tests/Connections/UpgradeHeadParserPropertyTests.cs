@@ -77,7 +77,7 @@ public sealed class UpgradeHeadParserPropertyTests
 
                 Assert.Equal(HeadParseStatus.Complete, status);
                 Assert.Equal(bytes.Length, parser.HeadLength);
-                var flavour = Subprotocols.TrySelect(head.Subprotocol is null ? [] : [head.Subprotocol], out var selected) ? selected : (WireFlavour?)null;
+                var flavour = Subprotocols.TrySelect(head.Subprotocol is null ? [] : [head.Subprotocol], out var selected, out _) ? selected : (WireFlavour?)null;
                 Assert.Equal(new ParsedHead(head.Path.Split('?')[0], Key, flavour), ParsedHead.Of(parser, new ReadOnlySequence<byte>(received)));
             }, iter: 2000, print: Print);
     }

@@ -42,7 +42,7 @@ public sealed class UpgradeHeadParserTests
 
         Assert.Equal(HeadParseStatus.Complete, parser.Parse(bytes));
         Assert.Equal(expected, ParsedHead.Of(parser, bytes).Flavour);
-        Assert.Equal(expected is not null, Subprotocols.TrySelect([offered], out var flavour));
+        Assert.Equal(expected is not null, Subprotocols.TrySelect([offered], out var flavour, out _));
         Assert.Equal(expected ?? WireFlavour.Seed, flavour);
     }
 

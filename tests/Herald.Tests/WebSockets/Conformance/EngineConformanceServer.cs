@@ -28,7 +28,7 @@ public sealed class EngineConformanceServer : IConformanceServer, IAsyncDisposab
 
     public Task<IConformancePeer> ConnectAsync(string? subprotocol = null)
     {
-        var flavour = subprotocol is null ? WireFlavour.Seed : Subprotocols.TrySelect([subprotocol], out var selected) ? selected : throw new ArgumentException("not a subprotocol Herald speaks", nameof(subprotocol));
+        var flavour = subprotocol is null ? WireFlavour.Seed : Subprotocols.TrySelect([subprotocol], out var selected, out _) ? selected : throw new ArgumentException("not a subprotocol Herald speaks", nameof(subprotocol));
 
         // A pipe this small makes every large case stream through the engine rather than sit whole in a buffer.
         var transport = new PipeTransport(pauseBytes: 64 * 1024);
