@@ -6,7 +6,10 @@ internal sealed class PublishedMessage(Guid id, DateTimeOffset time, MessageCont
     private string? _idText;
 
     /// <summary>The ID as 32 hex digits, formatted only when an envelope or an answer needs it (a seed-only /send never does).</summary>
-    public string Id => _idText ??= id.ToString("N");
+    public string Id => _idText ??= Uuid.ToString("N");
+
+    /// <summary>The ID itself, as the history keeps it.</summary>
+    public Guid Uuid { get; } = id;
 
     public DateTimeOffset Time { get; } = time;
 

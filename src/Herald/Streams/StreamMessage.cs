@@ -4,13 +4,11 @@ namespace Herald.Streams;
 
 /// <summary>
 /// A published message at its place in one stream. Its frames are built at most once per wire flavour, the first
-/// time a subscriber of that format needs them, and then shared by every recipient and every replay.
+/// time a subscriber of that format needs them, and then shared by every recipient. It lives as long as its
+/// delivery: the history keeps the message's record, not this object, and a replay rebuilds one from it.
 /// </summary>
 internal sealed class StreamMessage(StreamId stream, string epoch, long seq, PublishedMessage message)
 {
-    // Rough cost of the object, its frames and the history's bookkeeping, so that HistoryMaxBytes bounds memory.
-    private const int OverheadBytes = 320;
-
     // One frame per format (MessageFormat.Slots of them), as fields: no array per message.
     private OutboundFrame? _frame0;
     private OutboundFrame? _frame1;
@@ -22,9 +20,6 @@ internal sealed class StreamMessage(StreamId stream, string epoch, long seq, Pub
     public long Seq { get; } = seq;
 
     public PublishedMessage Message { get; } = message;
-
-    /// <summary>What keeping this message costs, counted against HistoryMaxBytes: the content in both formats' frames, plus overhead.</summary>
-    public int RetainedBytes => (2 * Message.Content.Length) + OverheadBytes;
 
     public OutboundFrame FrameFor(MessageFormat format) => format.Slot == 0
         ? Volatile.Read(ref _frame0) ?? Build(ref _frame0, format)

@@ -79,7 +79,7 @@ public sealed class InMemoryHistoryTests
         using var history = NewHistory(o => o.HistoryMaxBytes = 1024 * 1024);
         var payload = new string('x', 100 * 1024);
         var first = Append(history, Ada, payload);
-        var perMessage = first.RetainedBytes;
+        var perMessage = InMemoryHistory.BytesOf(first.Message);
         for (var i = 0; i < 20; i++)
         {
             Append(history, StreamId.ForTopic($"t{i}"), payload);
@@ -102,7 +102,7 @@ public sealed class InMemoryHistoryTests
         Append(history, Ada, "b");
 
         Assert.Equal(1, history.Counts.Messages);
-        Assert.Equal(2 * first.RetainedBytes, history.Counts.Bytes);
+        Assert.Equal(2 * InMemoryHistory.BytesOf(first.Message), history.Counts.Bytes);
         _clock.Advance(HeraldOptions.DefaultHistoryMaxAge);
         Assert.Equal(0, history.Counts.Bytes);
     }
