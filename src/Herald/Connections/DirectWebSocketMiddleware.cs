@@ -1,10 +1,6 @@
-using System.Buffers;
 using System.IO.Pipelines;
-using System.Net;
 using System.Net.Security;
-using System.Text;
 using Herald.Diagnostics;
-using Herald.Protocol;
 using Herald.WebSockets;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
@@ -26,10 +22,8 @@ namespace Herald.Connections;
 /// </summary>
 internal sealed partial class DirectWebSocketMiddleware(
     ConnectionDelegate next,
-    ConnectionHandler handler,
-    MappedPrefixes mappedPrefixes,
+    DirectUpgrades upgrades,
     HeadDeadlines headDeadlines,
-    UpgradeGate gate,
     IOptions<KestrelServerOptions> kestrelOptions,
     ILoggerFactory loggerFactory)
 {
@@ -109,39 +103,7 @@ internal sealed partial class DirectWebSocketMiddleware(
             return;
         }
 
-        var (flavour, subprotocol) = (WireFlavour.Seed, (string?)null);
-        var declined = status switch
-        {
-            HeadParseStatus.Complete => DeclineReasonFor(parser, result.Buffer, out flavour, out subprotocol),
-            HeadParseStatus.Declined => parser.DeclineReason,
-            _ => UpgradeDeclineReason.InputEnded,
-        };
-        HandshakeCredentials? credentials = null;
-        var peer = (connection.RemoteEndPoint as IPEndPoint)?.Address;
-        var client = peer;
-        if (declined is null && gate.ReadsHead(peer))
-        {
-            // Only a server with authentication, an origin list or known proxies reads the head's fields (and makes their strings).
-            var head = UpgradeHead.FromBytes(result.Buffer.Slice(0, parser.HeadLength), gate.HeaderNames);
-            client = gate.ClientAddress(head, peer);
-            if (gate.Check(head) is not null)
-            {
-                // ASP.NET Core's path makes the same check and answers it with problem details.
-                declined = UpgradeDeclineReason.RefusedByGate;
-            }
-            else
-            {
-                credentials = gate.CredentialsFrom(head, RemoteAddresses.ForHook(client, peer, connection.RemoteEndPoint?.ToString() ?? "unknown"));
-            }
-        }
-
-        // The last check, so that no slot is taken for an upgrade declined for another reason. A refusal holds no
-        // slot either: ASP.NET Core's path takes the upgrade next and makes the same check, with its own slots.
-        if (declined is null && gate.Admit(client) is not null)
-        {
-            declined = UpgradeDeclineReason.RefusedByLimit;
-        }
-
+        var declined = upgrades.Decide(parser, result.Buffer, status, connection.RemoteEndPoint, out var accepted);
         if (declined is { } reason)
         {
             // Not for us: leave every byte where it is for the HTTP layer, which accepts or refuses it.
@@ -152,7 +114,7 @@ internal sealed partial class DirectWebSocketMiddleware(
         }
 
         input.AdvanceTo(result.Buffer.GetPosition(parser.HeadLength));
-        WebSocketHandshake.WriteAcceptResponse(connection.Transport.Output, parser.WebSocketKey, subprotocol);
+        WebSocketHandshake.WriteAcceptResponse(connection.Transport.Output, parser.WebSocketKey, accepted.Subprotocol);
         // The WebSocket may live for hours: let the head's buffer go now.
         result = default;
         var handedOn = false;
@@ -174,54 +136,11 @@ internal sealed partial class DirectWebSocketMiddleware(
         {
             if (!handedOn)
             {
-                gate.ReturnUnused(client);
+                upgrades.ReturnUnused(accepted);
             }
         }
 
-        await handler.RunAsync(new KestrelConnectionTransport(connection, client), flavour, credentials);
-    }
-
-    /// <summary>Why a valid upgrade is not one Herald takes directly now, or null when it is (with its flavour).</summary>
-    private UpgradeDeclineReason? DeclineReasonFor(in UpgradeHeadParser parser, in ReadOnlySequence<byte> buffer, out WireFlavour flavour, out string? subprotocol)
-    {
-        (flavour, subprotocol) = (WireFlavour.Seed, null);
-        if (!IsHeraldPath(parser.Path(buffer)))
-        {
-            return UpgradeDeclineReason.NotHeraldPath;
-        }
-
-        if (!parser.TrySelectFlavour(out flavour, out subprotocol))
-        {
-            return UpgradeDeclineReason.UnsupportedSubprotocol;
-        }
-
-        return handler.IsAccepting ? null : UpgradeDeclineReason.ShuttingDown;
-    }
-
-    private bool IsHeraldPath(in ReadOnlySequence<byte> path)
-    {
-        foreach (var webSocketPath in mappedPrefixes.WebSocketPaths)
-        {
-            if (path.Length == webSocketPath.Length && Matches(path, webSocketPath))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static bool Matches(in ReadOnlySequence<byte> path, string expected)
-    {
-        if (path.IsSingleSegment)
-        {
-            return Ascii.Equals(path.FirstSpan, expected);
-        }
-
-        Span<byte> copy = expected.Length <= 256 ? stackalloc byte[256] : new byte[expected.Length];
-        copy = copy[..expected.Length];
-        path.CopyTo(copy);
-        return Ascii.Equals(copy, expected);
+        await upgrades.Handler.RunAsync(new KestrelConnectionTransport(connection, accepted.Client), accepted.Flavour, accepted.Credentials);
     }
 
     private static partial class Log

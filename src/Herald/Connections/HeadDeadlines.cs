@@ -1,13 +1,14 @@
 using System.IO.Pipelines;
+using System.Net.Sockets;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
 namespace Herald.Connections;
 
 /// <summary>
-/// The deadlines of the request heads the direct path waits for, checked by one timer for all of them, as
-/// Kestrel's heartbeat checks its own: a wait that runs past <c>RequestHeadersTimeout</c>, or that Kestrel's
-/// shutdown asks to end, gets its read cancelled. Waiting allocates nothing per connection: a timed
+/// The deadlines of the request heads the direct paths wait for, checked by one timer for all of them, as
+/// Kestrel's heartbeat checks its own: a wait that runs past <c>RequestHeadersTimeout</c>, or that a shutdown asks
+/// to end, gets its read cancelled (a pipe's pending read), or its socket closed (a socket not yet handed to Kestrel). Waiting allocates nothing per connection: a timed
 /// <see cref="CancellationTokenSource"/> and a registration on Kestrel's close request cost a connection
 /// 288 bytes of heap, half of them holes left once the head had arrived (docs/benchmarks.md, the engine layer).
 /// </summary>
@@ -47,22 +48,12 @@ internal sealed class HeadDeadlines : IDisposable
     /// <summary>Starts the wait for a head on <paramref name="input"/>; pass its ticket to <see cref="End"/>.</summary>
     /// <param name="input">The connection's input, whose pending read is cancelled when the wait must end.</param>
     /// <param name="closeRequested">Kestrel's request to close the connection, the first step of its shutdown.</param>
-    public long Start(PipeReader input, CancellationToken closeRequested)
-    {
-        var deadline = _timeProvider.GetTimestamp() + _timeoutTicks;
-        lock (_gate)
-        {
-            _timer ??= _timeProvider.CreateTimer(static state => ((HeadDeadlines)state!).Sweep(), this, Period, Period);
-            if (_next - _oldest == _ring.Length)
-            {
-                Grow();
-            }
+    public long Start(PipeReader input, CancellationToken closeRequested) => Start((object)input, closeRequested);
 
-            var ticket = _next++;
-            _ring[Slot(ticket)] = new Wait(input, deadline, closeRequested);
-            return ticket;
-        }
-    }
+    /// <summary>Starts the wait for a head on <paramref name="socket"/>, which is closed when the wait must end; pass its ticket to <see cref="End"/>.</summary>
+    /// <param name="socket">The accepted socket, waiting for its first bytes.</param>
+    /// <param name="closeRequested">The listener's end: the server stops accepting connections.</param>
+    public long Start(Socket socket, CancellationToken closeRequested) => Start((object)socket, closeRequested);
 
     /// <summary>Ends the wait of <paramref name="ticket"/>.</summary>
     /// <returns>Why its read was cancelled, or <see cref="HeadWaitEnd.NotCancelled"/> when it was not.</returns>
@@ -73,7 +64,7 @@ internal sealed class HeadDeadlines : IDisposable
             ref var wait = ref _ring[Slot(ticket)];
             var end = wait.End;
             wait = default;
-            while (_oldest < _next && _ring[Slot(_oldest)].Input is null)
+            while (_oldest < _next && _ring[Slot(_oldest)].Target is null)
             {
                 _oldest++;
             }
@@ -90,28 +81,61 @@ internal sealed class HeadDeadlines : IDisposable
         }
     }
 
+    private long Start(object target, CancellationToken closeRequested)
+    {
+        var deadline = _timeProvider.GetTimestamp() + _timeoutTicks;
+        lock (_gate)
+        {
+            _timer ??= _timeProvider.CreateTimer(static state => ((HeadDeadlines)state!).Sweep(), this, Period, Period);
+            if (_next - _oldest == _ring.Length)
+            {
+                Grow();
+            }
+
+            var ticket = _next++;
+            _ring[Slot(ticket)] = new Wait(target, deadline, closeRequested);
+            return ticket;
+        }
+    }
+
     private void Sweep()
     {
         var now = _timeProvider.GetTimestamp();
+        List<Socket>? toClose = null;
         lock (_gate)
         {
             for (var ticket = _oldest; ticket < _next; ticket++)
             {
                 ref var wait = ref _ring[Slot(ticket)];
-                if (wait.Input is null || wait.End != HeadWaitEnd.NotCancelled)
+                if (wait.Target is null || wait.End != HeadWaitEnd.NotCancelled)
                 {
                     continue;
                 }
 
-                // Kestrel's input pipe resumes its reader on the thread pool, so nothing runs inside the lock.
                 wait.End = now >= wait.Deadline ? HeadWaitEnd.TimedOut
                     : wait.CloseRequested.IsCancellationRequested ? HeadWaitEnd.CloseRequested
                     : HeadWaitEnd.NotCancelled;
-                if (wait.End != HeadWaitEnd.NotCancelled)
+                if (wait.End == HeadWaitEnd.NotCancelled)
                 {
-                    wait.Input.CancelPendingRead();
+                    continue;
+                }
+
+                // Kestrel's input pipe resumes its reader on the thread pool, so nothing runs inside the lock; a
+                // socket's receive may resume on the closing thread, so sockets are closed after the lock.
+                if (wait.Target is PipeReader input)
+                {
+                    input.CancelPendingRead();
+                }
+                else
+                {
+                    (toClose ??= []).Add((Socket)wait.Target);
                 }
             }
+        }
+
+        foreach (var socket in toClose ?? [])
+        {
+            SocketClose.Gracefully(socket);
         }
     }
 
@@ -128,9 +152,10 @@ internal sealed class HeadDeadlines : IDisposable
 
     private int Slot(long ticket) => (int)(ticket & (_ring.Length - 1));
 
-    private struct Wait(PipeReader input, long deadline, CancellationToken closeRequested)
+    /// <summary>One pending head: the pipe whose read, or the socket whose wait, its deadline ends.</summary>
+    private struct Wait(object target, long deadline, CancellationToken closeRequested)
     {
-        public readonly PipeReader? Input = input;
+        public readonly object? Target = target;
         public readonly CancellationToken CloseRequested = closeRequested;
         public readonly long Deadline = deadline;
         public HeadWaitEnd End;

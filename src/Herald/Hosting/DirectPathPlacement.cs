@@ -1,6 +1,8 @@
+using System.Net;
 using System.Runtime.CompilerServices;
 using Herald.Connections;
 using Herald.Diagnostics;
+using Herald.Sockets;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
@@ -53,8 +55,10 @@ internal sealed partial class DirectPathPlacement
             return next;
         }
 
+        var sockets = listenOptions.ApplicationServices.GetRequiredService<DirectSocketEndpoints>();
         if (!afterTls && HasTls(listenOptions))
         {
+            sockets.Mark(AddressesOf(listenOptions), tls: true);
             if (!_warned)
             {
                 _warned = true;
@@ -65,7 +69,27 @@ internal sealed partial class DirectPathPlacement
             return next;
         }
 
+        sockets.Mark(AddressesOf(listenOptions), HasTls(listenOptions));
         return ActivatorUtilities.CreateInstance<DirectWebSocketMiddleware>(listenOptions.ApplicationServices, next).OnConnectedAsync;
+    }
+
+    /// <summary>
+    /// The addresses Kestrel binds for an endpoint: <c>localhost</c> is 127.0.0.1 and [::1] on its port, and the
+    /// IPv6 wildcard falls back to the IPv4 one where IPv6 is off.
+    /// </summary>
+    private static IEnumerable<IPEndPoint> AddressesOf(ListenOptions listenOptions)
+    {
+        if (listenOptions.EndPoint is not IPEndPoint endpoint)
+        {
+            return [];
+        }
+
+        if (listenOptions.ToString()?.Contains("://localhost:", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            return [new IPEndPoint(IPAddress.Loopback, endpoint.Port), new IPEndPoint(IPAddress.IPv6Loopback, endpoint.Port)];
+        }
+
+        return endpoint.Address.Equals(IPAddress.IPv6Any) ? [endpoint, new IPEndPoint(IPAddress.Any, endpoint.Port)] : [endpoint];
     }
 
     private static partial class Log

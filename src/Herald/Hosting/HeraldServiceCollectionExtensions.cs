@@ -6,6 +6,7 @@ using Herald.Delivery;
 using Herald.Diagnostics;
 using Herald.Hosting;
 using Herald.Routing;
+using Herald.Sockets;
 using Herald.Protocol;
 using Herald.Streams;
 using Herald.WebSockets;
@@ -78,6 +79,13 @@ public static class HeraldServiceCollectionExtensions
 
         services.TryAddSingleton<MappedPrefixes>();
         services.TryAddSingleton<HeadDeadlines>();
+        services.TryAddSingleton<DirectUpgrades>();
+        services.TryAddSingleton<DirectSocketEndpoints>();
+        services.TryAddSingleton<SocketUpgrades>();
+
+        // Registered after Kestrel's own transport, so Kestrel asks it first; it binds only the addresses of
+        // endpoints with the direct path and without TLS (DirectSocketEndpoints), Kestrel's transport the rest.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.AspNetCore.Connections.IConnectionListenerFactory, HeraldSocketTransportFactory>());
         services.TryAddSingleton<WebSocketEndpoint>();
         services.TryAddSingleton<SendEndpoint>();
         services.TryAddSingleton<PublishEndpoint>();

@@ -163,9 +163,9 @@ internal abstract partial class WireSession : ConnectionMembership, IWebSocketSe
         ScheduleExpiry();
     }
 
-    public sealed override bool TryEnqueue(OutboundFrame frame, bool replayed)
+    public sealed override bool TryEnqueue(OutboundFrame frame, bool replayed, bool writeIfIdle = false)
     {
-        switch (Connection.TryEnqueue(frame, replayed))
+        switch (Connection.TryEnqueue(frame, replayed, writeIfIdle))
         {
             case EnqueueOutcome.Queued or EnqueueOutcome.QueuedReplacing:
                 return true;

@@ -10,6 +10,11 @@ namespace Herald.Routing;
 /// </summary>
 internal sealed class StreamSubscribers
 {
+    // A message to this many connections or fewer (a user's tabs, a small topic) is written on the publisher's
+    // thread to each connection that has nothing queued; to more, each connection's send loop writes it, so that a
+    // fan-out neither holds its publisher for a write per connection nor loses the batching of frames that queue up.
+    private const int MaxWritesOnPublisherThread = 4;
+
     private readonly Lock _gate = new();
     private Subscription[] _subscriptions = [];
     private bool _retired;
@@ -86,9 +91,11 @@ internal sealed class StreamSubscribers
     public int Deliver(StreamMessage message)
     {
         var accepted = 0;
-        foreach (var subscription in Volatile.Read(ref _subscriptions))
+        var subscriptions = Volatile.Read(ref _subscriptions);
+        var writeIfIdle = subscriptions.Length <= MaxWritesOnPublisherThread;
+        foreach (var subscription in subscriptions)
         {
-            if (subscription.Deliver(message))
+            if (subscription.Deliver(message, writeIfIdle))
             {
                 accepted++;
             }

@@ -15,8 +15,9 @@ internal abstract class StreamSubscriber
     /// <summary>Queues a frame without waiting; never blocks.</summary>
     /// <param name="frame">The frame.</param>
     /// <param name="replayed">True for a message replayed from the history, which the queue's budget does not count.</param>
+    /// <param name="writeIfIdle">True when the caller may write the frame itself if the connection has nothing queued (a message to a few connections).</param>
     /// <returns>False when the subscriber is closing or has just been cut off for falling behind.</returns>
-    public abstract bool TryEnqueue(OutboundFrame frame, bool replayed);
+    public abstract bool TryEnqueue(OutboundFrame frame, bool replayed, bool writeIfIdle = false);
 
     /// <summary>The application asked for the user to be disconnected.</summary>
     /// <returns>False when the subscriber was already closing.</returns>

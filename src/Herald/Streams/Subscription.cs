@@ -34,14 +34,16 @@ internal sealed class Subscription
     /// <summary>A subscription that holds live messages until <see cref="CompleteJoin"/>.</summary>
     public static Subscription Joining(StreamSubscriber subscriber, StreamId stream) => new(subscriber, stream, joining: true);
 
+    /// <param name="message">The message.</param>
+    /// <param name="writeIfIdle">True when the frame may be written on the caller's thread if the connection has nothing queued.</param>
     /// <returns>True when the message was queued for the subscriber (or is waiting for the join to complete).</returns>
-    public bool Deliver(StreamMessage message)
+    public bool Deliver(StreamMessage message, bool writeIfIdle = false)
     {
         lock (_gate)
         {
             if (!_joining)
             {
-                return QueueIfNew(message);
+                return QueueIfNew(message, writeIfIdle: writeIfIdle);
             }
 
             (_waiting ??= []).Add(message);
@@ -97,7 +99,7 @@ internal sealed class Subscription
 
     private bool IsNew(StreamMessage message) => message.Epoch != _epoch || message.Seq > _lastSeq;
 
-    private bool QueueIfNew(StreamMessage message, bool replayed = false)
+    private bool QueueIfNew(StreamMessage message, bool replayed = false, bool writeIfIdle = false)
     {
         if (!IsNew(message))
         {
@@ -105,6 +107,6 @@ internal sealed class Subscription
         }
 
         (_epoch, _lastSeq) = (message.Epoch, message.Seq);
-        return Subscriber.TryEnqueue(message.FrameFor(Subscriber.Format), replayed);
+        return Subscriber.TryEnqueue(message.FrameFor(Subscriber.Format), replayed, writeIfIdle);
     }
 }

@@ -48,6 +48,7 @@ internal sealed class FrameQueue : IValueTaskSource<bool>, IThreadPoolWorkItem
     private bool _completed;
     private bool _overflowed;
     private bool _readerWaiting;
+    private bool _writingNow;
     private ManualResetValueTaskSourceCore<bool> _readerSignal;
 
     public FrameQueue(int maxMessages, int maxBytes)
@@ -136,7 +137,7 @@ internal sealed class FrameQueue : IValueTaskSource<bool>, IThreadPoolWorkItem
             else
             {
                 outcome = Add(frame, outsideBudget, replacing);
-                if (!_readerWaiting)
+                if (!_readerWaiting || _writingNow)
                 {
                     return outcome;
                 }
@@ -171,7 +172,44 @@ internal sealed class FrameQueue : IValueTaskSource<bool>, IThreadPoolWorkItem
             }
 
             _control = frame;
-            if (!_readerWaiting)
+            if (!_readerWaiting || _writingNow)
+            {
+                return;
+            }
+
+            _readerWaiting = false;
+        }
+
+        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+    }
+
+    /// <summary>
+    /// Lets the caller write one frame to the connection itself, now, instead of queuing it: only while nothing is
+    /// queued and the send loop waits, so the order of what is written stays the order of sending. Until
+    /// <see cref="EndWriteNow"/>, frames sent meanwhile are queued and the send loop is not woken.
+    /// </summary>
+    /// <returns>False when the frame must be queued.</returns>
+    public bool TryBeginWriteNow()
+    {
+        lock (_gate)
+        {
+            if (!_readerWaiting || _writingNow || _completed || _overflowed || _count > 0 || _control is not null)
+            {
+                return false;
+            }
+
+            _writingNow = true;
+            return true;
+        }
+    }
+
+    /// <summary>Ends what <see cref="TryBeginWriteNow"/> began, once the frame is flushed (or failed): the send loop is woken if anything arrived meanwhile.</summary>
+    public void EndWriteNow()
+    {
+        lock (_gate)
+        {
+            _writingNow = false;
+            if (!_readerWaiting || (_count == 0 && _control is null && !_completed && !_overflowed))
             {
                 return;
             }
@@ -263,8 +301,12 @@ internal sealed class FrameQueue : IValueTaskSource<bool>, IThreadPoolWorkItem
             }
 
             _completed = true;
-            wakeReader = _readerWaiting;
-            _readerWaiting = false;
+            // A frame being written now wakes the send loop when it is done.
+            wakeReader = _readerWaiting && !_writingNow;
+            if (wakeReader)
+            {
+                _readerWaiting = false;
+            }
         }
 
         ReleaseRepliesWaiter();

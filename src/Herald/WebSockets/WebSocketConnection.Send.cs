@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Pipelines;
 namespace Herald.WebSockets;
 
 internal sealed partial class WebSocketConnection
@@ -55,5 +56,70 @@ internal sealed partial class WebSocketConnection
         {
             await LoopEndedAsync();
         }
+    }
+
+    /// <summary>
+    /// Writes a frame on the caller's thread while the send loop waits (<see cref="FrameQueue.TryBeginWriteNow"/>).
+    /// A flush the socket cannot take at once finishes in the background, the send loop still held off.
+    /// </summary>
+    private void WriteNow(OutboundFrame frame)
+    {
+        var messages = frame.IsMessage ? 1 : 0;
+        ValueTask<FlushResult> flush;
+        try
+        {
+            _transport.Output.Write(frame.Bytes.Span);
+            flush = _transport.Output.FlushAsync();
+        }
+        catch (Exception exception)
+        {
+            WriteNowEnded(messages, exception);
+            return;
+        }
+
+        if (!flush.IsCompleted)
+        {
+            _ = FinishWriteNowAsync(flush, messages);
+            return;
+        }
+
+        try
+        {
+            WriteNowEnded(messages, flush.GetAwaiter().GetResult());
+        }
+        catch (Exception exception)
+        {
+            WriteNowEnded(messages, exception);
+        }
+    }
+
+    private async Task FinishWriteNowAsync(ValueTask<FlushResult> flush, int messages)
+    {
+        try
+        {
+            WriteNowEnded(messages, await flush);
+        }
+        catch (Exception exception)
+        {
+            WriteNowEnded(messages, exception);
+        }
+    }
+
+    private void WriteNowEnded(int messages, FlushResult flush)
+    {
+        _services.Counters.AddDelivered(messages);
+        _queue.EndWriteNow();
+        if (flush.IsCompleted || flush.IsCanceled)
+        {
+            Abort("connection lost (the peer stopped reading)");
+        }
+    }
+
+    private void WriteNowEnded(int messages, Exception exception)
+    {
+        // A frame written but never flushed was not delivered.
+        _services.Counters.AddDropped(messages);
+        _queue.EndWriteNow();
+        OnConnectionLost(exception);
     }
 }

@@ -12,7 +12,7 @@ public sealed partial class LayeringTests
 {
     /// <summary>Lowest first; "" is the folder itself (the public contract: options, the hub interface, its records).</summary>
     private static readonly string[] Layers =
-        ["Diagnostics", "", "WebSockets", "Streams", "Routing", "Delivery", "Protocol", "Auth", "Api", "Connections", "Hosting"];
+        ["Diagnostics", "", "WebSockets", "Streams", "Routing", "Delivery", "Protocol", "Auth", "Api", "Connections", "Sockets", "Hosting"];
 
     [Fact]
     public void SourceFolders_UseOnlyTheLayersBelowThem()

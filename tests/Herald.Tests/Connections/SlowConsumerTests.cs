@@ -73,11 +73,14 @@ public abstract class SlowConsumerTests(bool direct) : BothWebSocketPaths(direct
             o.CloseTimeout = TimeSpan.FromSeconds(20);
         });
         await using var stalled = await server.ConnectAsUserAsync("stalled");
+        var payload = new string('s', 1024);
 
+        // Frames to an idle connection are written at once, so the socket's buffers fill first (a few MiB on
+        // loopback); from then on the queue holds them, and its fifth frame, 5 KiB, cuts the client off.
         var accepted = 0;
         for (var i = 0; i < 100_000 && server.Hub.GetStats().SlowConsumerDisconnects == 0; i++)
         {
-            accepted += await server.Hub.SendToUserAsync("stalled", "small message " + i, TestContext.Current.CancellationToken);
+            accepted += await server.Hub.SendToUserAsync("stalled", payload, TestContext.Current.CancellationToken);
         }
 
         Assert.Equal(1, server.Hub.GetStats().SlowConsumerDisconnects);

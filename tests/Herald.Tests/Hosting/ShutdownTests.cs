@@ -51,7 +51,7 @@ public abstract class ShutdownTests(bool direct) : BothWebSocketPaths(direct)
         await using var server = await StartServerAsync();
         using var silent = new TcpClient();
         await silent.ConnectAsync(server.BaseAddress.Host, server.BaseAddress.Port, Cancellation);
-        await Eventually.TrueAsync(() => server.Logs.Contains("ConnectionStart"), "Kestrel to accept the connection");
+        await Eventually.TrueAsync(() => server.Logs.Contains("ConnectionStart") || server.Logs.Contains("SocketAccepted"), "Kestrel or Herald's socket transport to accept the connection");
 
         var stopping = Stopwatch.StartNew();
         await server.StopAsync();

@@ -262,6 +262,112 @@ public sealed class FrameQueueTests
     }
 
     [Fact]
+    public void TryBeginWriteNow_OnlyWhileTheReaderWaitsOnAnEmptyQueue()
+    {
+        var queue = new FrameQueue(maxMessages: 10, maxBytes: 1_000);
+        Assert.False(queue.TryBeginWriteNow());
+
+        var waiting = queue.WaitToReadAsync().AsTask();
+        Assert.False(waiting.IsCompleted);
+        Assert.True(queue.TryBeginWriteNow());
+        Assert.False(queue.TryBeginWriteNow());
+        queue.EndWriteNow();
+
+        queue.TryEnqueue(TestFrames.Text("queued"));
+        Assert.False(queue.TryBeginWriteNow());
+    }
+
+    [Fact]
+    public async Task EndWriteNow_FramesQueuedMeanwhile_WakesTheReaderOnlyThen()
+    {
+        var queue = new FrameQueue(maxMessages: 10, maxBytes: 1_000);
+        var waiting = queue.WaitToReadAsync().AsTask();
+        Assert.True(queue.TryBeginWriteNow());
+
+        queue.TryEnqueue(TestFrames.Text("after"));
+        queue.Complete();
+        Assert.False(waiting.IsCompleted);
+
+        queue.EndWriteNow();
+        Assert.True(await waiting.WaitAsync(Timeout, TestContext.Current.CancellationToken));
+        Assert.True(queue.TryDequeue(out var frame));
+        Assert.Equal("after", TextOf(frame));
+        Assert.False(await queue.WaitToReadAsync());
+    }
+
+    [Fact]
+    public async Task EndWriteNow_NothingArrived_LeavesTheReaderWaiting()
+    {
+        var queue = new FrameQueue(maxMessages: 10, maxBytes: 1_000);
+        var waiting = queue.WaitToReadAsync().AsTask();
+        Assert.True(queue.TryBeginWriteNow());
+
+        queue.EndWriteNow();
+
+        Assert.False(waiting.IsCompleted);
+        Assert.True(queue.TryBeginWriteNow());
+        queue.EndWriteNow();
+        queue.TryEnqueue(TestFrames.Text("wake"));
+        Assert.True(await waiting.WaitAsync(Timeout, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task WriteNow_FourProducersWithTheReader_EveryFrameOnceInEachProducersOrder()
+    {
+        // The "socket" is a list that only the reader or the one writer holding the queue's write-now may append to.
+        const int producers = 4;
+        const int perProducer = 20_000;
+        var queue = new FrameQueue(maxMessages: 1_000_000, maxBytes: int.MaxValue);
+        var written = new List<OutboundFrame>(producers * perProducer);
+        var writers = 0;
+        void Write(OutboundFrame frame)
+        {
+            Assert.Equal(1, Interlocked.Increment(ref writers));
+            written.Add(frame);
+            Interlocked.Decrement(ref writers);
+        }
+
+        var reader = Task.Run(async () =>
+        {
+            while (await queue.WaitToReadAsync())
+            {
+                while (queue.TryDequeue(out var frame))
+                {
+                    Write(frame);
+                }
+            }
+        }, TestContext.Current.CancellationToken);
+        var frames = Enumerable.Range(0, producers)
+            .Select(p => Enumerable.Range(0, perProducer).Select(i => TestFrames.Text($"{p}:{i}")).ToArray())
+            .ToArray();
+        await Task.WhenAll(Enumerable.Range(0, producers).Select(p => Task.Run(() =>
+        {
+            foreach (var frame in frames[p])
+            {
+                if (queue.TryBeginWriteNow())
+                {
+                    Write(frame);
+                    queue.EndWriteNow();
+                }
+                else
+                {
+                    Assert.Equal(EnqueueOutcome.Queued, queue.TryEnqueue(frame));
+                }
+            }
+        }, TestContext.Current.CancellationToken)));
+        queue.Complete();
+        await reader.WaitAsync(Timeout, TestContext.Current.CancellationToken);
+
+        Assert.Equal(producers * perProducer, written.Count);
+        var next = new int[producers];
+        foreach (var frame in written)
+        {
+            var producer = TextOf(frame)[0] - '0';
+            Assert.Same(frames[producer][next[producer]++], frame);
+        }
+    }
+
+    [Fact]
     public void TryEnqueue_WithTheKeyOfAQueuedFrame_RemovesItAndQueuesTheNewOneLast()
     {
         var queue = new FrameQueue(maxMessages: 10, maxBytes: 1000);
