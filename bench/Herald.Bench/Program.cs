@@ -1,4 +1,5 @@
 using Herald.Bench.Cli;
+using Herald.Bench.Output;
 using Herald.Bench.Platform;
 using Herald.Bench.Scenarios;
 
@@ -34,15 +35,7 @@ try
 {
     var arguments = BenchArguments.Parse(args);
     FileDescriptorLimit.RaiseToHardLimit();
-    await (arguments.Scenario switch
-    {
-        "idle" => IdleScenario.RunAsync(arguments, cancellation.Token),
-        "latency" => LatencyScenario.RunAsync(arguments, cancellation.Token),
-        "throughput" => ThroughputScenario.RunAsync(arguments, cancellation.Token),
-        "churn" => ChurnScenario.RunAsync(arguments, cancellation.Token),
-        "fanout" => FanoutScenario.RunAsync(arguments, cancellation.Token),
-        var other => throw new UsageException($"unknown scenario '{other}'"),
-    });
+    ResultWriter.Write(await ScenarioRunner.RunAsync(arguments, cancellation.Token));
     return 0;
 }
 catch (UsageException exception)
