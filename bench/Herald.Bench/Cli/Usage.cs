@@ -39,6 +39,16 @@ internal static class Usage
                       seed-flavour connections; or to the topic, with herald.v1 connections subscribed to it), open
                       loop: copies delivered per second and per server CPU second, lost, duplicated, percentiles
 
+        side by side
+          compare     --herald CMD --reference CMD [--scenarios idle,latency,throughput] [--runs N (3)]
+                      [--ports FROM-TO] [--start-timeout S (30)] [options of those scenarios]
+                      for each scenario and each of N runs, a fresh Herald and a fresh reference server, one after the
+                      other (alternating which goes first), each started from its command on a free 127.0.0.1 port
+                      ({port} in the command says where: "... --urls http://127.0.0.1:{port}", "... -addr 127.0.0.1:{port}";
+                      words split on spaces, quotes keep one together, no shell), measured, then killed. An option goes
+                      to every chosen scenario that takes it. Prints the JSON of every run, then per scenario a table
+                      of both medians and their ratio Herald / reference.
+
         A server whose GET /api/v1/stats answers 404 (the seed's design) is measured by its PID only: its counters are
         null in the JSON and n/a in the row, and each login is confirmed by a probe message through /send. fanout and
         throughput --mode batch need Herald's API and refuse such a server.
