@@ -146,8 +146,8 @@ internal sealed class BenchContext : IDisposable
             return null;
         }
 
-        var session = await GcEventSession.TryStartAsync(Server.Pid);
-        if (session is null && !GcEventSession.IsDotNet(Server.Pid))
+        var session = await GcEventSession.TryStartAsync(Server);
+        if (session is null && !GcEventSession.IsDotNet(Server))
         {
             Console.Error.WriteLine($"note: process {Server.Pid} has no .NET diagnostics socket: GC figures are n/a");
         }

@@ -3,19 +3,22 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Herald.Bench.Cli;
+using Herald.Bench.Platform;
 
 namespace Herald.Bench.Compare;
 
 /// <summary>
 /// One server started by <c>compare</c> for one run: its own process on a free loopback port, ready once the port
-/// takes connections. Disposing kills it by its PID (with any children) and waits for it to exit, on success,
-/// failure or cancellation alike. Its output is drained (a chatty server must never block on a full pipe) and its
+/// takes connections. Disposing stops it by its PID and waits for it to exit, on success, failure or cancellation
+/// alike: SIGTERM first, so that it ends as it would in production (a .NET server removes its diagnostics socket
+/// from /tmp), then SIGKILL, with any children, if it has not exited within a few seconds. Its output is drained (a chatty server must never block on a full pipe) and its
 /// last lines kept for the error message if it dies.
 /// </summary>
 internal sealed class ServerProcess : IAsyncDisposable
 {
     private const int KeptLines = 20;
     private static readonly TimeSpan ListenPoll = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan TerminateTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>Every server started and not yet disposed, for <see cref="KillAll"/>.</summary>
@@ -98,6 +101,18 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        try
+        {
+            if (!_process.HasExited && LibC.Kill(Pid, LibC.SignalTerminate) == 0)
+            {
+                await _process.WaitForExitAsync(CancellationToken.None).WaitAsync(TerminateTimeout);
+            }
+        }
+        catch (TimeoutException)
+        {
+            // It did not end when asked: killed below.
+        }
+
         try
         {
             if (!_process.HasExited)

@@ -43,18 +43,23 @@ internal sealed class GcEventSession : IAsyncDisposable
         _reader = Task.Factory.StartNew(ReadEvents, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
-    /// <summary>Whether <paramref name="pid"/> is a .NET process with a diagnostics socket this user can reach.</summary>
-    public static bool IsDotNet(int pid) =>
-        Directory.EnumerateFiles(Path.GetTempPath(), $"dotnet-diagnostic-{pid}-*-socket").Any();
+    /// <summary>
+    /// Whether the process is .NET with a diagnostics socket this user can reach. The socket's name carries the PID
+    /// and the process's start time, so a file a killed process left behind never passes for a later one with its PID.
+    /// </summary>
+    public static bool IsDotNet(ProcessProbe process) =>
+        File.Exists(Path.Combine(Path.GetTempPath(), $"dotnet-diagnostic-{process.Pid}-{process.ReadStartTime()}-socket"));
 
     /// <summary>Opens the session, or says on stderr why not.</summary>
     /// <returns>Null when the process is not .NET or the session could not start.</returns>
-    public static async Task<GcEventSession?> TryStartAsync(int pid)
+    public static async Task<GcEventSession?> TryStartAsync(ProcessProbe process)
     {
-        if (!IsDotNet(pid))
+        if (!IsDotNet(process))
         {
             return null;
         }
+
+        var pid = process.Pid;
 
         try
         {
