@@ -1,4 +1,7 @@
+using System.Runtime.InteropServices;
 using Herald.Bench.Cli;
+using Herald.Bench.Compare;
+using Herald.Bench.Output;
 using Herald.Bench.Platform;
 using Herald.Bench.Scenarios;
 
@@ -30,19 +33,32 @@ Console.CancelKeyPress += (_, e) =>
     cancellation.Cancel();
 };
 
+// SIGTERM too ends the run through the token, so that compare kills the servers it started; should the run not end
+// within a grace period (a blocked call), the servers are killed here and the generator exits anyway.
+using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = true;
+    cancellation.Cancel();
+    _ = Task.Delay(TimeSpan.FromSeconds(15)).ContinueWith(static _ =>
+    {
+        ServerProcess.KillAll();
+        Environment.Exit(143);
+    }, TaskScheduler.Default);
+});
+
 try
 {
     var arguments = BenchArguments.Parse(args);
     FileDescriptorLimit.RaiseToHardLimit();
-    await (arguments.Scenario switch
+    if (arguments.Scenario == "compare")
     {
-        "idle" => IdleScenario.RunAsync(arguments, cancellation.Token),
-        "latency" => LatencyScenario.RunAsync(arguments, cancellation.Token),
-        "throughput" => ThroughputScenario.RunAsync(arguments, cancellation.Token),
-        "churn" => ChurnScenario.RunAsync(arguments, cancellation.Token),
-        "fanout" => FanoutScenario.RunAsync(arguments, cancellation.Token),
-        var other => throw new UsageException($"unknown scenario '{other}'"),
-    });
+        ComparisonWriter.Write(await CompareCommand.RunAsync(arguments, cancellation.Token));
+    }
+    else
+    {
+        ResultWriter.Write(await ScenarioRunner.RunAsync(arguments, cancellation.Token));
+    }
+
     return 0;
 }
 catch (UsageException exception)

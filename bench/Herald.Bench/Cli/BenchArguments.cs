@@ -84,6 +84,18 @@ internal sealed class BenchArguments
         return value;
     }
 
+    /// <summary>Every option nobody has read yet, in the order given; they count as read from now on.</summary>
+    public IReadOnlyList<(string Name, string Value)> TakeRest()
+    {
+        var rest = _options.Where(option => !_used.Contains(option.Key)).Select(static option => (option.Key, option.Value)).ToArray();
+        foreach (var (name, _) in rest)
+        {
+            _used.Add(name);
+        }
+
+        return rest;
+    }
+
     /// <exception cref="UsageException">An option was given that no one read.</exception>
     public void EnsureAllUsed()
     {

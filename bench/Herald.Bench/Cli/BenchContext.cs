@@ -81,6 +81,7 @@ internal sealed class BenchContext : IDisposable
         StartedAt,
         Environment.ProcessorCount,
         Server?.Pid,
+        HasStats,
         Measure.Round.To3(Environment.CpuUsage.TotalTime.TotalSeconds));
 
     /// <summary>Warns when the server's own open-files limit is below what the scenario is about to open.</summary>
@@ -92,25 +93,82 @@ internal sealed class BenchContext : IDisposable
         }
     }
 
-    /// <summary>Reads the stats once, failing plainly when the server is not there, and warns about leftovers.</summary>
-    public async Task<ServerStats> CheckServerAsync(CancellationToken cancellationToken)
+    /// <summary>Whether the server answers <c>GET /api/v1/stats</c>; known after <see cref="CheckServerAsync"/>.</summary>
+    public bool HasStats { get; private set; }
+
+    /// <summary>
+    /// Reads the stats once, failing plainly when the server is not there, and warns about leftovers. A server that
+    /// answers 404 there (the seed's design) is measured by its PID only: said once, here.
+    /// </summary>
+    /// <returns>The stats; null when the server has none.</returns>
+    public async Task<ServerStats?> CheckServerAsync(CancellationToken cancellationToken)
     {
-        ServerStats stats;
+        ServerStats? stats;
         try
         {
-            stats = await Api.GetStatsAsync(cancellationToken);
+            stats = await Api.TryGetStatsAsync(cancellationToken);
         }
         catch (HttpRequestException exception)
         {
-            throw new BenchFailedException($"cannot reach Herald at {Target.HttpBase}: {exception.Message}");
+            throw new BenchFailedException($"cannot reach the server at {Target.HttpBase}: {exception.Message}");
         }
 
-        if (stats.Connections > 0)
+        HasStats = stats is not null;
+        if (stats is null)
+        {
+            Console.Error.WriteLine($"note: {Target.HttpBase}api/v1/stats answers 404: measuring the server by its PID only (CPU and RSS from /proc); its counters are n/a, and logins are confirmed by a probe message each");
+        }
+        else if (stats.Connections > 0)
         {
             Console.Error.WriteLine($"warning: the server already has {stats.Connections} connections ({stats.Users} users); they share its memory and CPU with this run");
         }
 
         return stats;
+    }
+
+    /// <summary>
+    /// Reads <c>--gc-events on|off</c> (default on): whether a latency, throughput or fanout run opens a GC event
+    /// session on a .NET server. Off is for checking that the session does not move the other figures.
+    /// </summary>
+    public static bool ReadGcEventsOption(BenchArguments args) => args.GetString("gc-events", "on") switch
+    {
+        "on" => true,
+        "off" => false,
+        var other => throw new UsageException($"--gc-events must be on or off (was '{other}')"),
+    };
+
+    /// <summary>Opens a GC event session on the server when it is .NET and <paramref name="enabled"/>; says so when it is not .NET.</summary>
+    /// <returns>Null without --server-pid, when disabled, or when the server is not .NET: its GC figures are then n/a.</returns>
+    public async Task<GcEventSession?> StartGcEventsAsync(bool enabled)
+    {
+        if (Server is null || !enabled)
+        {
+            return null;
+        }
+
+        var session = await GcEventSession.TryStartAsync(Server);
+        if (session is null && !GcEventSession.IsDotNet(Server))
+        {
+            Console.Error.WriteLine($"note: process {Server.Pid} has no .NET diagnostics socket: GC figures are n/a");
+        }
+
+        return session;
+    }
+
+    /// <summary>The stats now; null for a server without them (absent, not zero).</summary>
+    public async Task<ServerStats?> ReadStatsAsync(CancellationToken cancellationToken) =>
+        HasStats ? await Api.GetStatsAsync(cancellationToken) : null;
+
+    /// <summary>Refuses a server without Herald's API (no stats endpoint) for a scenario that needs it.</summary>
+    /// <param name="what">What the scenario needs, e.g. "POST /api/v1/publish".</param>
+    /// <exception cref="BenchFailedException">The server has no stats endpoint, so it is not Herald.</exception>
+    public void RequireHeraldApi(string what)
+    {
+        if (!HasStats)
+        {
+            throw new BenchFailedException(
+                $"{Scenario} needs Herald's API ({what}), and the server at {Target.HttpBase} has none (GET /api/v1/stats answers 404); against a server of the seed's design, run idle, latency, throughput --mode send or churn");
+        }
     }
 
     public void Dispose()

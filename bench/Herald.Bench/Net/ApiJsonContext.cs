@@ -6,7 +6,6 @@ namespace Herald.Bench.Net;
 /// <summary>Source-generated JSON for the server's answers the generator reads.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(ServerStats))]
-[JsonSerializable(typeof(SendAnswer))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;
 
 /// <summary><c>GET /api/v1/stats</c>, the fields the generator uses.</summary>
@@ -20,6 +19,3 @@ internal sealed record ServerStats(
     long MessagesDelivered,
     long MessagesDropped,
     long SlowConsumerDisconnects);
-
-/// <summary>The answer to <c>/send</c>: how many connections the message was queued for.</summary>
-internal sealed record SendAnswer(int Delivered);

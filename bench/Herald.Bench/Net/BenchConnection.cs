@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.WebSockets;
+using System.Text;
 
 namespace Herald.Bench.Net;
 
@@ -13,10 +14,19 @@ internal sealed class BenchConnection
     /// <summary>Bench messages are under 64 bytes, their herald.v1 envelopes under 256; anything longer than this is counted and skipped.</summary>
     private const int BufferSize = 512;
 
+    /// <summary>
+    /// The text of the message that confirms a login on a server without stats: the receive loop takes it for itself
+    /// (neither counted nor handed to the sink), so a late or repeated probe never touches a scenario's figures.
+    /// </summary>
+    public const string RegistrationProbe = "bench-registration-probe";
+
+    private static readonly byte[] RegistrationProbeBytes = Encoding.UTF8.GetBytes(RegistrationProbe);
+
     private readonly ClientWebSocket _socket;
     private readonly IMessageSink? _sink;
     private readonly byte[] _buffer = new byte[BufferSize];
     private readonly TaskCompletionSource? _firstMessage;
+    private readonly TaskCompletionSource<bool> _registered = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task _receiveLoop = Task.CompletedTask;
     private long _messagesReceived;
     private long _lastReceivedAt;
@@ -50,6 +60,9 @@ internal sealed class BenchConnection
     /// connection ends first.
     /// </summary>
     public Task FirstMessage => _firstMessage?.Task ?? throw new InvalidOperationException("opened without signalFirstMessage");
+
+    /// <summary>True when a <see cref="RegistrationProbe"/> has arrived; false if the connection ended first.</summary>
+    public Task<bool> Registered => _registered.Task;
 
     /// <summary>Connects, sends the protocol's greeting (the login, and a subscription if any) and starts the receive loop.</summary>
     public static async Task<BenchConnection> OpenAsync(
@@ -137,6 +150,13 @@ internal sealed class BenchConnection
                     continue;
                 }
 
+                if (!oversized && _buffer.AsSpan(0, length).SequenceEqual(RegistrationProbeBytes))
+                {
+                    _registered.TrySetResult(true);
+                    length = 0;
+                    continue;
+                }
+
                 var receivedAt = Stopwatch.GetTimestamp();
                 _sink?.OnMessage(this, oversized ? [] : _buffer.AsSpan(0, length), receivedAt);
                 Volatile.Write(ref _lastReceivedAt, receivedAt);
@@ -156,6 +176,7 @@ internal sealed class BenchConnection
         }
         finally
         {
+            _registered.TrySetResult(false);
             if (_firstMessage is { Task.IsCompleted: false })
             {
                 _firstMessage.TrySetException(new WebSocketException($"connection of {UserId} ended before its first message: {Failure ?? "closed"}"));

@@ -8,11 +8,12 @@ namespace Herald.Bench.Net;
 
 /// <summary>
 /// The server's HTTP API as the generator uses it: <c>/send</c>, <c>/api/v1/publish</c>, <c>/api/v1/publish/batch</c>
-/// and <c>/api/v1/stats</c>, over keep-alive connections.
+/// and <c>/api/v1/stats</c>, over keep-alive connections. A server of the seed's design has <c>/send</c> only.
 /// </summary>
 internal sealed class HeraldApiClient : IDisposable
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
+    private static readonly Uri StatsPath = new("api/v1/stats", UriKind.Relative);
     private static readonly Uri PublishPath = new("api/v1/publish", UriKind.Relative);
     private static readonly Uri PublishBatchPath = new("api/v1/publish/batch", UriKind.Relative);
 
@@ -35,14 +36,24 @@ internal sealed class HeraldApiClient : IDisposable
         }
     }
 
-    public async Task<ServerStats> GetStatsAsync(CancellationToken cancellationToken)
+    /// <returns>The stats; null when the server answers 404 (it has no stats endpoint, like the seed's design).</returns>
+    public async Task<ServerStats?> TryGetStatsAsync(CancellationToken cancellationToken)
     {
-        using var response = await _http.GetAsync(new Uri("api/v1/stats", UriKind.Relative), cancellationToken);
+        using var response = await _http.GetAsync(StatsPath, cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
         response.EnsureSuccessStatusCode();
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
         return await JsonSerializer.DeserializeAsync(body, ApiJsonContext.Default.ServerStats, cancellationToken)
             ?? throw new InvalidOperationException("GET /api/v1/stats answered null");
     }
+
+    /// <exception cref="InvalidOperationException">The server has no stats endpoint; call only after it was found to have one.</exception>
+    public async Task<ServerStats> GetStatsAsync(CancellationToken cancellationToken) =>
+        await TryGetStatsAsync(cancellationToken) ?? throw new InvalidOperationException("GET /api/v1/stats answered 404");
 
     /// <summary>Polls the stats until <paramref name="condition"/> holds or <paramref name="timeout"/> passes.</summary>
     /// <returns>The last stats read, and whether the condition held.</returns>
@@ -67,21 +78,30 @@ internal sealed class HeraldApiClient : IDisposable
     }
 
     /// <summary><c>GET /send?uid=&amp;message=</c>.</summary>
-    /// <returns>The connections the message was queued for, or -1 with the HTTP status (0: no answer) when it failed.</returns>
+    /// <returns>
+    /// The connections the message was queued for, or -1 with the HTTP status (0: no answer) when it failed. Herald
+    /// answers <c>{"delivered":n}</c>; the seed's design answers 200 <c>ok</c> (its one connection of that user: 1)
+    /// or 404 when the user has no connection (0, as Herald's <c>{"delivered":0}</c>).
+    /// </returns>
     public async Task<(int Delivered, int Status)> SendAsync(string userId, string message, CancellationToken cancellationToken)
     {
         var path = $"send?uid={Uri.EscapeDataString(userId)}&message={Uri.EscapeDataString(message)}";
         try
         {
             using var response = await _http.GetAsync(new Uri(path, UriKind.Relative), cancellationToken);
-            if (response.StatusCode != HttpStatusCode.OK)
+            var status = (int)response.StatusCode;
+            if (response.StatusCode == HttpStatusCode.NotFound)
             {
-                return (-1, (int)response.StatusCode);
+                return (0, status);
             }
 
-            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-            var answer = await JsonSerializer.DeserializeAsync(body, ApiJsonContext.Default.SendAnswer, cancellationToken);
-            return (answer?.Delivered ?? -1, 200);
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                return (-1, status);
+            }
+
+            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+            return (SendAnswers.ReadDelivered(body), status);
         }
         catch (HttpRequestException)
         {

@@ -6,6 +6,7 @@ namespace Herald.Bench.Output;
 /// <param name="StartedAt">When the scenario started (UTC).</param>
 /// <param name="ProcessorCount">Cores this machine offers; the generator and the server share them.</param>
 /// <param name="ServerPid">The server process measured, or null when no --server-pid was given (no server figures then).</param>
+/// <param name="ServerHasStats">The server answers GET /api/v1/stats; without it, its counters are null and logins are confirmed by probes.</param>
 /// <param name="GeneratorTotalCpuSeconds">All CPU the generator process used, start-up and connecting included.</param>
 internal sealed record RunInfo(
     string Scenario,
@@ -13,6 +14,7 @@ internal sealed record RunInfo(
     DateTimeOffset StartedAt,
     int ProcessorCount,
     int? ServerPid,
+    bool ServerHasStats,
     double GeneratorTotalCpuSeconds);
 
 /// <summary>CPU over one measured window.</summary>

@@ -11,7 +11,8 @@ internal sealed record ServerCounterDeltas(
     long MessagesDropped,
     long SlowConsumerDisconnects)
 {
-    public static ServerCounterDeltas Between(ServerStats before, ServerStats after) => new(
+    /// <returns>Null when the server has no stats (either reading is null): absent, not zero.</returns>
+    public static ServerCounterDeltas? Between(ServerStats? before, ServerStats? after) => before is null || after is null ? null : new(
         after.ConnectionsOpened - before.ConnectionsOpened,
         after.MessagesPublished - before.MessagesPublished,
         after.MessagesQueued - before.MessagesQueued,

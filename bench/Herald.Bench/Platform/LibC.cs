@@ -16,6 +16,9 @@ internal static partial class LibC
     /// <summary>PR_SET_TIMERSLACK: how late the kernel may wake this thread from a sleep, in nanoseconds.</summary>
     public const int ProcessSetTimerSlack = 29;
 
+    /// <summary>SIGTERM: asks a process to end.</summary>
+    public const int SignalTerminate = 15;
+
     [StructLayout(LayoutKind.Sequential)]
     internal struct ResourceLimit
     {
@@ -41,6 +44,9 @@ internal static partial class LibC
 
     [LibraryImport(Library, EntryPoint = "nanosleep", SetLastError = true)]
     public static partial int NanoSleep(in TimeSpec request, IntPtr remaining);
+
+    [LibraryImport(Library, EntryPoint = "kill", SetLastError = true)]
+    public static partial int Kill(int pid, int signal);
 
     [LibraryImport(Library, EntryPoint = "prctl", SetLastError = true)]
     public static partial int ProcessControl(int option, nuint argument2, nuint argument3, nuint argument4, nuint argument5);

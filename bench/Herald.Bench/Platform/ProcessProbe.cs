@@ -51,6 +51,14 @@ internal sealed class ProcessProbe
         return TimeSpan.FromSeconds(ticks / ClockTicksPerSecond);
     }
 
+    /// <summary>When the process started, in clock ticks since boot (field 22 of /proc/PID/stat): with the PID, it names one process for good.</summary>
+    public long ReadStartTime()
+    {
+        var stat = File.ReadAllText($"{_directory}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return long.Parse(fields[19], CultureInfo.InvariantCulture);
+    }
+
     /// <returns>The soft "Max open files" limit, or null when it is unlimited or unreadable.</returns>
     public long? ReadOpenFilesLimit()
     {

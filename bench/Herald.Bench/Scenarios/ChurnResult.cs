@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Herald.Bench.Output;
 
 namespace Herald.Bench.Scenarios;
@@ -21,6 +22,7 @@ namespace Herald.Bench.Scenarios;
 /// <param name="ServerRssEndBytes">Server RSS after it drained.</param>
 /// <param name="Window">CPU over the cycling window.</param>
 /// <param name="ServerCounters">How the server's counters moved over the run.</param>
+/// <remarks>Against a server without stats, the drain check and the final counts cannot be read: they are null.</remarks>
 internal sealed record ChurnResult(
     RunInfo Run,
     int Concurrency,
@@ -30,16 +32,16 @@ internal sealed record ChurnResult(
     ChurnFailures Failures,
     string? FirstFailure,
     long LoginRetries,
-    bool Drained,
-    double DrainSeconds,
-    bool ReturnedToZero,
-    int FinalConnections,
-    int FinalUsers,
-    int FinalPendingLogins,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] bool? Drained,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] double? DrainSeconds,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] bool? ReturnedToZero,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] int? FinalConnections,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] int? FinalUsers,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] int? FinalPendingLogins,
     long? ServerRssStartBytes,
     long? ServerRssEndBytes,
     CpuFigures Window,
-    ServerCounterDeltas ServerCounters);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] ServerCounterDeltas? ServerCounters);
 
 /// <summary>Failed churn cycles by stage.</summary>
 internal sealed record ChurnFailures(long Connect, long Publish, long Receive, long Close)

@@ -20,7 +20,7 @@ internal static class ChurnScenario
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(15);
 
-    public static async Task RunAsync(BenchArguments args, CancellationToken cancellationToken)
+    public static async Task<ScenarioReport> RunAsync(BenchArguments args, CancellationToken cancellationToken)
     {
         var concurrency = args.GetInt("concurrency", 16, 1, 1024);
         using var context = BenchContext.Create(args, concurrency);
@@ -43,28 +43,35 @@ internal static class ChurnScenario
         await Task.WhenAll(workers);
         var window = meter.Stop();
 
-        Console.Error.WriteLine("churn: waiting for the server to drain");
-        var drainStarted = Stopwatch.GetTimestamp();
-        var (after, drained) = await context.Api.WaitForStatsAsync(
-            s => s.Connections <= before.Connections && s.Users <= before.Users, DrainTimeout, cancellationToken);
-        var drainSeconds = PreciseClock.SecondsSince(drainStarted);
+        ServerStats? after = null;
+        bool? drained = null;
+        double? drainSeconds = null;
+        if (before is not null)
+        {
+            Console.Error.WriteLine("churn: waiting for the server to drain");
+            var drainStarted = Stopwatch.GetTimestamp();
+            (after, drained) = await context.Api.WaitForStatsAsync(
+                s => s.Connections <= before.Connections && s.Users <= before.Users, DrainTimeout, cancellationToken);
+            drainSeconds = Round.To3(PreciseClock.SecondsSince(drainStarted));
+        }
+
         var rssEnd = context.Server?.ReadRssBytes();
 
         var cycles = run.Cycles;
         var failures = run.Failures;
         var perSecond = Round.To1(cycles / window.WallSeconds);
         var result = new ChurnResult(
-            context.RunInfo(), loops, seconds, cycles, perSecond, failures, run.FirstFailure, run.LoginRetries, drained, Round.To3(drainSeconds),
-            after.Connections == 0 && after.Users == 0, after.Connections, after.Users, after.PendingLogins, rssStart, rssEnd, window,
+            context.RunInfo(), loops, seconds, cycles, perSecond, failures, run.FirstFailure, run.LoginRetries, drained, drainSeconds,
+            after is null ? null : after.Connections == 0 && after.Users == 0, after?.Connections, after?.Users, after?.PendingLogins, rssStart, rssEnd, window,
             ServerCounterDeltas.Between(before, after));
 
-        ResultWriter.Write(result, ResultJsonContext.Default.ChurnResult, new MarkdownRow()
+        return ScenarioReport.Create(result, ResultJsonContext.Default.ChurnResult, new MarkdownRow()
             .Add("scenario", "churn")
             .Add("concurrency", loops)
             .Add("seconds", seconds)
             .Add("cycles/s", perSecond)
             .Add("failures", failures.Total)
-            .Add("drained to zero", result.ReturnedToZero ? "yes" : "no")
+            .Add("drained to zero", result.ReturnedToZero switch { true => "yes", false => "no", null => "n/a" })
             .Add("server RSS start (MiB)", rssStart is { } s ? Round.To1(s / 1048576.0) : null)
             .Add("server RSS end (MiB)", rssEnd is { } e ? Round.To1(e / 1048576.0) : null)
             .Add("server CPU (% core)", window.ServerCpuPercentOfCore)

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Herald.Bench.Output;
 
 namespace Herald.Bench.Scenarios;
@@ -25,6 +26,7 @@ namespace Herald.Bench.Scenarios;
 /// <param name="Latency">Scheduled send time to receipt, per copy; percentiles within 0.4 %.</param>
 /// <param name="ScheduleLag">How late the generator issued each publish against its schedule: the measurement's own noise.</param>
 /// <param name="Window">CPU from the first measured publish until the last copy arrived (or the drain timed out).</param>
+/// <param name="Gc">The server's collections and pauses over the window; null when it is not .NET (or without --server-pid, or with --gc-events off).</param>
 /// <param name="ServerCounters">How the server's counters moved over the measured phase.</param>
 /// <param name="ConnectionsLost">Connections the server closed, or that failed, before the generator closed them.</param>
 /// <param name="FirstLostReason">Why the first lost connection ended; null when none was lost.</param>
@@ -51,6 +53,7 @@ internal sealed record FanoutResult(
     LatencySummary? Latency,
     LatencySummary? ScheduleLag,
     CpuFigures Window,
-    ServerCounterDeltas ServerCounters,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] GcFigures? Gc,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] ServerCounterDeltas? ServerCounters,
     int ConnectionsLost,
     string? FirstLostReason);

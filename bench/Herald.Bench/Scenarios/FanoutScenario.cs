@@ -21,7 +21,7 @@ internal static class FanoutScenario
     private static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan JoinPollInterval = TimeSpan.FromMilliseconds(10);
 
-    public static async Task RunAsync(BenchArguments args, CancellationToken cancellationToken)
+    public static async Task<ScenarioReport> RunAsync(BenchArguments args, CancellationToken cancellationToken)
     {
         var httpConnections = args.GetInt("http-connections", 16, 1, 1024);
         using var context = BenchContext.Create(args, httpConnections);
@@ -30,6 +30,7 @@ internal static class FanoutScenario
         var seconds = args.GetInt("seconds", 10, 1, MaxScheduleSeconds);
         var warmup = args.GetInt("warmup", rate, 0, 1_000_000);
         var topic = args.GetString("topic", string.Empty) is { Length: > 0 } name ? CheckTopic(name) : null;
+        var gcEvents = BenchContext.ReadGcEventsOption(args);
         args.EnsureAllUsed();
         var messages = (long)rate * seconds;
         if (messages > 10_000_000 || (messages + warmup) * requested > FanoutTracker.MaxPairs)
@@ -40,6 +41,7 @@ internal static class FanoutScenario
         var subscribers = FileDescriptorLimit.Cap(requested, httpConnections + 1, "subscribers");
         context.WarnIfServerLimitBelow(subscribers);
         var before = await context.CheckServerAsync(cancellationToken);
+        context.RequireHeraldApi(topic is null ? "POST /api/v1/publish with broadcast" : "herald.v1 and POST /api/v1/publish to a topic");
         var total = warmup + (int)messages;
         var tracker = new FanoutTracker(total, warmup, subscribers);
         var protocol = topic is null ? context.Seed : context.HeraldV1(topic);
@@ -50,6 +52,7 @@ internal static class FanoutScenario
         }
 
         var target = topic is null ? "broadcast" : "topic:" + topic;
+        await using var gc = await context.StartGcEventsAsync(gcEvents);
         var warmupLost = 0L;
         if (warmup > 0)
         {
@@ -61,7 +64,8 @@ internal static class FanoutScenario
         }
 
         Console.Error.WriteLine($"fanout: publishing {messages} messages at {rate}/s to {target}, {set.Opened} subscribers");
-        var statsBefore = await context.Api.GetStatsAsync(cancellationToken);
+        var statsBefore = await context.ReadStatsAsync(cancellationToken);
+        gc?.BeginWindow();
         var meter = CpuMeter.Start(context.Server);
         var started = Stopwatch.GetTimestamp();
         var schedule = new OpenLoopSchedule(Publish(context.Api, topic, cancellationToken), rate, warmup, (int)messages, cancellationToken);
@@ -69,7 +73,8 @@ internal static class FanoutScenario
         var queued = SumQueued(answers);
         await Drain.WaitAsync(() => tracker.Received, queued, cancellationToken);
         var window = meter.Stop();
-        var after = await context.Api.GetStatsAsync(cancellationToken);
+        var gcFigures = gc is null ? null : await gc.EndAsync();
+        var after = await context.ReadStatsAsync(cancellationToken);
 
         var errors = answers.LongCount(static answer => answer < 0);
         var delivered = tracker.Received;
@@ -85,10 +90,10 @@ internal static class FanoutScenario
         var result = new FanoutResult(
             context.RunInfo(), target, set.Opened, rate, seconds, (int)messages, warmup, errors, queued, (messages - errors) * set.Opened, delivered,
             Math.Max(0, queued - delivered), tracker.Duplicates, tracker.Unrecognized, warmupLost, Round.To1(delivered / deliverySeconds),
-            perServerSecond, serverPerDelivery, generatorPerDelivery, tracker.Latency.Summarize(), lag, window,
+            perServerSecond, serverPerDelivery, generatorPerDelivery, tracker.Latency.Summarize(), lag, window, gcFigures,
             ServerCounterDeltas.Between(statsBefore, after), connectionsLost, firstLost);
 
-        ResultWriter.Write(result, ResultJsonContext.Default.FanoutResult, new MarkdownRow()
+        return ScenarioReport.Create(result, ResultJsonContext.Default.FanoutResult, new MarkdownRow()
             .Add("scenario", "fanout")
             .Add("target", target)
             .Add("subscribers", set.Opened)
@@ -103,6 +108,8 @@ internal static class FanoutScenario
             .Add("p99 ms", result.Latency?.P99Ms)
             .Add("p99.9 ms", result.Latency?.P999Ms)
             .Add("max ms", result.Latency?.MaxMs)
+            .Add("server GCs 0/1/2", gcFigures?.Counts ?? "n/a")
+            .Add("GC max pause ms", gcFigures?.MaxPauseMs)
             .Add("server CPU (% core)", window.ServerCpuPercentOfCore)
             .Add("generator CPU (% core)", window.GeneratorCpuPercentOfCore));
     }

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Herald.Bench.Output;
 
 namespace Herald.Bench.Scenarios;
@@ -10,7 +11,9 @@ namespace Herald.Bench.Scenarios;
 /// <param name="FirstConnectError">The first connect failure; null when none failed.</param>
 /// <param name="ConnectSeconds">Wall time to open all connections.</param>
 /// <param name="ConnectsPerSecond">Connections opened (upgrade plus login frame) per second of wall time.</param>
-/// <param name="AllCountedAsUsers">The server's stats reached the expected user count.</param>
+/// <param name="ConnectPhase">CPU from the first connect until the server fell quiet after the last login (at most 3 s later).</param>
+/// <param name="ServerCpuMicrosecondsPerConnect">Server CPU over the connect phase / connections: one upgrade plus one login (with --server-pid).</param>
+/// <param name="AllLoginsConfirmed">Every login was confirmed: the server's stats counted them all, or (without stats) each connection received a probe.</param>
 /// <param name="ProbesSent">Sampled users pushed a probe message.</param>
 /// <param name="ProbesReceived">Of the sampled users pushed a message through /send, how many received it.</param>
 /// <param name="ServerRssBeforeBytes">Server RSS before connecting.</param>
@@ -20,7 +23,7 @@ namespace Herald.Bench.Scenarios;
 /// <param name="ConnectionsLost">Connections the server closed, or that failed, before the generator closed them.</param>
 /// <param name="FirstLostReason">Why the first lost connection ended; null when none was lost.</param>
 /// <param name="ClosedCleanly">Connections whose close handshake completed at the end.</param>
-/// <param name="ServerReturnedToBaseline">The server's connection count came back to its level before the run.</param>
+/// <param name="ServerReturnedToBaseline">The server's connection count came back to its level before the run; null for a server without stats.</param>
 internal sealed record IdleResult(
     RunInfo Run,
     int ConnectionsRequested,
@@ -29,7 +32,9 @@ internal sealed record IdleResult(
     string? FirstConnectError,
     double ConnectSeconds,
     double ConnectsPerSecond,
-    bool AllCountedAsUsers,
+    CpuFigures ConnectPhase,
+    double? ServerCpuMicrosecondsPerConnect,
+    bool AllLoginsConfirmed,
     int ProbesSent,
     int ProbesReceived,
     long? ServerRssBeforeBytes,
@@ -39,4 +44,4 @@ internal sealed record IdleResult(
     int ConnectionsLost,
     string? FirstLostReason,
     int ClosedCleanly,
-    bool ServerReturnedToBaseline);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] bool? ServerReturnedToBaseline);

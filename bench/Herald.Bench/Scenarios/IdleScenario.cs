@@ -7,8 +7,9 @@ using Herald.Bench.Platform;
 namespace Herald.Bench.Scenarios;
 
 /// <summary>
-/// <c>idle --connections N</c>: N users connect and log in; once the server counts them and a sample of them
-/// receives a pushed message, the server's memory per connection and its CPU while idle are measured.
+/// <c>idle --connections N</c>: N users connect and log in, and the server's CPU over that phase is its cost per
+/// connect and login; once every login is confirmed and a sample of them receives a pushed message, the server's
+/// memory per connection and its CPU while idle are measured.
 /// </summary>
 internal static class IdleScenario
 {
@@ -17,7 +18,7 @@ internal static class IdleScenario
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(15);
 
-    public static async Task RunAsync(BenchArguments args, CancellationToken cancellationToken)
+    public static async Task<ScenarioReport> RunAsync(BenchArguments args, CancellationToken cancellationToken)
     {
         using var context = BenchContext.Create(args, ProbeCount);
         var requested = args.GetInt("connections", 1000, 1, 1_000_000);
@@ -39,8 +40,14 @@ internal static class IdleScenario
         var rssBefore = context.Server?.ReadRssBytes();
         var probes = ProbeIndices(count);
 
-        var (set, allCounted) = await Population.OpenAsync(
-            context, before, count, context.Seed, sink: null, index => Array.BinarySearch(probes, index) >= 0, parallelism, cancellationToken);
+        // The connect phase ends when the server has gone quiet after the last login was sent, the same rule for a
+        // server with stats as without; confirming the logins comes after it, so its probes cost the phase nothing.
+        var connectMeter = CpuMeter.Start(context.Server);
+        var set = await Population.ConnectAsync(
+            context, count, Population.UserPrefix, context.Seed, sink: null, index => Array.BinarySearch(probes, index) >= 0, parallelism, cancellationToken);
+        await ServerQuiet.WaitAsync(context.Server, cancellationToken);
+        var connectPhase = connectMeter.Stop();
+        var allConfirmed = await Population.ConfirmLoginsAsync(context, before, set, parallelism, cancellationToken);
         var probesReceived = await ProbeAsync(context.Api, set, probes, cancellationToken);
 
         Console.Error.WriteLine($"idle: {probesReceived} of {probes.Length} probes arrived; settling {settleSeconds} s, then measuring {idleSeconds} s of idle");
@@ -55,17 +62,19 @@ internal static class IdleScenario
 
         Console.Error.WriteLine("idle: closing");
         var clean = await set.CloseAllAsync(parallelism);
-        var (_, drained) = await context.Api.WaitForStatsAsync(s => s.Connections <= before.Connections, DrainTimeout, cancellationToken);
+        bool? drained = before is null ? null : (await context.Api.WaitForStatsAsync(s => s.Connections <= before.Connections, DrainTimeout, cancellationToken)).Met;
 
         double? perConnection = rssBefore is { } b && rssAfter is { } a ? Round.To1((double)(a - b) / set.Opened) : null;
+        double? cpuPerConnect = connectPhase.ServerCpuSeconds is { } connectCpu ? Round.To1(connectCpu * 1e6 / set.Opened) : null;
         var result = new IdleResult(
-            context.RunInfo(), requested, set.Opened, set.Failures, set.FirstError, Round.To3(set.OpenSeconds), set.ConnectsPerSecond,
-            allCounted, probes.Length, probesReceived, rssBefore, rssAfter, perConnection, idle, lost, firstLost, clean, drained);
+            context.RunInfo(), requested, set.Opened, set.Failures, set.FirstError, Round.To3(set.OpenSeconds), set.ConnectsPerSecond, connectPhase,
+            cpuPerConnect, allConfirmed, probes.Length, probesReceived, rssBefore, rssAfter, perConnection, idle, lost, firstLost, clean, drained);
 
-        ResultWriter.Write(result, ResultJsonContext.Default.IdleResult, new MarkdownRow()
+        return ScenarioReport.Create(result, ResultJsonContext.Default.IdleResult, new MarkdownRow()
             .Add("scenario", "idle")
             .Add("connections", set.Opened)
             .Add("connects/s", set.ConnectsPerSecond)
+            .Add("server µs/connect+login", cpuPerConnect)
             .Add("server RSS/conn (KiB)", perConnection is { } p ? Round.To1(p / 1024) : null)
             .Add("server idle CPU (% core)", idle.ServerCpuPercentOfCore)
             .Add("generator idle CPU (% core)", idle.GeneratorCpuPercentOfCore)
@@ -77,7 +86,7 @@ internal static class IdleScenario
     /// Opens and closes a few connections first, so the RSS baseline already holds the code and pools the
     /// connection path needs and the growth measured is the connections' own.
     /// </summary>
-    private static async Task WarmUpAsync(BenchContext context, ServerStats before, int count, int parallelism, CancellationToken cancellationToken)
+    private static async Task WarmUpAsync(BenchContext context, ServerStats? before, int count, int parallelism, CancellationToken cancellationToken)
     {
         if (count == 0)
         {
@@ -85,9 +94,14 @@ internal static class IdleScenario
         }
 
         Console.Error.WriteLine($"idle: warming the server up with {count} connections");
-        var warmup = await ConnectionSet.OpenAsync(context.Connector, count, "warmup-", context.Seed, null, null, parallelism, cancellationToken);
-        await context.Api.WaitForStatsAsync(s => s.Users >= before.Users + warmup.Opened, DrainTimeout, cancellationToken);
+        var warmup = await Population.ConnectAsync(context, count, "warmup-", context.Seed, null, null, parallelism, cancellationToken);
+        await Population.ConfirmLoginsAsync(context, before, warmup, parallelism, cancellationToken);
         await warmup.CloseAllAsync(parallelism);
+        if (before is null)
+        {
+            return;
+        }
+
         var (_, drained) = await context.Api.WaitForStatsAsync(s => s.Connections <= before.Connections, DrainTimeout, cancellationToken);
         if (!drained)
         {

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Herald.Bench.Output;
 
 namespace Herald.Bench.Scenarios;
@@ -18,7 +19,8 @@ namespace Herald.Bench.Scenarios;
 /// <param name="Latency">Scheduled send time to receive time: includes any lag of the generator behind its schedule.</param>
 /// <param name="ScheduleLag">How late the generator issued each publish against its schedule: the measurement's own noise.</param>
 /// <param name="Window">CPU from the first measured publish until the last message arrived (or the drain timed out); the warm-up is outside it.</param>
-/// <param name="ServerCounters">How the server's counters moved over the measured phase.</param>
+/// <param name="Gc">The server's collections and pauses over the window; null when it is not .NET (or without --server-pid, or with --gc-events off).</param>
+/// <param name="ServerCounters">How the server's counters moved over the measured phase; null for a server without stats.</param>
 /// <param name="ConnectionsLost">Connections the server closed, or that failed, before the generator closed them.</param>
 /// <param name="FirstLostReason">Why the first lost connection ended; null when none was lost.</param>
 internal sealed record LatencyResult(
@@ -37,6 +39,7 @@ internal sealed record LatencyResult(
     LatencySummary? Latency,
     LatencySummary? ScheduleLag,
     CpuFigures Window,
-    ServerCounterDeltas ServerCounters,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] GcFigures? Gc,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] ServerCounterDeltas? ServerCounters,
     int ConnectionsLost,
     string? FirstLostReason);

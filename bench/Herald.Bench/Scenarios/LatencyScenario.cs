@@ -17,7 +17,7 @@ internal static class LatencyScenario
     private const int MaxScheduleSeconds = 3600;
     private static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(30);
 
-    public static async Task RunAsync(BenchArguments args, CancellationToken cancellationToken)
+    public static async Task<ScenarioReport> RunAsync(BenchArguments args, CancellationToken cancellationToken)
     {
         var httpConnections = args.GetInt("http-connections", 64, 1, 1024);
         using var context = BenchContext.Create(args, httpConnections);
@@ -26,6 +26,7 @@ internal static class LatencyScenario
         var messages = args.GetInt("messages", 10_000, 1, 10_000_000);
         var warmup = args.GetInt("warmup", Math.Min(200, messages / 10), 0, 1_000_000);
         var seed = args.GetOptionalInt("seed", 0, int.MaxValue);
+        var gcEvents = BenchContext.ReadGcEventsOption(args);
         args.EnsureAllUsed();
         if ((double)(messages + warmup) / rate > MaxScheduleSeconds)
         {
@@ -40,6 +41,7 @@ internal static class LatencyScenario
         var (set, _) = await Population.OpenAsync(context, before, users, context.Seed, tracker, null, Population.ConnectParallelism, cancellationToken);
         var targets = OpenIndices(set);
         var userIds = Population.UserIds(users);
+        await using var gc = await context.StartGcEventsAsync(gcEvents);
 
         var warmupLost = 0L;
         if (warmup > 0)
@@ -55,13 +57,15 @@ internal static class LatencyScenario
         }
 
         Console.Error.WriteLine($"latency: publishing {messages} messages at {rate}/s");
-        var statsBefore = await context.Api.GetStatsAsync(cancellationToken);
+        var statsBefore = await context.ReadStatsAsync(cancellationToken);
+        gc?.BeginWindow();
         var meter = CpuMeter.Start(context.Server);
         var schedule = new OpenLoopSchedule(SendToRandomUser(context.Api, userIds, targets, seed, cancellationToken), rate, warmup, messages, cancellationToken);
         var answers = await schedule.RunAsync(AnswerTimeout);
         await Drain.WaitAsync(() => tracker.CountReceived(warmup, total), CountExpected(answers), cancellationToken);
         var window = meter.Stop();
-        var after = await context.Api.GetStatsAsync(cancellationToken);
+        var gcFigures = gc is null ? null : await gc.EndAsync();
+        var after = await context.ReadStatsAsync(cancellationToken);
 
         var errors = answers.LongCount(static answer => answer < 0);
         var notQueued = answers.LongCount(static answer => answer == 0);
@@ -74,9 +78,9 @@ internal static class LatencyScenario
 
         var result = new LatencyResult(
             context.RunInfo(), set.Opened, rate, messages, warmup, errors, notQueued, delivered, lost, tracker.Duplicates, tracker.Misdelivered,
-            warmupLost, latency, lag, window, ServerCounterDeltas.Between(statsBefore, after), connectionsLost, firstLost);
+            warmupLost, latency, lag, window, gcFigures, ServerCounterDeltas.Between(statsBefore, after), connectionsLost, firstLost);
 
-        ResultWriter.Write(result, ResultJsonContext.Default.LatencyResult, new MarkdownRow()
+        return ScenarioReport.Create(result, ResultJsonContext.Default.LatencyResult, new MarkdownRow()
             .Add("scenario", "latency")
             .Add("users", set.Opened)
             .Add("rate/s", rate)
@@ -90,6 +94,8 @@ internal static class LatencyScenario
             .Add("p99.9 ms", latency?.P999Ms)
             .Add("max ms", latency?.MaxMs)
             .Add("sched lag p99 ms", lag?.P99Ms)
+            .Add("server GCs 0/1/2", gcFigures?.Counts ?? "n/a")
+            .Add("GC max pause ms", gcFigures?.MaxPauseMs)
             .Add("server CPU (% core)", window.ServerCpuPercentOfCore)
             .Add("generator CPU (% core)", window.GeneratorCpuPercentOfCore));
     }

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Herald.Bench.Output;
 
 namespace Herald.Bench.Scenarios;
@@ -23,7 +24,8 @@ namespace Herald.Bench.Scenarios;
 /// <param name="GeneratorCpuMicrosecondsPerMessage">Generator CPU over the window / Delivered.</param>
 /// <param name="Latency">From the time a message's request went out to its receipt (each message carries that time); percentiles within 0.4 %.</param>
 /// <param name="Window">CPU from the first publish until the last message arrived (or the drain timed out).</param>
-/// <param name="ServerCounters">How the server's counters moved over the run.</param>
+/// <param name="Gc">The server's collections and pauses over the window; null when it is not .NET (or without --server-pid, or with --gc-events off).</param>
+/// <param name="ServerCounters">How the server's counters moved over the run; null for a server without stats.</param>
 /// <param name="ConnectionsLost">Connections the server closed, or that failed, before the generator closed them.</param>
 /// <param name="FirstLostReason">Why the first lost connection ended; null when none was lost.</param>
 internal sealed record ThroughputResult(
@@ -47,6 +49,7 @@ internal sealed record ThroughputResult(
     double GeneratorCpuMicrosecondsPerMessage,
     LatencySummary? Latency,
     CpuFigures Window,
-    ServerCounterDeltas ServerCounters,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] GcFigures? Gc,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] ServerCounterDeltas? ServerCounters,
     int ConnectionsLost,
     string? FirstLostReason);

@@ -18,7 +18,7 @@ internal static class ThroughputScenario
     /// <summary>The server's default MaxBatchMessages: a larger batch would be refused whole.</summary>
     private const int MaxBatchSize = 1000;
 
-    public static async Task RunAsync(BenchArguments args, CancellationToken cancellationToken)
+    public static async Task<ScenarioReport> RunAsync(BenchArguments args, CancellationToken cancellationToken)
     {
         // A batch carries its own parallelism: a few callers keep the server busy, 32 would only queue requests.
         var mode = PublishModes.Parse(args.GetString("mode", "send"));
@@ -28,6 +28,7 @@ internal static class ThroughputScenario
         var seconds = args.GetInt("seconds", 10, 1, 3600);
         var batchSize = args.GetOptionalInt("batch-size", 1, MaxBatchSize);
         var maxMessages = args.GetInt("max-messages", 50_000_000, 1, 1_000_000_000);
+        var gcEvents = BenchContext.ReadGcEventsOption(args);
         args.EnsureAllUsed();
         if (batchSize is not null && mode != PublishMode.Batch)
         {
@@ -37,6 +38,11 @@ internal static class ThroughputScenario
         var users = FileDescriptorLimit.Cap(requested, concurrency + 1, "users");
         context.WarnIfServerLimitBelow(users);
         var before = await context.CheckServerAsync(cancellationToken);
+        if (mode == PublishMode.Batch)
+        {
+            context.RequireHeraldApi("POST /api/v1/publish/batch");
+        }
+
         var latency = new LatencyHistogram();
         var tracker = new DeliveryTracker(maxMessages, recordLatency: false, latency);
         var (set, _) = await Population.OpenAsync(context, before, users, context.Seed, tracker, null, Population.ConnectParallelism, cancellationToken);
@@ -48,7 +54,9 @@ internal static class ThroughputScenario
         };
 
         var perCall = publisher.MessagesPerCall > 1 ? $", {publisher.MessagesPerCall} messages per call" : string.Empty;
+        await using var gc = await context.StartGcEventsAsync(gcEvents);
         Console.Error.WriteLine($"throughput: {concurrency} callers publishing for {seconds} s (--mode {PublishModes.Name(mode)}{perCall})");
+        gc?.BeginWindow();
         var meter = CpuMeter.Start(context.Server);
         var started = Stopwatch.GetTimestamp();
         var callers = new Callers(publisher, started + (seconds * Stopwatch.Frequency), maxMessages);
@@ -61,7 +69,8 @@ internal static class ThroughputScenario
 
         await Drain.WaitAsync(set.TotalReceived, tally.Queued, cancellationToken);
         var window = meter.Stop();
-        var after = await context.Api.GetStatsAsync(cancellationToken);
+        var gcFigures = gc is null ? null : await gc.EndAsync();
+        var after = await context.ReadStatsAsync(cancellationToken);
         var delivered = tracker.CountReceived(0, Math.Min(tally.NextSeq, maxMessages));
         var lastReceived = set.LastReceivedAt();
         var deliverySeconds = lastReceived > started ? PreciseClock.ToMilliseconds(lastReceived - started) / 1000 : publishSeconds;
@@ -74,9 +83,9 @@ internal static class ThroughputScenario
             context.RunInfo(), PublishModes.Name(mode), publisher.MessagesPerCall, set.Opened, concurrency, seconds, tally.Accepted, tally.Failed, tally.Queued,
             delivered, Math.Max(0, tally.Queued - delivered), tracker.Duplicates, tracker.Misdelivered, Round.To3(publishSeconds),
             Round.To1(tally.Accepted / publishSeconds), Round.To1(delivered / deliverySeconds), serverPerMessage, generatorPerMessage,
-            latency.Summarize(), window, ServerCounterDeltas.Between(before, after), connectionsLost, firstLost);
+            latency.Summarize(), window, gcFigures, ServerCounterDeltas.Between(before, after), connectionsLost, firstLost);
 
-        ResultWriter.Write(result, ResultJsonContext.Default.ThroughputResult, new MarkdownRow()
+        return ScenarioReport.Create(result, ResultJsonContext.Default.ThroughputResult, new MarkdownRow()
             .Add("scenario", "throughput")
             .Add("mode", result.Mode)
             .Add("per call", result.MessagesPerCall)
@@ -91,6 +100,8 @@ internal static class ThroughputScenario
             .Add("p50 ms", result.Latency?.P50Ms)
             .Add("p99 ms", result.Latency?.P99Ms)
             .Add("server µs/msg", serverPerMessage)
+            .Add("server GCs 0/1/2", gcFigures?.Counts ?? "n/a")
+            .Add("GC max pause ms", gcFigures?.MaxPauseMs)
             .Add("server CPU (% core)", window.ServerCpuPercentOfCore)
             .Add("generator µs/msg", generatorPerMessage)
             .Add("generator CPU (% core)", window.GeneratorCpuPercentOfCore));

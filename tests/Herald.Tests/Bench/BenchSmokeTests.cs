@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using Herald.Tests.Infrastructure;
 
@@ -49,6 +49,37 @@ public sealed class BenchSmokeTests
         Assert.Equal(0, result.GetProperty("lost").GetInt64());
         Assert.Equal(0, result.GetProperty("duplicated").GetInt64());
         Assert.True(result.GetProperty("latency").GetProperty("p99Ms").GetDouble() > 0);
+    }
+
+    [Fact]
+    public async Task Latency_DotNetServer_ReportsItsGcFigures()
+    {
+        await using var server = await HeraldTestServer.StartAsync(direct: true);
+
+        // The test server runs in this process, so this process's runtime is the one read.
+        var result = await RunBenchAsync(
+            server, "latency", "--users", "10", "--rate", "200", "--messages", "100", "--warmup", "0", "--server-pid", Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+
+        var gc = result.GetProperty("gc");
+        Assert.Equal(JsonValueKind.Object, gc.ValueKind);
+        foreach (var field in new[] { "gen0", "gen1", "gen2", "gen2Background", "pauses" })
+        {
+            Assert.True(gc.GetProperty(field).GetInt32() >= 0, field);
+        }
+
+        Assert.True(gc.GetProperty("maxPauseMs").GetDouble() <= gc.GetProperty("totalPauseMs").GetDouble());
+        Assert.Equal(100, result.GetProperty("delivered").GetInt64());
+    }
+
+    [Fact]
+    public async Task Latency_GcEventsOff_ReportsNoGcFigures()
+    {
+        await using var server = await HeraldTestServer.StartAsync(direct: true);
+
+        var result = await RunBenchAsync(
+            server, "latency", "--users", "5", "--rate", "200", "--messages", "20", "--warmup", "0", "--gc-events", "off", "--server-pid", Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+
+        Assert.Equal(JsonValueKind.Null, result.GetProperty("gc").ValueKind);
     }
 
     [Fact]
@@ -132,39 +163,6 @@ public sealed class BenchSmokeTests
         Assert.Equal(copies, result.GetProperty("latency").GetProperty("samples").GetInt64());
     }
 
-    private static async Task<JsonElement> RunBenchAsync(HeraldTestServer server, params string[] arguments)
-    {
-        var startInfo = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        startInfo.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Herald.Bench.dll"));
-        foreach (var argument in arguments.Append("--url").Append(server.BaseAddress.ToString().TrimEnd('/')))
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(startInfo)!;
-        var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var errors = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        try
-        {
-            await process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
-        }
-        finally
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-        }
-
-        var stdout = await output;
-        Assert.True(process.ExitCode == 0, $"Herald.Bench exited with {process.ExitCode}:\n{await errors}\n{stdout}");
-        var json = stdout[..stdout.IndexOf("\n|", StringComparison.Ordinal)];
-        using var document = JsonDocument.Parse(json);
-        return document.RootElement.Clone();
-    }
+    private static Task<JsonElement> RunBenchAsync(HeraldTestServer server, params string[] arguments) =>
+        BenchProcess.RunScenarioAsync(server.BaseAddress, arguments);
 }
