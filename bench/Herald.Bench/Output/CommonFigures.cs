@@ -38,3 +38,14 @@ internal sealed record LatencySummary(
     double P99Ms,
     double P999Ms,
     double MaxMs);
+
+/// <summary>CPU per connection over a connect burst (upgrade and login), from /proc's utime and stime.</summary>
+/// <param name="ServerMicroseconds">The server's user plus system CPU per connection.</param>
+/// <param name="ServerUserMicroseconds">Its user-mode part: managed code, the runtime, the JIT.</param>
+/// <param name="ServerSystemMicroseconds">Its kernel part: accept, the TCP handshake on loopback, epoll, the reads and writes.</param>
+/// <param name="GeneratorMicroseconds">The generator's CPU per connection, user plus system.</param>
+internal sealed record ConnectCost(
+    double ServerMicroseconds,
+    double ServerUserMicroseconds,
+    double ServerSystemMicroseconds,
+    double GeneratorMicroseconds);

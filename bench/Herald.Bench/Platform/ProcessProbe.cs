@@ -42,13 +42,21 @@ internal sealed class ProcessProbe
     /// <summary>User plus system CPU time the process has used (utime + stime).</summary>
     public TimeSpan ReadCpuTime()
     {
+        var (user, system) = ReadCpuTimes();
+        return user + system;
+    }
+
+    /// <summary>User and system CPU time the process has used (utime and stime), apart.</summary>
+    public (TimeSpan User, TimeSpan System) ReadCpuTimes()
+    {
         // The command name (field 2) may hold spaces and parentheses: count fields from the last ')'.
         var stat = File.ReadAllText($"{_directory}/stat");
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
 
         // Fields 14 and 15 of the whole line are the 12th and 13th after the command name.
-        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-        return TimeSpan.FromSeconds(ticks / ClockTicksPerSecond);
+        return (
+            TimeSpan.FromSeconds(long.Parse(fields[11], CultureInfo.InvariantCulture) / ClockTicksPerSecond),
+            TimeSpan.FromSeconds(long.Parse(fields[12], CultureInfo.InvariantCulture) / ClockTicksPerSecond));
     }
 
     /// <returns>The soft "Max open files" limit, or null when it is unlimited or unreadable.</returns>

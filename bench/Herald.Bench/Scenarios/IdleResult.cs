@@ -10,6 +10,7 @@ namespace Herald.Bench.Scenarios;
 /// <param name="FirstConnectError">The first connect failure; null when none failed.</param>
 /// <param name="ConnectSeconds">Wall time to open all connections.</param>
 /// <param name="ConnectsPerSecond">Connections opened (upgrade plus login frame) per second of wall time.</param>
+/// <param name="Connect">The server's CPU per connection over the connect burst (until the stats count every login); null without --server-pid.</param>
 /// <param name="AllCountedAsUsers">The server's stats reached the expected user count.</param>
 /// <param name="ProbesSent">Sampled users pushed a probe message.</param>
 /// <param name="ProbesReceived">Of the sampled users pushed a message through /send, how many received it.</param>
@@ -29,6 +30,7 @@ internal sealed record IdleResult(
     string? FirstConnectError,
     double ConnectSeconds,
     double ConnectsPerSecond,
+    ConnectCost? Connect,
     bool AllCountedAsUsers,
     int ProbesSent,
     int ProbesReceived,

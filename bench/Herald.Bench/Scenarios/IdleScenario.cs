@@ -39,8 +39,10 @@ internal static class IdleScenario
         var rssBefore = context.Server?.ReadRssBytes();
         var probes = ProbeIndices(count);
 
+        var connectMeter = ConnectCostMeter.Start(context.Server);
         var (set, allCounted) = await Population.OpenAsync(
             context, before, count, context.Seed, sink: null, index => Array.BinarySearch(probes, index) >= 0, parallelism, cancellationToken);
+        var connect = connectMeter.Stop(set.Opened);
         var probesReceived = await ProbeAsync(context.Api, set, probes, cancellationToken);
 
         Console.Error.WriteLine($"idle: {probesReceived} of {probes.Length} probes arrived; settling {settleSeconds} s, then measuring {idleSeconds} s of idle");
@@ -59,13 +61,14 @@ internal static class IdleScenario
 
         double? perConnection = rssBefore is { } b && rssAfter is { } a ? Round.To1((double)(a - b) / set.Opened) : null;
         var result = new IdleResult(
-            context.RunInfo(), requested, set.Opened, set.Failures, set.FirstError, Round.To3(set.OpenSeconds), set.ConnectsPerSecond,
+            context.RunInfo(), requested, set.Opened, set.Failures, set.FirstError, Round.To3(set.OpenSeconds), set.ConnectsPerSecond, connect,
             allCounted, probes.Length, probesReceived, rssBefore, rssAfter, perConnection, idle, lost, firstLost, clean, drained);
 
         ResultWriter.Write(result, ResultJsonContext.Default.IdleResult, new MarkdownRow()
             .Add("scenario", "idle")
             .Add("connections", set.Opened)
             .Add("connects/s", set.ConnectsPerSecond)
+            .Add("server µs/connect (user + system)", connect is { } c ? $"{c.ServerMicroseconds} ({c.ServerUserMicroseconds} + {c.ServerSystemMicroseconds})" : "n/a")
             .Add("server RSS/conn (KiB)", perConnection is { } p ? Round.To1(p / 1024) : null)
             .Add("server idle CPU (% core)", idle.ServerCpuPercentOfCore)
             .Add("generator idle CPU (% core)", idle.GeneratorCpuPercentOfCore)
