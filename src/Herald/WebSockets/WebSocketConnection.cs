@@ -49,6 +49,9 @@ internal sealed partial class WebSocketConnection
 
     public long Id { get; }
 
+    /// <summary>The connection's slot in the <see cref="WebSocketConnectionSet"/> while it is in the set; -1 when not.</summary>
+    internal int SlotInSet { get; set; } = -1;
+
     public string RemoteAddress => _transport.RemoteAddress;
 
     /// <summary>The client's IP address as the accepting layer resolved it; null when the transport has none.</summary>
@@ -74,7 +77,9 @@ internal sealed partial class WebSocketConnection
     /// <summary>
     /// Runs the connection with <paramref name="session"/>: the returned task completes once both loops have ended,
     /// the end is logged, the lifetime told and the transport released. Not an async method itself: whichever loop
-    /// ends last finishes the connection, so an open connection holds its two loops' state and nothing more.
+    /// ends last finishes the connection, and the task returned is the send loop's, which waits for the receive
+    /// loop before it completes, so an open connection holds its two loops' state and nothing more (no promise
+    /// joining the two).
     /// </summary>
     public Task RunAsync(IWebSocketSession session)
     {
@@ -87,7 +92,7 @@ internal sealed partial class WebSocketConnection
         _services.Counters.ConnectionOpened();
         Log.ConnectionOpened(_services.Logger, Id, RemoteAddress, IsTls ? "wss" : "ws");
         _loopsRunning = 2;
-        return Task.WhenAll(ReceiveLoopAsync(session), SendLoopAsync());
+        return SendLoopAsync(ReceiveLoopAsync(session));
     }
 
     /// <summary>The session is established (Herald: logged in): its deadline no longer applies, and the lifetime is told. Call it once.</summary>
