@@ -1,5 +1,6 @@
 using System.Net;
 using Herald.Diagnostics;
+using Microsoft.Extensions.Logging;
 
 namespace Herald.WebSockets;
 
@@ -90,7 +91,12 @@ internal sealed partial class WebSocketConnection
         }
 
         _services.Counters.ConnectionOpened();
-        Log.ConnectionOpened(_services.Logger, Id, RemoteAddress, IsTls ? "wss" : "ws");
+        // Asked first: the address is formatted (a string each time) and the TLS feature looked up only for a line that is written.
+        if (_services.Logger.IsEnabled(LogLevel.Debug))
+        {
+            Log.ConnectionOpened(_services.Logger, Id, RemoteAddress, IsTls ? "wss" : "ws");
+        }
+
         _loopsRunning = 2;
         return SendLoopAsync(ReceiveLoopAsync(session));
     }
@@ -265,9 +271,12 @@ internal sealed partial class WebSocketConnection
         ReleaseMessageBuffer();
         var dropped = DropQueued();
         _session!.OnEnded();
-        Log.ConnectionClosed(
-            _services.Logger, Id, Identity, RemoteAddress, LogText.Escape(_endReason ?? "closed"),
-            _services.TimeProvider.GetElapsedTime(_openedAt).TotalSeconds, dropped);
+        if (_services.Logger.IsEnabled(LogLevel.Information))
+        {
+            Log.ConnectionClosed(
+                _services.Logger, Id, Identity, RemoteAddress, LogText.Escape(_endReason ?? "closed"),
+                _services.TimeProvider.GetElapsedTime(_openedAt).TotalSeconds, dropped);
+        }
 
         // After the log line, so that a connection counted as gone (stats, shutdown's wait) has said why it ended.
         _services.Lifetime?.OnEnded(this);
