@@ -39,16 +39,19 @@ internal sealed partial class DirectWebSocketMiddleware(
             return next(connection);
         }
 
-        return ServeFirstRequestAsync(connection);
+        // The handshake's state (the parser, the read, the locals: 328 bytes) ends with the handshake; what stays for
+        // the WebSocket's life is the small promise that forwards the connection's own task to Kestrel.
+        return ServeFirstRequestAsync(connection).Unwrap();
     }
 
+    /// <summary>Reads and answers the first request head.</summary>
+    /// <returns>The task that runs the connection from then on: the WebSocket's, or the HTTP layer's.</returns>
     /// <remarks>
-    /// One async method whose state lives as long as the WebSocket. The handshake allocates nothing: the parser is
-    /// a struct inside that state and keeps no strings, and the 101 is written straight into the pipe. Garbage made
-    /// here would sit between the objects the connection keeps and, promoted with them in a connect burst, stay as
-    /// holes in the heap (docs/benchmarks.md, the engine layer).
+    /// The handshake allocates nothing: the parser is a struct inside this method's state and keeps no strings, and
+    /// the 101 is written straight into the pipe. Garbage made here would sit between the objects the connection
+    /// keeps and, promoted with them in a connect burst, stay as holes in the heap (docs/benchmarks.md, the engine layer).
     /// </remarks>
-    private async Task ServeFirstRequestAsync(ConnectionContext connection)
+    private async Task<Task> ServeFirstRequestAsync(ConnectionContext connection)
     {
         var input = connection.Transport.Input;
         var limits = kestrelOptions.Value.Limits;
@@ -84,7 +87,7 @@ internal sealed partial class DirectWebSocketMiddleware(
         {
             // An abort or a reset before a whole request arrived: nothing was accepted, so there is nothing to
             // finish; returning closes the connection as Kestrel closes an idle one.
-            return;
+            return Task.CompletedTask;
         }
         finally
         {
@@ -95,12 +98,12 @@ internal sealed partial class DirectWebSocketMiddleware(
         if (end == HeadWaitEnd.TimedOut)
         {
             connection.Abort(new ConnectionAbortedException("request head not received within Kestrel's RequestHeadersTimeout"));
-            return;
+            return Task.CompletedTask;
         }
 
         if (end == HeadWaitEnd.CloseRequested)
         {
-            return;
+            return Task.CompletedTask;
         }
 
         var declined = upgrades.Decide(parser, result.Buffer, status, connection.RemoteEndPoint, out var accepted);
@@ -109,8 +112,7 @@ internal sealed partial class DirectWebSocketMiddleware(
             // Not for us: leave every byte where it is for the HTTP layer, which accepts or refuses it.
             Log.UpgradeDeclined(_logger, connection.ConnectionId, reason);
             input.AdvanceTo(result.Buffer.Start);
-            await next(connection);
-            return;
+            return next(connection);
         }
 
         input.AdvanceTo(result.Buffer.GetPosition(parser.HeadLength));
@@ -122,7 +124,7 @@ internal sealed partial class DirectWebSocketMiddleware(
         {
             if ((await connection.Transport.Output.FlushAsync()).IsCompleted)
             {
-                return;
+                return Task.CompletedTask;
             }
 
             handedOn = true;
@@ -130,7 +132,7 @@ internal sealed partial class DirectWebSocketMiddleware(
         catch (Exception exception) when (exception is IOException or OperationCanceledException)
         {
             // The client left during the handshake; there is no connection to serve.
-            return;
+            return Task.CompletedTask;
         }
         finally
         {
@@ -140,7 +142,7 @@ internal sealed partial class DirectWebSocketMiddleware(
             }
         }
 
-        await upgrades.Handler.RunAsync(new KestrelConnectionTransport(connection, accepted.Client), accepted.Flavour, accepted.Credentials);
+        return upgrades.Handler.RunAsync(new KestrelConnectionTransport(connection, accepted.Client), accepted.Flavour, accepted.Credentials);
     }
 
     private static partial class Log

@@ -8,7 +8,7 @@ internal abstract partial class WireSession
 {
     protected static partial class Log
     {
-        [LoggerMessage(EventIds.ConnectionLoggedIn, LogLevel.Information, "Connection {ConnectionId} logged in as user {UserId} from {RemoteAddress}", EventName = "ConnectionLoggedIn")]
+        [LoggerMessage(EventIds.ConnectionLoggedIn, LogLevel.Information, "Connection {ConnectionId} logged in as user {UserId} from {RemoteAddress}", EventName = "ConnectionLoggedIn", SkipEnabledCheck = true)]
         public static partial void ConnectionLoggedIn(ILogger logger, long connectionId, string userId, string remoteAddress);
 
         [LoggerMessage(EventIds.ClientMessageIgnored, LogLevel.Debug, "Connection {ConnectionId} of user {UserId}: ignored a {Kind} of {Length} bytes", EventName = "ClientMessageIgnored")]

@@ -212,7 +212,12 @@ internal abstract partial class WireSession : ConnectionMembership, IWebSocketSe
         _credential = identity.Source == IdentitySource.Anonymous ? null : identity;
         Connection.SessionEstablished();
         ScheduleExpiry();
-        Log.ConnectionLoggedIn(Services.Logger, Connection.Id, UserForLog, Connection.RemoteAddress);
+        if (Services.Logger.IsEnabled(LogLevel.Information))
+        {
+            // Asked first: the user is escaped and the address formatted only for a line that is written.
+            Log.ConnectionLoggedIn(Services.Logger, Connection.Id, UserForLog, Connection.RemoteAddress);
+        }
+
         return true;
     }
 

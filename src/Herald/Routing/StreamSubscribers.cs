@@ -7,6 +7,8 @@ namespace Herald.Routing;
 /// without locking (it is replaced, never changed, on add and remove); the backplane delivers one stream's
 /// messages one at a time, so every subscriber sees them in the same order. Once the last subscriber leaves, the
 /// entry is retired and never reused, which lets the registry drop it without racing a new subscriber.
+/// It locks itself (its object header) rather than a <see cref="Lock"/> of its own, which would be 40 more bytes for
+/// every user with a connection; nothing outside this class locks it.
 /// </summary>
 internal sealed class StreamSubscribers
 {
@@ -15,7 +17,6 @@ internal sealed class StreamSubscribers
     // fan-out neither holds its publisher for a write per connection nor loses the batching of frames that queue up.
     private const int MaxWritesOnPublisherThread = 4;
 
-    private readonly Lock _gate = new();
     private Subscription[] _subscriptions = [];
     private bool _retired;
 
@@ -27,7 +28,7 @@ internal sealed class StreamSubscribers
     /// </summary>
     public SubscriberAddition TryAdd(Subscription subscription, int limit, out bool isFirst)
     {
-        lock (_gate)
+        lock (this)
         {
             isFirst = _subscriptions.Length == 0;
             if (_retired)
@@ -48,7 +49,7 @@ internal sealed class StreamSubscribers
     /// <summary>Removes the subscription; the entry retires when it was the last one.</summary>
     public SubscriberRemoval Remove(Subscription subscription)
     {
-        lock (_gate)
+        lock (this)
         {
             var index = Array.IndexOf(_subscriptions, subscription);
             if (index < 0)

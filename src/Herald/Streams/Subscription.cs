@@ -7,11 +7,11 @@ namespace Herald.Streams;
 /// published meanwhile can slip past: until <see cref="CompleteJoin"/> runs, live messages wait here; then the
 /// replay is queued, followed by the waiting messages the replay did not already contain. From then on a
 /// message is queued only if it is past the last one queued (same epoch, higher seq), so nothing is sent twice
-/// and the stream's order holds.
+/// and the stream's order holds. It locks itself (its object header) rather than a <see cref="Lock"/> of its own,
+/// which would be 40 more bytes for each of a connection's subscriptions; nothing outside this class locks it.
 /// </summary>
 internal sealed class Subscription
 {
-    private readonly Lock _gate = new();
     private bool _joining;
     private List<StreamMessage>? _waiting;
     private string? _epoch;
@@ -39,7 +39,7 @@ internal sealed class Subscription
     /// <returns>True when the message was queued for the subscriber (or is waiting for the join to complete).</returns>
     public bool Deliver(StreamMessage message, bool writeIfIdle = false)
     {
-        lock (_gate)
+        lock (this)
         {
             if (!_joining)
             {
@@ -63,7 +63,7 @@ internal sealed class Subscription
     {
         var replayed = 0;
         var liveNotQueued = 0;
-        lock (_gate)
+        lock (this)
         {
             if (reply is not null)
             {

@@ -64,6 +64,10 @@ internal sealed partial class WebSocketConnection
                 var result = await input.ReadAsync();
                 Volatile.Write(ref _lastSeen, _services.TimeProvider.GetTimestamp());
                 var buffer = result.Buffer;
+
+                // Read out now, so that the read's result is not kept across the awaits below (in this loop's
+                // state, which every idle connection holds).
+                var inputEnded = result.IsCompleted || result.IsCanceled;
                 FrameOutcome outcome;
                 SequencePosition consumed;
 
@@ -84,7 +88,7 @@ internal sealed partial class WebSocketConnection
                     return;
                 }
 
-                if (result.IsCompleted || result.IsCanceled)
+                if (inputEnded)
                 {
                     if (!_draining)
                     {

@@ -9,9 +9,9 @@ internal sealed partial class WebSocketConnection
 
     /// <summary>
     /// The only writer of this connection: queued frames in order, several per flush, then the Close frame once
-    /// closing was requested.
+    /// closing was requested. Its task completes only once <paramref name="receiveLoop"/> has ended too.
     /// </summary>
-    private async Task SendLoopAsync()
+    private async Task SendLoopAsync(Task receiveLoop)
     {
         var output = _transport.Output;
         var unflushedMessages = 0;
@@ -54,7 +54,15 @@ internal sealed partial class WebSocketConnection
         }
         finally
         {
-            await LoopEndedAsync();
+            try
+            {
+                await LoopEndedAsync();
+            }
+            finally
+            {
+                // Kestrel releases the transport once this task completes, so never before the receive loop is done with it.
+                await receiveLoop;
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using Herald.Diagnostics;
+using Microsoft.Extensions.Logging;
 
 namespace Herald.WebSockets;
 
@@ -49,6 +50,9 @@ internal sealed partial class WebSocketConnection
 
     public long Id { get; }
 
+    /// <summary>The connection's slot in the <see cref="WebSocketConnectionSet"/> while it is in the set; -1 when not.</summary>
+    internal int SlotInSet { get; set; } = -1;
+
     public string RemoteAddress => _transport.RemoteAddress;
 
     /// <summary>The client's IP address as the accepting layer resolved it; null when the transport has none.</summary>
@@ -74,7 +78,9 @@ internal sealed partial class WebSocketConnection
     /// <summary>
     /// Runs the connection with <paramref name="session"/>: the returned task completes once both loops have ended,
     /// the end is logged, the lifetime told and the transport released. Not an async method itself: whichever loop
-    /// ends last finishes the connection, so an open connection holds its two loops' state and nothing more.
+    /// ends last finishes the connection, and the task returned is the send loop's, which waits for the receive
+    /// loop before it completes, so an open connection holds its two loops' state and nothing more (no promise
+    /// joining the two).
     /// </summary>
     public Task RunAsync(IWebSocketSession session)
     {
@@ -85,9 +91,14 @@ internal sealed partial class WebSocketConnection
         }
 
         _services.Counters.ConnectionOpened();
-        Log.ConnectionOpened(_services.Logger, Id, RemoteAddress, IsTls ? "wss" : "ws");
+        // Asked first: the address is formatted (a string each time) and the TLS feature looked up only for a line that is written.
+        if (_services.Logger.IsEnabled(LogLevel.Debug))
+        {
+            Log.ConnectionOpened(_services.Logger, Id, RemoteAddress, IsTls ? "wss" : "ws");
+        }
+
         _loopsRunning = 2;
-        return Task.WhenAll(ReceiveLoopAsync(session), SendLoopAsync());
+        return SendLoopAsync(ReceiveLoopAsync(session));
     }
 
     /// <summary>The session is established (Herald: logged in): its deadline no longer applies, and the lifetime is told. Call it once.</summary>
@@ -271,9 +282,12 @@ internal sealed partial class WebSocketConnection
         ReleaseMessageBuffer();
         var dropped = DropQueued();
         _session!.OnEnded();
-        Log.ConnectionClosed(
-            _services.Logger, Id, Identity, RemoteAddress, LogText.Escape(_endReason ?? "closed"),
-            _services.TimeProvider.GetElapsedTime(_openedAt).TotalSeconds, dropped);
+        if (_services.Logger.IsEnabled(LogLevel.Information))
+        {
+            Log.ConnectionClosed(
+                _services.Logger, Id, Identity, RemoteAddress, LogText.Escape(_endReason ?? "closed"),
+                _services.TimeProvider.GetElapsedTime(_openedAt).TotalSeconds, dropped);
+        }
 
         // After the log line, so that a connection counted as gone (stats, shutdown's wait) has said why it ended.
         _services.Lifetime?.OnEnded(this);
