@@ -70,6 +70,13 @@ internal sealed class HeraldSocketListener : IConnectionListener
     public async ValueTask DisposeAsync()
     {
         await UnbindAsync();
+
+        // Handed on after Kestrel's last accept: nobody else will close them.
+        while (_forKestrel.Reader.TryRead(out var connection))
+        {
+            await connection.DisposeAsync();
+        }
+
         _kestrelConnections.Dispose();
         _unbound.Dispose();
     }

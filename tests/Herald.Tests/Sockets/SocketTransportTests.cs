@@ -36,8 +36,7 @@ public sealed class SocketTransportTests
     public async Task Upgrade_FirstFrameInTheSameWrite_IsReadAfterTheHead()
     {
         await using var server = await HeraldTestServer.StartAsync(direct: true);
-        using var tcp = new TcpClient();
-        await tcp.ConnectAsync(server.BaseAddress.Host, server.BaseAddress.Port, Cancellation);
+        using var tcp = await ConnectRawAsync(server);
         var stream = tcp.GetStream();
 
         byte[] headAndFrame = [.. Head(server), .. RawWebSocketClient.Frame(0x81, """{"uid":"together"}"""u8.ToArray())];
@@ -54,8 +53,7 @@ public sealed class SocketTransportTests
     public async Task Upgrade_HeadLongerThanOnePeek_IsServedThroughKestrelsDirectPath()
     {
         await using var server = await HeraldTestServer.StartAsync(direct: true);
-        using var tcp = new TcpClient();
-        await tcp.ConnectAsync(server.BaseAddress.Host, server.BaseAddress.Port, Cancellation);
+        using var tcp = await ConnectRawAsync(server);
         var stream = tcp.GetStream();
 
         await stream.WriteAsync(Head(server, $"Cookie: session={new string('c', 6000)}\r\n"), Cancellation);
@@ -70,8 +68,7 @@ public sealed class SocketTransportTests
     {
         await using var server = await HeraldTestServer.StartAsync(direct: true, configureBuilder: builder =>
             builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromMilliseconds(300)));
-        using var tcp = new TcpClient();
-        await tcp.ConnectAsync(server.BaseAddress.Host, server.BaseAddress.Port, Cancellation);
+        using var tcp = await ConnectRawAsync(server);
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
         timeout.CancelAfter(TimeSpan.FromSeconds(10));
@@ -100,8 +97,7 @@ public sealed class SocketTransportTests
             kestrel.Listen(IPAddress.Loopback, 0);
             kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(certificate.Certificate).UseHeraldDirectWebSockets());
         }));
-        using var tcp = new TcpClient();
-        await tcp.ConnectAsync(server.BaseAddress.Host, server.BaseAddress.Port, Cancellation);
+        using var tcp = await ConnectRawAsync(server);
         var stream = tcp.GetStream();
 
         await stream.WriteAsync(Head(server), Cancellation);
@@ -111,6 +107,13 @@ public sealed class SocketTransportTests
         Assert.DoesNotContain("101", Encoding.ASCII.GetString(answer, 0, read), StringComparison.Ordinal);
         await using var secure = await server.ConnectAsUserAsync("secure");
         Assert.True(secure.Socket.State == System.Net.WebSockets.WebSocketState.Open);
+    }
+
+    private static async Task<TcpClient> ConnectRawAsync(HeraldTestServer server)
+    {
+        var tcp = new TcpClient();
+        await tcp.ConnectAsync(server.BaseAddress.Host, server.BaseAddress.Port, Cancellation);
+        return tcp;
     }
 
     private static byte[] Head(HeraldTestServer server, string extraHeaders = "") => Encoding.ASCII.GetBytes(
