@@ -28,6 +28,19 @@ public sealed class MessageIdGeneratorTests
     }
 
     [Fact]
+    public async Task Next_ManyOnSeveralThreads_NoRandomHalfIsEverUsedTwice()
+    {
+        // Far past one pool of random bytes per thread: a byte handed out twice would repeat a random half.
+        var ids = new MessageIdGenerator();
+        var halves = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(
+            () => Enumerable.Range(0, 10_000).Select(_ => ids.Next(Moment).ToString("N")[16..]).ToArray(),
+            TestContext.Current.CancellationToken)));
+
+        var all = halves.SelectMany(half => half).ToArray();
+        Assert.Equal(all.Length, all.Distinct(StringComparer.Ordinal).Count());
+    }
+
+    [Fact]
     public void Next_ClockStepsBack_StillIncreases()
     {
         var ids = new MessageIdGenerator();
