@@ -27,6 +27,12 @@ internal sealed class ApiRequestGate(
     {
         var policy = await policies.GetPolicyAsync(policyName)
             ?? throw new InvalidOperationException($"No authorization policy is named '{policyName}': Herald's endpoints need it (docs/security.md).");
+        if (IsLoopbackWithoutKeys(context, policy))
+        {
+            log.Accepted(context, null);
+            await endpoint(context);
+            return;
+        }
 
         // Resolved per request, as the middleware does: an app may register scoped authorization handlers.
         var evaluator = context.RequestServices.GetRequiredService<IPolicyEvaluator>();
@@ -53,6 +59,17 @@ internal sealed class ApiRequestGate(
             refusals.Add(caller?.KeyTag ?? ApiCaller.NoKey, context.Response.StatusCode);
         }
     }
+
+    /// <summary>
+    /// A loopback caller while no key is configured, under Herald's own policy and result handler: the policy lets
+    /// it in unlimited whatever it sends, so the seed's backend on the same host pays none of the evaluation (about
+    /// 3 % of the server's CPU per /send, perf).
+    /// </summary>
+    private bool IsLoopbackWithoutKeys(HttpContext context, AuthorizationPolicy policy) =>
+        keys.IsEmpty
+        && (ReferenceEquals(policy, ApiPolicies.Publish) || ReferenceEquals(policy, ApiPolicies.Admin))
+        && results is AuthorizationMiddlewareResultHandler
+        && LoopbackCallers.Includes(context.Connection.RemoteIpAddress);
 
     private async Task RefuseOverLimitAsync(HttpContext context, ApiCaller caller, TimeSpan retryAfter)
     {
