@@ -26,6 +26,7 @@ internal sealed class SocketPipeReader(Socket socket) : PipeReader
     public override ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_completed, this);
+        BareSocketCancellation.Refuse(cancellationToken);
         if (!_examinedAll || _endOfStream)
         {
             return new ValueTask<ReadResult>(Result());
@@ -73,7 +74,7 @@ internal sealed class SocketPipeReader(Socket socket) : PipeReader
 
     /// <exception cref="NotSupportedException">Always: a read on this reader ends by data, end of stream or the socket closing.</exception>
     public override void CancelPendingRead() =>
-        throw new NotSupportedException("a WebSocket on a bare socket is aborted, not cancelled");
+        throw BareSocketCancellation.NotSupported();
 
     public override void Complete(Exception? exception = null)
     {

@@ -49,6 +49,7 @@ internal sealed class SocketPipeWriter(Socket socket) : PipeWriter
     public override ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_completed, this);
+        BareSocketCancellation.Refuse(cancellationToken);
         var sent = 0;
         while (sent < _written)
         {
@@ -73,7 +74,7 @@ internal sealed class SocketPipeWriter(Socket socket) : PipeWriter
 
     /// <exception cref="NotSupportedException">Always: a flush on this writer ends by the bytes being sent or the socket failing.</exception>
     public override void CancelPendingFlush() =>
-        throw new NotSupportedException("a WebSocket on a bare socket is aborted, not cancelled");
+        throw BareSocketCancellation.NotSupported();
 
     /// <summary>Ends the writer; bytes not flushed are sent first, without waiting for room (the connection is ending).</summary>
     public override void Complete(Exception? exception = null)

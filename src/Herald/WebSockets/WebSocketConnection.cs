@@ -124,15 +124,15 @@ internal sealed partial class WebSocketConnection
     /// </summary>
     /// <param name="frame">The frame to queue.</param>
     /// <param name="outsideBudget">True for a frame the budget does not count (one replayed from a history).</param>
-    /// <returns>
-    /// <see cref="EnqueueOutcome.OverBudget"/> when the queue is full: from then on it hands out nothing more, and
-    /// the caller decides how to close the connection.
-    /// </returns>
     /// <param name="writeIfIdle">
     /// True when the caller may write the frame itself, on its own thread, if nothing is queued and the send loop
     /// waits: one thread hop less per message. For a message to a few connections; a fan-out to many leaves the
     /// writes to the connections' send loops, which also write frames that queue up behind a write together.
     /// </param>
+    /// <returns>
+    /// <see cref="EnqueueOutcome.OverBudget"/> when the queue is full: from then on it hands out nothing more, and
+    /// the caller decides how to close the connection.
+    /// </returns>
     public EnqueueOutcome TryEnqueue(OutboundFrame frame, bool outsideBudget = false, bool writeIfIdle = false)
     {
         if (writeIfIdle && !outsideBudget && _queue.TryBeginWriteNow())

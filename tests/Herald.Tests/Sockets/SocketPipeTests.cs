@@ -32,7 +32,7 @@ public sealed class SocketPipeTests : IAsyncDisposable
     {
         var reader = new SocketPipeReader(_server);
 
-        var reading = reader.ReadAsync(Cancellation).AsTask();
+        var reading = reader.ReadAsync(CancellationToken.None).AsTask();
         Assert.False(reading.IsCompleted);
         await _client.SendAsync("hello"u8.ToArray(), Cancellation);
 
@@ -52,7 +52,7 @@ public sealed class SocketPipeTests : IAsyncDisposable
         ReadResult result;
         while (true)
         {
-            result = await reader.ReadAsync(Cancellation).AsTask().WaitAsync(Timeout, Cancellation);
+            result = await reader.ReadAsync(CancellationToken.None).AsTask().WaitAsync(Timeout, Cancellation);
             if (result.Buffer.Length == sent.Length)
             {
                 break;
@@ -64,7 +64,7 @@ public sealed class SocketPipeTests : IAsyncDisposable
         Assert.Equal(sent, result.Buffer.ToArray());
         reader.AdvanceTo(result.Buffer.GetPosition(4_000), result.Buffer.End);
         await _client.SendAsync(new byte[] { 1, 2, 3 }, Cancellation);
-        result = await reader.ReadAsync(Cancellation).AsTask().WaitAsync(Timeout, Cancellation);
+        result = await reader.ReadAsync(CancellationToken.None).AsTask().WaitAsync(Timeout, Cancellation);
         Assert.Equal([.. sent[4_000..], 1, 2, 3], result.Buffer.ToArray());
     }
 
@@ -91,7 +91,7 @@ public sealed class SocketPipeTests : IAsyncDisposable
         ReadResult result;
         do
         {
-            result = await reader.ReadAsync(Cancellation).AsTask().WaitAsync(Timeout, Cancellation);
+            result = await reader.ReadAsync(CancellationToken.None).AsTask().WaitAsync(Timeout, Cancellation);
             if (!result.IsCompleted)
             {
                 reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
@@ -103,7 +103,7 @@ public sealed class SocketPipeTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task AdvanceTo_PositionOutsideTheBuffer_Throws()
+    public async Task AdvanceToOutsideTheBufferOrAWayToCancel_IsRefused()
     {
         var reader = new SocketPipeReader(_server);
         await _client.SendAsync("abc"u8.ToArray(), Cancellation);
@@ -112,6 +112,10 @@ public sealed class SocketPipeTests : IAsyncDisposable
 
         Assert.Throws<InvalidOperationException>(() => reader.AdvanceTo(foreign, result.Buffer.End));
         Assert.Throws<NotSupportedException>(reader.CancelPendingRead);
+        await Assert.ThrowsAsync<NotSupportedException>(async () => await reader.ReadAsync(Cancellation));
+        var writer = new SocketPipeWriter(_server);
+        Assert.Throws<NotSupportedException>(writer.CancelPendingFlush);
+        await Assert.ThrowsAsync<NotSupportedException>(async () => await writer.FlushAsync(Cancellation));
     }
 
     [Fact]
@@ -124,7 +128,7 @@ public sealed class SocketPipeTests : IAsyncDisposable
         do
         {
             writer.Write(chunk);
-            flush = writer.FlushAsync(Cancellation);
+            flush = writer.FlushAsync(CancellationToken.None);
             flushes++;
         }
         while (flush.IsCompleted && flushes < 10_000);
@@ -165,7 +169,7 @@ public sealed class SocketPipeTests : IAsyncDisposable
             for (var i = 0; i < 1_000; i++)
             {
                 writer.Write(new byte[1024]);
-                await writer.FlushAsync(Cancellation);
+                await writer.FlushAsync(CancellationToken.None);
                 await Task.Delay(1, Cancellation);
             }
         });
@@ -182,7 +186,7 @@ public sealed class SocketPipeTests : IAsyncDisposable
     {
         while (true)
         {
-            var result = await reader.ReadAsync(Cancellation).AsTask().WaitAsync(Timeout, Cancellation);
+            var result = await reader.ReadAsync(CancellationToken.None).AsTask().WaitAsync(Timeout, Cancellation);
             if (result.Buffer.Length >= length)
             {
                 return result;
