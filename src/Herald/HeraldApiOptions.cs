@@ -23,4 +23,13 @@ public sealed class HeraldApiOptions
 
     /// <summary>Requests each caller may make at once, above its rate, before it gets 429.</summary>
     public int RequestBurst { get; set; } = DefaultRequestBurst;
+
+    /// <summary>
+    /// Answers the seed's <c>GET /send</c> on Herald's socket transport, before ASP.NET Core, whenever ASP.NET Core's
+    /// own answer could only be 200: a loopback caller while no key is configured, a valid uid and message, a plain
+    /// request head. Everything else still goes through ASP.NET Core. The app's middleware, and ASP.NET Core's
+    /// request logs and metrics, do not see the requests it answers, so it is off unless turned on (the standalone
+    /// host turns it on).
+    /// </summary>
+    public bool DirectSend { get; set; }
 }

@@ -38,16 +38,28 @@ internal sealed class SendEndpoint(Publisher publisher, HeraldOptions options, I
         await WriteDeliveredAsync(context.Response, delivered);
     }
 
-    /// <summary>Writes <c>{"delivered":n}</c>: the hottest answer of the API, formatted without a serializer.</summary>
-    private static ValueTask<FlushResult> WriteDeliveredAsync(HttpResponse response, int delivered)
+    /// <summary>The longest answer <see cref="WriteDelivered"/> writes.</summary>
+    public const int MaxDeliveredLength = 26;
+
+    /// <summary>The answer's content type.</summary>
+    public const string ContentType = "application/json; charset=utf-8";
+
+    /// <summary>Writes <c>{"delivered":n}</c>, the hottest answer of the API, without a serializer.</summary>
+    /// <returns>Its length.</returns>
+    public static int WriteDelivered(Span<byte> body, int delivered)
     {
         var prefix = "{\"delivered\":"u8;
-        var body = response.BodyWriter.GetSpan(prefix.Length + 12);
         prefix.CopyTo(body);
         delivered.TryFormat(body[prefix.Length..], out var digits, provider: CultureInfo.InvariantCulture);
         var length = prefix.Length + digits;
         body[length++] = (byte)'}';
-        response.ContentType = "application/json; charset=utf-8";
+        return length;
+    }
+
+    private static ValueTask<FlushResult> WriteDeliveredAsync(HttpResponse response, int delivered)
+    {
+        var length = WriteDelivered(response.BodyWriter.GetSpan(MaxDeliveredLength), delivered);
+        response.ContentType = ContentType;
         response.ContentLength = length;
         response.BodyWriter.Advance(length);
         return response.BodyWriter.FlushAsync();

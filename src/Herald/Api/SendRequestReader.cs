@@ -12,7 +12,7 @@ internal static class SendRequestReader
 {
     public static async ValueTask<(string? Uid, string? Message, IResult? Problem)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        var (uid, message) = ReadQuery(request.QueryString);
+        var (uid, message) = ReadQuery(request.QueryString.Value);
         if (!HttpMethods.IsPost(request.Method) || !HasBody(request))
         {
             return (uid, message, null);
@@ -53,14 +53,14 @@ internal static class SendRequestReader
     }
 
     /// <summary>
-    /// The first <c>uid</c> and <c>message</c> of the query string, read without building the query collection:
-    /// the seed's GET is the hottest request of the API.
+    /// The first <c>uid</c> and <c>message</c> of <paramref name="query"/> (with its leading <c>'?'</c>, or null),
+    /// read without building the query collection: the seed's GET is the hottest request of the API.
     /// </summary>
-    private static (string? Uid, string? Message) ReadQuery(QueryString queryString)
+    public static (string? Uid, string? Message) ReadQuery(string? query)
     {
         string? uid = null;
         string? message = null;
-        foreach (var pair in new QueryStringEnumerable(queryString.Value))
+        foreach (var pair in new QueryStringEnumerable(query))
         {
             var name = pair.EncodedName.Span;
             if (uid is null && name.SequenceEqual("uid"))

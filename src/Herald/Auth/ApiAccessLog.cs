@@ -1,3 +1,4 @@
+using System.Net;
 using System.Threading.RateLimiting;
 using Herald.Diagnostics;
 using Microsoft.AspNetCore.Http;
@@ -32,8 +33,17 @@ internal sealed partial class ApiAccessLog : IDisposable
     {
         if (_logger.IsEnabled(LogLevel.Debug))
         {
-            var who = caller?.Description ?? $"{ApiCaller.AddressOf(context)} (loopback, no API key configured)";
+            var who = caller?.Description ?? LoopbackCaller(ApiCaller.AddressOf(context));
             Log.RequestAccepted(_logger, context.Request.Method, PathOf(context), who);
+        }
+    }
+
+    /// <summary>A request let in as a loopback caller while no key is configured, before ASP.NET Core (<c>Api/DirectSend</c>).</summary>
+    public void AcceptedLoopback(string method, string path, IPAddress? address)
+    {
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            Log.RequestAccepted(_logger, method, path, LoopbackCaller(ApiCaller.AddressOf(address)));
         }
     }
 
@@ -70,6 +80,8 @@ internal sealed partial class ApiAccessLog : IDisposable
     }
 
     public void Dispose() => _budget.Dispose();
+
+    private static string LoopbackCaller(string address) => $"{address} (loopback, no API key configured)";
 
     private static string PathOf(HttpContext context) => LogText.Escape(context.Request.PathBase.Add(context.Request.Path).Value ?? string.Empty);
 

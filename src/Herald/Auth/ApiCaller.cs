@@ -1,3 +1,4 @@
+using System.Net;
 using Herald.Diagnostics;
 using Microsoft.AspNetCore.Http;
 
@@ -32,10 +33,13 @@ internal readonly record struct ApiCaller(string Partition, string KeyTag, strin
     }
 
     /// <summary>The client's address as text, IPv4-mapped addresses as IPv4, so both forms share one partition.</summary>
-    public static string AddressOf(HttpContext context) => context.Connection.RemoteIpAddress switch
+    public static string AddressOf(HttpContext context) => AddressOf(context.Connection.RemoteIpAddress);
+
+    /// <summary>The address as text, IPv4-mapped addresses as IPv4.</summary>
+    public static string AddressOf(IPAddress? address) => address switch
     {
         null => "an unknown address",
         { IsIPv4MappedToIPv6: true } mapped => mapped.MapToIPv4().ToString(),
-        var address => address.ToString(),
+        _ => address.ToString(),
     };
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Http;
@@ -23,6 +24,8 @@ internal sealed class ApiRequestGate(
     ApiAccessLog log,
     HeraldOptions options)
 {
+    private bool? _publishIsHeralds;
+
     public async Task InvokeAsync(HttpContext context, string policyName, RequestDelegate endpoint)
     {
         var policy = await policies.GetPolicyAsync(policyName)
@@ -59,6 +62,20 @@ internal sealed class ApiRequestGate(
             refusals.Add(caller?.KeyTag ?? ApiCaller.NoKey, context.Response.StatusCode);
         }
     }
+
+    /// <summary>
+    /// Whether a publish request from <paramref name="address"/> would go straight to its endpoint, whatever it
+    /// sends (see <see cref="IsLoopbackWithoutKeys"/>): known without a request, so that a path in front of
+    /// ASP.NET Core (<c>Api/DirectSend</c>) can ask it. Only with the app's default policy provider, whose policies
+    /// are fixed once the app runs.
+    /// </summary>
+    public bool LetsPublishIn(IPAddress? address) =>
+        keys.IsEmpty
+        && LoopbackCallers.Includes(address)
+        && results is AuthorizationMiddlewareResultHandler
+        && policies is DefaultAuthorizationPolicyProvider
+        && (_publishIsHeralds ??= policies.GetPolicyAsync(HeraldApiAuthorization.PublishPolicy) is { IsCompletedSuccessfully: true } policy
+            && ReferenceEquals(policy.Result, ApiPolicies.Publish));
 
     /// <summary>
     /// A loopback caller while no key is configured, under Herald's own policy and result handler: the policy lets

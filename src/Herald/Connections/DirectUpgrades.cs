@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Net;
-using System.Text;
 using Herald.Protocol;
 
 namespace Herald.Connections;
@@ -22,7 +21,7 @@ internal sealed class DirectUpgrades(ConnectionHandler handler, MappedPrefixes m
     /// <param name="remote">The peer.</param>
     /// <param name="accepted">The upgrade Herald takes, when the answer is null.</param>
     /// <returns>Why the head is left to ASP.NET Core, or null when Herald takes it.</returns>
-    public UpgradeDeclineReason? Decide(in UpgradeHeadParser parser, in ReadOnlySequence<byte> buffer, HeadParseStatus status, EndPoint? remote, out DirectUpgrade accepted)
+    public UpgradeDeclineReason? Decide(in RequestHeadParser parser, in ReadOnlySequence<byte> buffer, HeadParseStatus status, EndPoint? remote, out DirectUpgrade accepted)
     {
         var (flavour, subprotocol) = (WireFlavour.Seed, (string?)null);
         var declined = status switch
@@ -65,10 +64,10 @@ internal sealed class DirectUpgrades(ConnectionHandler handler, MappedPrefixes m
     public void ReturnUnused(in DirectUpgrade upgrade) => gate.ReturnUnused(upgrade.Client);
 
     /// <summary>Why a valid upgrade is not one Herald takes directly now, or null when it is (with its flavour).</summary>
-    private UpgradeDeclineReason? DeclineReasonFor(in UpgradeHeadParser parser, in ReadOnlySequence<byte> buffer, out WireFlavour flavour, out string? subprotocol)
+    private UpgradeDeclineReason? DeclineReasonFor(in RequestHeadParser parser, in ReadOnlySequence<byte> buffer, out WireFlavour flavour, out string? subprotocol)
     {
         (flavour, subprotocol) = (WireFlavour.Seed, null);
-        if (!IsHeraldPath(parser.Path(buffer)))
+        if (MappedPrefixes.Find(mappedPrefixes.WebSocketPaths, parser.Path(buffer)) is null)
         {
             return UpgradeDeclineReason.NotHeraldPath;
         }
@@ -79,32 +78,6 @@ internal sealed class DirectUpgrades(ConnectionHandler handler, MappedPrefixes m
         }
 
         return handler.IsAccepting ? null : UpgradeDeclineReason.ShuttingDown;
-    }
-
-    private bool IsHeraldPath(in ReadOnlySequence<byte> path)
-    {
-        foreach (var webSocketPath in mappedPrefixes.WebSocketPaths)
-        {
-            if (path.Length == webSocketPath.Length && Matches(path, webSocketPath))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static bool Matches(in ReadOnlySequence<byte> path, string expected)
-    {
-        if (path.IsSingleSegment)
-        {
-            return Ascii.Equals(path.FirstSpan, expected);
-        }
-
-        Span<byte> copy = expected.Length <= 256 ? stackalloc byte[256] : new byte[expected.Length];
-        copy = copy[..expected.Length];
-        path.CopyTo(copy);
-        return Ascii.Equals(copy, expected);
     }
 }
 

@@ -17,7 +17,7 @@ namespace Herald.Connections;
 /// nothing of HTTP/1.1 (connection state, headers, context) then lives for the life of the WebSocket, which is most
 /// of what an idle connection costs. Every other first request (the HTTP API, HTTP/2, an invalid or unusual upgrade)
 /// is handed to the HTTP layer untouched, which answers it exactly as it would without this middleware:
-/// <see cref="UpgradeHeadParser"/> takes only what ASP.NET Core would accept with 101 too, so a client sees the
+/// <see cref="RequestHeadParser"/> takes only what ASP.NET Core would accept with 101 too, so a client sees the
 /// same answer on both paths.
 /// </summary>
 internal sealed partial class DirectWebSocketMiddleware(
@@ -55,7 +55,7 @@ internal sealed partial class DirectWebSocketMiddleware(
     {
         var input = connection.Transport.Input;
         var limits = kestrelOptions.Value.Limits;
-        var parser = new UpgradeHeadParser(limits);
+        var parser = new RequestHeadParser(limits);
         ReadResult result = default;
         var status = HeadParseStatus.NeedMore;
         // The same deadline Kestrel gives a request head, so a connection that is not ours sees no difference;

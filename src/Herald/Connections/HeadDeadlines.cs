@@ -32,9 +32,15 @@ internal sealed class HeadDeadlines : IDisposable
     private ITimer? _timer;
 
     public HeadDeadlines(IOptions<KestrelServerOptions> kestrelOptions, TimeProvider timeProvider)
+        : this(kestrelOptions.Value.Limits.RequestHeadersTimeout, timeProvider)
+    {
+    }
+
+    /// <summary>Deadlines of another length than a head's: Kestrel's <c>KeepAliveTimeout</c> for the wait between two requests.</summary>
+    public HeadDeadlines(TimeSpan timeout, TimeProvider timeProvider)
     {
         _timeProvider = timeProvider;
-        _timeout = kestrelOptions.Value.Limits.RequestHeadersTimeout;
+        _timeout = timeout;
         _timeoutTicks = _timeout <= TimeSpan.Zero || _timeout >= TimeSpan.FromDays(1)
             ? long.MaxValue / 2
             : (long)(_timeout.TotalSeconds * timeProvider.TimestampFrequency);

@@ -108,6 +108,24 @@ internal static class HttpSyntax
         return false;
     }
 
+    /// <summary>
+    /// True when every element of the comma-separated <paramref name="list"/> is one of the two tokens (ignoring
+    /// case and the spaces around it); empty elements are allowed, as RFC 9110 §5.6.1 lets a recipient skip them.
+    /// </summary>
+    public static bool ListHoldsOnly(ReadOnlySpan<byte> list, ReadOnlySpan<byte> token, ReadOnlySpan<byte> otherToken)
+    {
+        foreach (var range in list.Split((byte)','))
+        {
+            var element = list[range].Trim((byte)' ');
+            if (!element.IsEmpty && !Ascii.EqualsIgnoreCase(element, token) && !Ascii.EqualsIgnoreCase(element, otherToken))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     private static bool HasValidPercentEscapes(ReadOnlySpan<byte> target)
     {
         var rest = target;

@@ -54,7 +54,7 @@ internal sealed class UpgradeHead
     }
 
     /// <summary>
-    /// The direct path: from the bytes of a head <see cref="UpgradeHeadParser"/> has taken, so every line is
+    /// The direct path: from the bytes of a head <see cref="RequestHeadParser"/> has taken, so every line is
     /// known to be well-formed (CRLF-terminated, <c>name: value</c>, visible ASCII or obs-text).
     /// </summary>
     public static UpgradeHead FromBytes(in ReadOnlySequence<byte> head, IReadOnlyList<string> names)

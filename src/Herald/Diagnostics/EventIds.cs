@@ -44,6 +44,7 @@ internal static class EventIds
     public const int PublishRejected = 300;
     public const int UserDisconnected = 301;
     public const int BatchItemsRefused = 302;
+    public const int DirectSendFailed = 303;
 
     public const int ApiRequestAccepted = 400;
     public const int ApiKeyRefused = 401;

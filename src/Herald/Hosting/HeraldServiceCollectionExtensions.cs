@@ -82,6 +82,9 @@ public static class HeraldServiceCollectionExtensions
         services.TryAddSingleton<DirectUpgrades>();
         services.TryAddSingleton<DirectSocketEndpoints>();
         services.TryAddSingleton<SocketUpgrades>();
+        services.TryAddSingleton<DirectSend>();
+        services.TryAddSingleton<SendAnswers>();
+        services.TryAddSingleton<SocketSendRequests>();
 
         // Registered after Kestrel's own transport, so Kestrel asks it first; it binds only the addresses of
         // endpoints with the direct path and without TLS (DirectSocketEndpoints), Kestrel's transport the rest.

@@ -14,13 +14,14 @@ namespace Herald.Sockets;
 /// Looks at the first request of a connection that <see cref="HeraldSocketListener"/> accepted, without taking its
 /// bytes: a valid upgrade that Herald takes directly (the same rules as the direct path in Kestrel,
 /// <see cref="DirectUpgrades"/>) becomes a WebSocket on the bare socket, with none of Kestrel's connection objects
-/// behind it; anything else goes to Kestrel untouched, where the direct path and ASP.NET Core see it as before.
+/// behind it; a plain GET that may be a send Herald answers goes to <see cref="SocketSendRequests"/>; anything else
+/// goes to Kestrel untouched, where the direct path and ASP.NET Core see it as before.
 /// </summary>
 /// <remarks>
 /// The head is peeked in one piece of at most <see cref="PeekBytes"/>: a head that has not arrived whole in the
 /// first bytes the client sent, or is longer, goes to Kestrel, whose direct path reads it as it arrives.
 /// </remarks>
-internal sealed partial class SocketUpgrades(DirectUpgrades upgrades, HeadDeadlines headDeadlines, IOptions<KestrelServerOptions> kestrelOptions, ILoggerFactory loggerFactory)
+internal sealed partial class SocketUpgrades(DirectUpgrades upgrades, SocketSendRequests sendRequests, HeadDeadlines headDeadlines, IOptions<KestrelServerOptions> kestrelOptions, ILoggerFactory loggerFactory)
 {
     private const int PeekBytes = 4096;
 
@@ -63,10 +64,18 @@ internal sealed partial class SocketUpgrades(DirectUpgrades upgrades, HeadDeadli
         DirectUpgrade upgrade = default;
         try
         {
-            transport = TryTake(socket, buffer, out upgrade);
+            transport = TryTake(socket, buffer, out upgrade, out var maySend);
             if (transport is null)
             {
-                listener.HandToKestrel(socket);
+                if (maySend)
+                {
+                    _ = sendRequests.ServeAsync(socket, listener, unbound);
+                }
+                else
+                {
+                    listener.HandToKestrel(socket);
+                }
+
                 return;
             }
 
@@ -98,15 +107,20 @@ internal sealed partial class SocketUpgrades(DirectUpgrades upgrades, HeadDeadli
     /// <summary>
     /// Peeks at the first request; when Herald takes it, consumes its head and writes the 101 (not yet flushed).
     /// </summary>
-    /// <returns>The WebSocket's transport, or null to leave every byte to Kestrel.</returns>
-    private SocketWebSocketTransport? TryTake(Socket socket, byte[] buffer, out DirectUpgrade upgrade)
+    /// <param name="socket">The accepted socket, whose first bytes have arrived.</param>
+    /// <param name="buffer">Room for <see cref="PeekBytes"/>.</param>
+    /// <param name="upgrade">The upgrade Herald takes, when the answer is not null.</param>
+    /// <param name="maySend">When no upgrade is taken: whether the request may be a send Herald answers (<see cref="SocketSendRequests"/>).</param>
+    /// <returns>The WebSocket's transport, or null to leave every byte to Kestrel or to the sends.</returns>
+    private SocketWebSocketTransport? TryTake(Socket socket, byte[] buffer, out DirectUpgrade upgrade, out bool maySend)
     {
         upgrade = default;
         var peeked = socket.Receive(buffer, SocketFlags.Peek);
         var head = new ReadOnlySequence<byte>(buffer, 0, peeked);
-        var parser = new UpgradeHeadParser(kestrelOptions.Value.Limits);
+        var parser = new RequestHeadParser(kestrelOptions.Value.Limits);
         var status = parser.Parse(head);
-        if (status == HeadParseStatus.NeedMore || upgrades.Decide(parser, head, status, socket.RemoteEndPoint, out upgrade) is not null)
+        maySend = sendRequests.MayTake(parser);
+        if (maySend || status == HeadParseStatus.NeedMore || upgrades.Decide(parser, head, status, socket.RemoteEndPoint, out upgrade) is not null)
         {
             return null;
         }

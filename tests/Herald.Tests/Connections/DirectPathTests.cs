@@ -5,6 +5,7 @@ using System.Text;
 using Herald.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -20,6 +21,10 @@ public sealed class DirectPathTests
     {
         var requestsSeen = 0;
         var builder = WebApplication.CreateSlimBuilder();
+
+        // An app of its own, not the standalone host, whose appsettings.json lies beside the tests.
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection();
         builder.WebHost.UseUrls("http://127.0.0.1:0").UseHeraldDirectWebSockets();
         builder.Services.AddHerald();
         await using var app = builder.Build();

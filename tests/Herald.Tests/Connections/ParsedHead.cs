@@ -11,7 +11,7 @@ namespace Herald.Tests.Connections;
 /// <param name="Flavour">The flavour the subprotocols ask for, or null when they ask for none Herald speaks.</param>
 internal sealed record ParsedHead(string Path, string Key, WireFlavour? Flavour)
 {
-    public static ParsedHead Of(in UpgradeHeadParser parser, ReadOnlySequence<byte> buffer) => new(
+    public static ParsedHead Of(in RequestHeadParser parser, ReadOnlySequence<byte> buffer) => new(
         Encoding.ASCII.GetString(parser.Path(buffer)),
         Encoding.ASCII.GetString(parser.WebSocketKey),
         parser.TrySelectFlavour(out var flavour, out _) ? flavour : null);

@@ -9,10 +9,12 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 namespace Herald.Connections;
 
 /// <summary>
-/// Reads the first request head of a connection as it arrives and decides whether it is a WebSocket upgrade that
-/// the direct path may take: strict on every byte, so that it takes only what ASP.NET Core would accept with 101
-/// too, and declines the rest (with one <see cref="UpgradeDeclineReason"/>) as soon as the bytes show it, so that
-/// Kestrel's own parser answers it at once. Modelled on Kestrel's <c>HttpParser</c>: lines are found in the
+/// Reads a request head as it arrives and decides whether it is a WebSocket upgrade that the direct path may take:
+/// strict on every byte, so that it takes only what ASP.NET Core would accept with 101 too, and declines the rest
+/// (with one <see cref="UpgradeDeclineReason"/>) as soon as the bytes show it, so that Kestrel's own parser answers
+/// it at once. A head declined only for not being an upgrade has passed every rule, and <see cref="IsPlainGet"/>
+/// says whether it is an ordinary GET that asks nothing more of the connection, which the direct <c>/send</c> may
+/// answer. Modelled on Kestrel's <c>HttpParser</c>: lines are found in the
 /// <see cref="ReadOnlySequence{T}"/> itself, and nothing is allocated: what an upgrade needs is kept as flags, the
 /// key's 24 bytes and the path's length (the path is read from the buffer, which still holds it).
 /// </summary>
@@ -22,7 +24,7 @@ namespace Herald.Connections;
 /// has already read, so a head that arrives in many reads is read once. Kestrel's limits are checked on every
 /// read, whether or not the end of the head is in the buffer yet.
 /// </remarks>
-internal struct UpgradeHeadParser(KestrelServerLimits limits)
+internal struct RequestHeadParser(KestrelServerLimits limits)
 {
     private const byte CR = (byte)'\r';
     private const byte LF = (byte)'\n';
@@ -49,6 +51,9 @@ internal struct UpgradeHeadParser(KestrelServerLimits limits)
     private bool _connectionUpgrade;
     private bool _hasVersion;
     private bool _isVersion13;
+    private bool _asksMoreOfConnection;
+    private bool _asksToClose;
+    private bool _isPlainGet;
 
     private static ReadOnlySpan<byte> Get => "GET "u8;
 
@@ -66,12 +71,28 @@ internal struct UpgradeHeadParser(KestrelServerLimits limits)
     /// </summary>
     public int PathLength { get; private set; }
 
+    /// <summary>The length of the request target (path and query), which starts right after <c>"GET "</c>.</summary>
+    public int TargetLength { get; private set; }
+
+    /// <summary>
+    /// True for a whole head that passed every rule and is no upgrade: no <c>Upgrade</c>, no <c>Expect</c>, no
+    /// forwarded client (<c>Forwarded</c>, <c>X-Forwarded-*</c>, which an app's middleware may read), and no
+    /// <c>Connection</c> option but <c>keep-alive</c> and <c>close</c>. Kestrel answers such a GET as an ordinary request.
+    /// </summary>
+    public readonly bool IsPlainGet => _isPlainGet;
+
+    /// <summary>True when the head's <c>Connection</c> asks to close the connection after the answer.</summary>
+    public readonly bool AsksToClose => _asksToClose;
+
     /// <summary>The valid <c>Sec-WebSocket-Key</c>, once <see cref="Parse"/> has answered <see cref="HeadParseStatus.Complete"/>.</summary>
     [UnscopedRef]
     public readonly ReadOnlySpan<byte> WebSocketKey => _key;
 
     /// <summary>The request's path in <paramref name="buffer"/>, the buffer <see cref="Parse"/> last read.</summary>
     public readonly ReadOnlySequence<byte> Path(in ReadOnlySequence<byte> buffer) => buffer.Slice(Get.Length, PathLength);
+
+    /// <summary>The request's query with its <c>'?'</c>, or an empty one, in <paramref name="buffer"/>, the buffer <see cref="Parse"/> last read.</summary>
+    public readonly ReadOnlySequence<byte> Query(in ReadOnlySequence<byte> buffer) => buffer.Slice(Get.Length + PathLength, TargetLength - PathLength);
 
     /// <summary>Which flavour the offered subprotocols ask for: the rule of <see cref="Subprotocols"/>.</summary>
     /// <returns>False when subprotocols were offered and none is Herald's.</returns>
@@ -251,6 +272,7 @@ internal struct UpgradeHeadParser(KestrelServerLimits limits)
 
         var query = target.IndexOf((byte)'?');
         PathLength = query < 0 ? target.Length : query;
+        TargetLength = target.Length;
     }
 
     /// <summary><c>field-name ":" OWS field-value OWS</c> (RFC 9112 §5), with no whitespace before the colon and no obs-fold.</summary>
@@ -308,6 +330,12 @@ internal struct UpgradeHeadParser(KestrelServerLimits limits)
         {
             // A list: it may come in several lines, as Kestrel reads it.
             _connectionUpgrade |= HttpSyntax.ListContainsToken(value, "upgrade"u8);
+            _asksToClose |= HttpSyntax.ListContainsToken(value, "close"u8);
+            _asksMoreOfConnection |= !HttpSyntax.ListHoldsOnly(value, "keep-alive"u8, "close"u8);
+        }
+        else if (Ascii.EqualsIgnoreCase(name, "Expect"u8) || Ascii.EqualsIgnoreCase(name, "Forwarded"u8) || StartsWithIgnoreCase(name, "X-Forwarded-"u8))
+        {
+            _asksMoreOfConnection = true;
         }
         else if (Ascii.EqualsIgnoreCase(name, "Sec-WebSocket-Key"u8))
         {
@@ -344,9 +372,13 @@ internal struct UpgradeHeadParser(KestrelServerLimits limits)
         }
     }
 
+    private static bool StartsWithIgnoreCase(ReadOnlySpan<byte> name, ReadOnlySpan<byte> prefix) =>
+        name.Length >= prefix.Length && Ascii.EqualsIgnoreCase(name[..prefix.Length], prefix);
+
     /// <summary>The handshake's own checks, in the order ASP.NET Core's path makes them (426 before 400).</summary>
     private void OnEndOfHead()
     {
+        _isPlainGet = _hasHost && !_hasUpgrade && !_connectionUpgrade && !_asksMoreOfConnection;
         UpgradeDeclineReason? reason =
             !_hasHost ? UpgradeDeclineReason.MissingHost
             : !_upgradesToWebSocket || !_connectionUpgrade ? UpgradeDeclineReason.NotWebSocketUpgrade
@@ -375,7 +407,7 @@ internal struct UpgradeHeadParser(KestrelServerLimits limits)
     }
 }
 
-/// <summary>What <see cref="UpgradeHeadParser.Parse"/> found so far.</summary>
+/// <summary>What <see cref="RequestHeadParser.Parse"/> found so far.</summary>
 internal enum HeadParseStatus
 {
     /// <summary>The head so far could still be an upgrade the direct path takes.</summary>
@@ -384,7 +416,7 @@ internal enum HeadParseStatus
     /// <summary>A whole head that the direct path takes: the parser's path, key and flavour say what it asks for.</summary>
     Complete,
 
-    /// <summary>Not a head the direct path takes: <see cref="UpgradeHeadParser.DeclineReason"/> says why.</summary>
+    /// <summary>Not a head the direct path takes: <see cref="RequestHeadParser.DeclineReason"/> says why.</summary>
     Declined,
 }
 

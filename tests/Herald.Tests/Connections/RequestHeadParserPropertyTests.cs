@@ -17,7 +17,7 @@ namespace Herald.Tests.Connections;
 /// hand them over, in reads cut at random points. No exception escapes, reads decide as one read would, and a
 /// valid head is read the same wherever it is cut.
 /// </summary>
-public sealed class UpgradeHeadParserPropertyTests
+public sealed class RequestHeadParserPropertyTests
 {
     private const string Key = "dGhlIHNhbXBsZSBub25jZQ==";
     private const string TokenChars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.!#$%&'*+^`|~";
@@ -88,7 +88,7 @@ public sealed class UpgradeHeadParserPropertyTests
     /// </summary>
     private static void AssertReadsDecideAsOneRead(byte[] bytes, int[] cuts, (int Line, int Total, int Count) limits)
     {
-        var oneRead = new UpgradeHeadParser(Kestrel(limits));
+        var oneRead = new RequestHeadParser(Kestrel(limits));
         var expected = oneRead.Parse(new ReadOnlySequence<byte>(bytes));
 
         var (status, parser) = ParseInReads(bytes, cuts, Kestrel(limits));
@@ -101,14 +101,14 @@ public sealed class UpgradeHeadParserPropertyTests
             Assert.Equal((oneRead.HeadLength, ParsedHead.Of(oneRead, buffer)), (parser.HeadLength, ParsedHead.Of(parser, buffer)));
             Assert.True(bytes.AsSpan(0, (int)parser.HeadLength).EndsWith("\r\n\r\n"u8));
             Assert.True(WebSocketHandshake.IsValidKey(parser.WebSocketKey));
-            Assert.Equal(HeadParseStatus.Complete, new UpgradeHeadParser(Kestrel(limits)).Parse(new ReadOnlySequence<byte>(bytes, 0, (int)parser.HeadLength)));
+            Assert.Equal(HeadParseStatus.Complete, new RequestHeadParser(Kestrel(limits)).Parse(new ReadOnlySequence<byte>(bytes, 0, (int)parser.HeadLength)));
         }
     }
 
     /// <summary>Feeds the bytes as a pipe would: each read ends at the next cut, and holds the earlier reads as earlier segments.</summary>
-    private static (HeadParseStatus Status, UpgradeHeadParser Parser) ParseInReads(byte[] bytes, int[] cuts, KestrelServerLimits limits)
+    private static (HeadParseStatus Status, RequestHeadParser Parser) ParseInReads(byte[] bytes, int[] cuts, KestrelServerLimits limits)
     {
-        var parser = new UpgradeHeadParser(limits);
+        var parser = new RequestHeadParser(limits);
         var ends = cuts.Where(cut => cut < bytes.Length).Append(bytes.Length).Distinct().Order().ToArray();
         var status = HeadParseStatus.NeedMore;
         for (var read = 0; read < ends.Length && status == HeadParseStatus.NeedMore; read++)

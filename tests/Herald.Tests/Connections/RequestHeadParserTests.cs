@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 namespace Herald.Tests.Connections;
 
 /// <summary>Every rule of the direct path's head parser, each with the exact reason it declines for.</summary>
-public sealed class UpgradeHeadParserTests
+public sealed class RequestHeadParserTests
 {
     private const string Key = "dGhlIHNhbXBsZSBub25jZQ==";
     private const string RequestLine = "GET /ws HTTP/1.1";
@@ -391,7 +391,7 @@ public sealed class UpgradeHeadParserTests
         Assert.Equal(found, HttpSyntax.ListContainsToken(Encoding.ASCII.GetBytes(list), "upgrade"u8));
     }
 
-    private static UpgradeHeadParser Parser(KestrelServerLimits? limits = null) => new(limits ?? new KestrelServerLimits());
+    private static RequestHeadParser Parser(KestrelServerLimits? limits = null) => new(limits ?? new KestrelServerLimits());
 
     private static ReadOnlySequence<byte> Bytes(string text) => new(Encoding.Latin1.GetBytes(text));
 
