@@ -38,7 +38,7 @@ internal sealed partial class ApiAccessLog : IDisposable
         }
     }
 
-    /// <summary>A request let in as a loopback caller while no key is configured, before ASP.NET Core (<c>Api/DirectSend</c>).</summary>
+    /// <summary>A request let in as a loopback caller while no key is configured, before ASP.NET Core (<c>Api/DirectSendEndpoint</c>).</summary>
     public void AcceptedLoopback(string method, string path, IPAddress? address)
     {
         if (_logger.IsEnabled(LogLevel.Debug))

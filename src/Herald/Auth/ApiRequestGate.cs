@@ -66,7 +66,7 @@ internal sealed class ApiRequestGate(
     /// <summary>
     /// Whether a publish request from <paramref name="address"/> would go straight to its endpoint, whatever it
     /// sends (see <see cref="IsLoopbackWithoutKeys"/>): known without a request, so that a path in front of
-    /// ASP.NET Core (<c>Api/DirectSend</c>) can ask it. Only with the app's default policy provider, whose policies
+    /// ASP.NET Core (<c>Api/DirectSendEndpoint</c>) can ask it. Only with the app's default policy provider, whose policies
     /// are fixed once the app runs.
     /// </summary>
     public bool LetsPublishIn(IPAddress? address) =>

@@ -82,7 +82,7 @@ public static class HeraldServiceCollectionExtensions
         services.TryAddSingleton<DirectUpgrades>();
         services.TryAddSingleton<DirectSocketEndpoints>();
         services.TryAddSingleton<SocketUpgrades>();
-        services.TryAddSingleton<DirectSend>();
+        services.TryAddSingleton<DirectSendEndpoint>();
         services.TryAddSingleton<SendAnswers>();
         services.TryAddSingleton<SocketSendRequests>();
 

@@ -11,7 +11,7 @@ using Microsoft.Extensions.Options;
 namespace Herald.Sockets;
 
 /// <summary>
-/// Serves a connection of Herald's socket transport whose requests are sends that <see cref="DirectSend"/> answers,
+/// Serves a connection of Herald's socket transport whose requests are sends that <see cref="DirectSendEndpoint"/> answers,
 /// one after the other on the bare socket, as Kestrel would serve them with keep-alive: each request is peeked
 /// first, and only one Herald answers is taken from the socket; at the first that is not (or that has not arrived
 /// whole in the first bytes of it that came), the connection goes to Kestrel with that request and everything
@@ -26,16 +26,18 @@ internal sealed partial class SocketSendRequests : IDisposable
 {
     private const int PeekBytes = 4096;
 
-    private readonly DirectSend _send;
+    private readonly DirectSendEndpoint _send;
+    private readonly MappedPrefixes _mappedPrefixes;
     private readonly SendAnswers _answers;
     private readonly HeadDeadlines _stalledAnswers;
     private readonly HeadDeadlines _keepAlive;
     private readonly KestrelServerLimits _limits;
     private readonly ILogger _logger;
 
-    public SocketSendRequests(DirectSend send, SendAnswers answers, HeadDeadlines headDeadlines, IOptions<KestrelServerOptions> kestrelOptions, TimeProvider timeProvider, ILoggerFactory loggerFactory)
+    public SocketSendRequests(DirectSendEndpoint send, MappedPrefixes mappedPrefixes, SendAnswers answers, HeadDeadlines headDeadlines, IOptions<KestrelServerOptions> kestrelOptions, TimeProvider timeProvider, ILoggerFactory loggerFactory)
     {
         _send = send;
+        _mappedPrefixes = mappedPrefixes;
         _answers = answers;
         _stalledAnswers = headDeadlines;
         _limits = kestrelOptions.Value.Limits;
@@ -96,7 +98,9 @@ internal sealed partial class SocketSendRequests : IDisposable
             var peeked = new ReadOnlySequence<byte>(buffer, 0, peekedLength);
             var parser = new RequestHeadParser(_limits);
             parser.Parse(peeked);
-            if (!parser.IsPlainGet || !_send.TryRead(peer, parser.Path(peeked), parser.Query(peeked), out var request))
+            if (!parser.IsPlainGet
+                || MappedPrefixes.Find(_mappedPrefixes.SendPaths, parser.Path(peeked)) is not { } sendPath
+                || !_send.TryRead(peer, sendPath, parser.Query(peeked), out var request))
             {
                 // As Kestrel's transport would have had it from the accept.
                 socket.Blocking = true;

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Net;
 using System.Text;
 using Herald.Auth;
-using Herald.Connections;
 using Herald.Delivery;
 using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.Extensions.Options;
@@ -13,23 +12,21 @@ namespace Herald.Api;
 /// The seed's <c>GET /send?uid=&amp;message=</c> answered in front of ASP.NET Core (<c>Herald:Api:DirectSend</c>),
 /// for exactly the requests that ASP.NET Core's path would let in unchecked and answer 200: a loopback caller while
 /// no API key is configured, under Herald's own policy, with a valid uid and message, on an app that filters no
-/// host names. The caller reads the head with <see cref="RequestHeadParser"/>, which leaves out every head ASP.NET
-/// Core might read otherwise; whatever this declines is left to ASP.NET Core untouched, which answers (or refuses)
-/// it as before, with its own problem details and log lines.
+/// host names. The caller has read a plain head of a mapped <c>/send</c> path (<c>Sockets/SocketSendRequests</c>);
+/// whatever this declines is left to ASP.NET Core untouched, which answers (or refuses) it as before, with its own
+/// problem details and log lines.
 /// </summary>
-internal sealed class DirectSend
+internal sealed class DirectSendEndpoint
 {
     private readonly Publisher _publisher;
     private readonly ApiRequestGate _gate;
     private readonly ApiAccessLog _log;
-    private readonly MappedPrefixes _mappedPrefixes;
 
-    public DirectSend(Publisher publisher, ApiRequestGate gate, ApiAccessLog log, MappedPrefixes mappedPrefixes, HeraldOptions options, IOptions<HostFilteringOptions> hostFiltering)
+    public DirectSendEndpoint(Publisher publisher, ApiRequestGate gate, ApiAccessLog log, HeraldOptions options, IOptions<HostFilteringOptions> hostFiltering)
     {
         _publisher = publisher;
         _gate = gate;
         _log = log;
-        _mappedPrefixes = mappedPrefixes;
 
         // The host filtering middleware, which every web host runs, refuses other hosts once a name is listed.
         IsOn = options.Api.DirectSend && hostFiltering.Value.AllowedHosts.All(static host => host == "*");
@@ -38,30 +35,27 @@ internal sealed class DirectSend
     /// <summary>Whether any request is answered here.</summary>
     public bool IsOn { get; }
 
-    /// <summary>
-    /// Reads a plain GET (<see cref="RequestHeadParser.IsPlainGet"/>) from <paramref name="caller"/>, and tells
-    /// whether it is a send answered here.
-    /// </summary>
+    /// <summary>Reads a plain GET of a mapped <c>/send</c> path from <paramref name="caller"/>, and tells whether it is answered here.</summary>
     /// <param name="caller">The TCP peer.</param>
-    /// <param name="path">The request's raw path.</param>
-    /// <param name="query">The request's raw query with its <c>'?'</c>, or empty.</param>
+    /// <param name="path">The mapped path the request named.</param>
+    /// <param name="query">The request's raw query with its <c>'?'</c>, or empty; the head parser let only RFC 3986 query characters through.</param>
     /// <param name="send">The valid uid and message, when the answer is true.</param>
-    public bool TryRead(IPAddress? caller, in ReadOnlySequence<byte> path, in ReadOnlySequence<byte> query, out DirectSendRequest send)
+    public bool TryRead(IPAddress? caller, string path, in ReadOnlySequence<byte> query, out DirectSendRequest send)
     {
         send = default;
-        if (!IsOn || MappedPrefixes.Find(_mappedPrefixes.SendPaths, path) is not { } sendPath || !_gate.LetsPublishIn(caller))
+        if (!IsOn || !_gate.LetsPublishIn(caller))
         {
             return false;
         }
 
-        // The head parser let only RFC 3986 query characters through, so the query is ASCII, as Kestrel would read it.
+        // ASCII, so a string of it is what Kestrel would make of it.
         var (uid, message) = SendRequestReader.ReadQuery(query.IsEmpty ? null : Encoding.ASCII.GetString(query));
         if (_publisher.ValidateUserId(uid) is not null || _publisher.ValidateMessage(message) is not null)
         {
             return false;
         }
 
-        send = new DirectSendRequest(sendPath, uid!, message!, caller);
+        send = new DirectSendRequest(path, uid!, message!, caller);
         return true;
     }
 
@@ -74,5 +68,5 @@ internal sealed class DirectSend
     }
 }
 
-/// <summary>A send that <see cref="DirectSend"/> answers: its mapped path, its valid uid and message, and who asked.</summary>
+/// <summary>A send that <see cref="DirectSendEndpoint"/> answers: its mapped path, its valid uid and message, and who asked.</summary>
 internal readonly record struct DirectSendRequest(string Path, string Uid, string Message, IPAddress? Caller);
