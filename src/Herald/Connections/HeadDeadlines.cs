@@ -61,6 +61,35 @@ internal sealed class HeadDeadlines : IDisposable
     /// <param name="closeRequested">The listener's end: the server stops accepting connections.</param>
     public long Start(Socket socket, CancellationToken closeRequested) => Start((object)socket, closeRequested);
 
+    /// <summary>
+    /// Waits for <paramref name="socket"/>'s next bytes within the deadline, or until <paramref name="closeRequested"/>;
+    /// a wait that ends otherwise closes the socket.
+    /// </summary>
+    /// <returns>Whether bytes (or the client's end) came; if not, the socket has been closed.</returns>
+    public async ValueTask<bool> WaitForBytesAsync(Socket socket, CancellationToken closeRequested)
+    {
+        var wait = Start(socket, closeRequested);
+        try
+        {
+            // Ended by the deadline closing the socket, not by a token, which would cost a registration per wait.
+            await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, CancellationToken.None);
+        }
+        catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
+        {
+            End(wait);
+            SocketClose.Gracefully(socket);
+            return false;
+        }
+
+        if (End(wait) != HeadWaitEnd.NotCancelled)
+        {
+            SocketClose.Gracefully(socket);
+            return false;
+        }
+
+        return true;
+    }
+
     /// <summary>Ends the wait of <paramref name="ticket"/>.</summary>
     /// <returns>Why its read was cancelled, or <see cref="HeadWaitEnd.NotCancelled"/> when it was not.</returns>
     public HeadWaitEnd End(long ticket)

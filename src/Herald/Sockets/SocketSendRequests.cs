@@ -65,7 +65,9 @@ internal sealed partial class SocketSendRequests : IDisposable
         {
             // A write the socket cannot take at once must not block the thread: this one, or the next request's.
             socket.Blocking = false;
-            while (await AnswerAsync(socket, peer, listener, unbound) && await NextRequestAsync(socket, unbound))
+
+            // Between requests, Kestrel's KeepAliveTimeout, as Kestrel waits.
+            while (await AnswerAsync(socket, peer, listener, unbound) && await _keepAlive.WaitForBytesAsync(socket, unbound))
             {
             }
         }
@@ -174,32 +176,6 @@ internal sealed partial class SocketSendRequests : IDisposable
         {
             _stalledAnswers.End(wait);
         }
-    }
-
-    /// <summary>Waits for the next request's first bytes, for <c>KeepAliveTimeout</c> at most, as Kestrel waits.</summary>
-    /// <returns>Whether they came; if not, the connection has been closed.</returns>
-    private async ValueTask<bool> NextRequestAsync(Socket socket, CancellationToken unbound)
-    {
-        var wait = _keepAlive.Start(socket, unbound);
-        try
-        {
-            // Ended by the deadline closing the socket, not by a token, which would cost a registration per request.
-            await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, CancellationToken.None);
-        }
-        catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
-        {
-            _keepAlive.End(wait);
-            SocketClose.Gracefully(socket);
-            return false;
-        }
-
-        if (_keepAlive.End(wait) != HeadWaitEnd.NotCancelled)
-        {
-            SocketClose.Gracefully(socket);
-            return false;
-        }
-
-        return true;
     }
 
     private static partial class Log

@@ -40,22 +40,8 @@ internal sealed partial class SocketUpgrades(DirectUpgrades upgrades, SocketSend
     private async Task ServeAsync(Socket socket, HeraldSocketListener listener, CancellationToken unbound)
     {
         // Kestrel's deadline for a head; a socket that sends nothing in time is closed, as Kestrel closes it.
-        var wait = headDeadlines.Start(socket, unbound);
-        try
+        if (!await headDeadlines.WaitForBytesAsync(socket, unbound))
         {
-            // Ended by the deadlines closing the socket, not by a token, which would cost a registration per connection.
-            await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, CancellationToken.None);
-        }
-        catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
-        {
-            headDeadlines.End(wait);
-            SocketClose.Gracefully(socket);
-            return;
-        }
-
-        if (headDeadlines.End(wait) != HeadWaitEnd.NotCancelled)
-        {
-            SocketClose.Gracefully(socket);
             return;
         }
 
