@@ -85,6 +85,52 @@ internal sealed partial class WebSocketConnection
             return;
         }
 
+        EndWriteNowAfter(flush, messages);
+    }
+
+    /// <summary>
+    /// Writes what is queued, in one flush, on the caller's thread: for a <see cref="SendBurst"/> that took the
+    /// writing over from the waiting send loop when it queued a frame. Frames queued since then go out in the
+    /// same write; what is left past <see cref="MaxBatchBytes"/>, or arrives during the flush, wakes the send loop.
+    /// </summary>
+    internal void WriteClaimed()
+    {
+        var output = _transport.Output;
+        var messages = 0;
+        var batchBytes = 0;
+        ValueTask<FlushResult> flush;
+        try
+        {
+            while (batchBytes < MaxBatchBytes && !_discardQueued && _queue.TryDequeue(out var frame))
+            {
+                output.Write(frame.Bytes.Span);
+                batchBytes += frame.Length;
+                if (frame.IsMessage)
+                {
+                    messages++;
+                }
+            }
+
+            if (batchBytes == 0)
+            {
+                // Dropped or cut off meanwhile: the send loop goes on to the Close.
+                _queue.EndWriteNow();
+                return;
+            }
+
+            flush = output.FlushAsync();
+        }
+        catch (Exception exception)
+        {
+            WriteNowEnded(messages, exception);
+            return;
+        }
+
+        EndWriteNowAfter(flush, messages);
+    }
+
+    private void EndWriteNowAfter(ValueTask<FlushResult> flush, int messages)
+    {
         if (!flush.IsCompleted)
         {
             _ = FinishWriteNowAsync(flush, messages);
