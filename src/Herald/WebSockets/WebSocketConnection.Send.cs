@@ -76,8 +76,7 @@ internal sealed partial class WebSocketConnection
         ValueTask<FlushResult> flush;
         try
         {
-            _transport.Output.Write(frame.Bytes.Span);
-            flush = _transport.Output.FlushAsync();
+            flush = _transport.Output.WriteAsync(frame.Bytes);
         }
         catch (Exception exception)
         {
@@ -95,30 +94,40 @@ internal sealed partial class WebSocketConnection
     /// </summary>
     internal void WriteClaimed()
     {
+        if (_discardQueued || !_queue.TryDequeue(out var first))
+        {
+            // Dropped or cut off meanwhile: the send loop goes on to the Close.
+            _queue.EndWriteNow();
+            return;
+        }
+
         var output = _transport.Output;
-        var messages = 0;
-        var batchBytes = 0;
+        var messages = first.IsMessage ? 1 : 0;
         ValueTask<FlushResult> flush;
         try
         {
-            while (batchBytes < MaxBatchBytes && !_discardQueued && _queue.TryDequeue(out var frame))
+            if (!_queue.TryDequeue(out var frame))
             {
-                output.Write(frame.Bytes.Span);
-                batchBytes += frame.Length;
-                if (frame.IsMessage)
+                // The common case at a low rate: one frame, written from its shared bytes without a copy where the transport can.
+                flush = output.WriteAsync(first.Bytes);
+            }
+            else
+            {
+                output.Write(first.Bytes.Span);
+                var batchBytes = first.Length;
+                do
                 {
-                    messages++;
+                    output.Write(frame.Bytes.Span);
+                    batchBytes += frame.Length;
+                    if (frame.IsMessage)
+                    {
+                        messages++;
+                    }
                 }
-            }
+                while (batchBytes < MaxBatchBytes && !_discardQueued && _queue.TryDequeue(out frame));
 
-            if (batchBytes == 0)
-            {
-                // Dropped or cut off meanwhile: the send loop goes on to the Close.
-                _queue.EndWriteNow();
-                return;
+                flush = output.FlushAsync();
             }
-
-            flush = output.FlushAsync();
         }
         catch (Exception exception)
         {
