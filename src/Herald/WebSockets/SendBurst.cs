@@ -2,8 +2,9 @@ namespace Herald.WebSockets;
 
 /// <summary>
 /// How one fan-out's frames reach the connections whose send loops wait with nothing queued. Waking each send loop
-/// costs a thread-pool wake-up per connection, about as much again as its <c>sendto</c>; writing every copy on
-/// the publisher's thread would serialize a broadcast behind thousands of writes. So a fan-out to a few connections
+/// costs a thread-pool work item and a turn of the loop per connection (measured: about a fifth of a broadcast
+/// copy's user time, docs/benchmarks.md); writing every copy on the publisher's thread would serialize a broadcast
+/// behind thousands of writes. So a fan-out to a few connections
 /// writes to each idle one at once on its own thread (<see cref="OnCallerThread"/>), and a fan-out to many
 /// (<see cref="Start"/>) takes the writing over from each idle connection's send loop as it queues the frame, and
 /// hands those connections, <see cref="SendBurstChunk.Capacity"/> at a time, to thread-pool work items that write

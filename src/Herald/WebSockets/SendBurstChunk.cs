@@ -9,8 +9,8 @@ internal sealed class SendBurstChunk : IThreadPoolWorkItem
 {
     /// <summary>
     /// Connections per work item: few enough that the writes of a broadcast spread over the thread pool's threads
-    /// and that other work waits behind a chunk for about a millisecond (a copy costs some microseconds), many
-    /// enough that the wake-ups are a small part of the cost.
+    /// and that other work waits behind a chunk for about two milliseconds (a write costs 6 to 9 µs on loopback,
+    /// most of it the <c>sendto</c>), many enough that the wake-ups are a small part of the cost.
     /// </summary>
     public const int Capacity = 256;
 
