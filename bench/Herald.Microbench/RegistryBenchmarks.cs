@@ -59,7 +59,7 @@ public class RegistryBenchmarks
 
         public override MessageFormat Format => SeedFormat.Instance;
 
-        public override bool TryEnqueue(OutboundFrame frame, bool replayed, bool writeIfIdle = false) => true;
+        public override bool TryEnqueue(OutboundFrame frame, bool replayed, SendBurst? burst = null) => true;
 
         public override bool Disconnect(string reason) => false;
     }

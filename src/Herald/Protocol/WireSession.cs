@@ -163,9 +163,9 @@ internal abstract partial class WireSession : ConnectionMembership, IWebSocketSe
         ScheduleExpiry();
     }
 
-    public sealed override bool TryEnqueue(OutboundFrame frame, bool replayed, bool writeIfIdle = false)
+    public sealed override bool TryEnqueue(OutboundFrame frame, bool replayed, SendBurst? burst = null)
     {
-        switch (Connection.TryEnqueue(frame, replayed, writeIfIdle))
+        switch (Connection.TryEnqueue(frame, replayed, burst))
         {
             case EnqueueOutcome.Queued or EnqueueOutcome.QueuedReplacing:
                 return true;

@@ -1,4 +1,5 @@
 using Herald.Streams;
+using Herald.WebSockets;
 
 namespace Herald.Routing;
 
@@ -13,8 +14,8 @@ namespace Herald.Routing;
 internal sealed class StreamSubscribers
 {
     // A message to this many connections or fewer (a user's tabs, a small topic) is written on the publisher's
-    // thread to each connection that has nothing queued; to more, each connection's send loop writes it, so that a
-    // fan-out neither holds its publisher for a write per connection nor loses the batching of frames that queue up.
+    // thread to each connection that has nothing queued; to more, by the chunks of a SendBurst, so that a fan-out
+    // neither holds its publisher for a write per connection nor wakes a send loop per connection.
     private const int MaxWritesOnPublisherThread = 4;
 
     private Subscription[] _subscriptions = [];
@@ -93,13 +94,20 @@ internal sealed class StreamSubscribers
     {
         var accepted = 0;
         var subscriptions = Volatile.Read(ref _subscriptions);
-        var writeIfIdle = subscriptions.Length <= MaxWritesOnPublisherThread;
-        foreach (var subscription in subscriptions)
+        var burst = subscriptions.Length <= MaxWritesOnPublisherThread ? SendBurst.OnCallerThread : SendBurst.Start();
+        try
         {
-            if (subscription.Deliver(message, writeIfIdle))
+            foreach (var subscription in subscriptions)
             {
-                accepted++;
+                if (subscription.Deliver(message, burst))
+                {
+                    accepted++;
+                }
             }
+        }
+        finally
+        {
+            burst.Complete();
         }
 
         return accepted;

@@ -72,6 +72,45 @@ internal sealed class SocketPipeWriter(Socket socket) : PipeWriter
         return new ValueTask<FlushResult>(new FlushResult(isCanceled: false, isCompleted: false));
     }
 
+    /// <summary>
+    /// Sends <paramref name="source"/> and what is buffered before it. With nothing buffered the bytes go to the
+    /// socket straight from the caller's memory (a frame shared by every recipient, not copied for each); only what
+    /// the socket cannot take at once is copied into the buffer, to wait for room.
+    /// </summary>
+    public override ValueTask<FlushResult> WriteAsync(ReadOnlyMemory<byte> source, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_completed, this);
+        BareSocketCancellation.Refuse(cancellationToken);
+        if (_written > 0)
+        {
+            source.Span.CopyTo(GetSpan(source.Length));
+            Advance(source.Length);
+            return FlushAsync(cancellationToken);
+        }
+
+        var sent = 0;
+        while (sent < source.Length)
+        {
+            var count = socket.Send(source.Span[sent..], SocketFlags.None, out var error);
+            if (error == SocketError.WouldBlock)
+            {
+                var rest = source.Span[sent..];
+                rest.CopyTo(GetSpan(rest.Length));
+                Advance(rest.Length);
+                return SendRestAsync(0);
+            }
+
+            if (error != SocketError.Success)
+            {
+                throw Failed(error);
+            }
+
+            sent += count;
+        }
+
+        return new ValueTask<FlushResult>(new FlushResult(isCanceled: false, isCompleted: false));
+    }
+
     /// <exception cref="NotSupportedException">Always: a flush on this writer ends by the bytes being sent or the socket failing.</exception>
     public override void CancelPendingFlush() =>
         throw BareSocketCancellation.NotSupported();

@@ -15,9 +15,9 @@ internal abstract class StreamSubscriber
     /// <summary>Queues a frame without waiting; never blocks.</summary>
     /// <param name="frame">The frame.</param>
     /// <param name="replayed">True for a message replayed from the history, which the queue's budget does not count.</param>
-    /// <param name="writeIfIdle">True when the caller may write the frame itself if the connection has nothing queued (a message to a few connections).</param>
+    /// <param name="burst">The fan-out the frame is part of, which may write it if the connection has nothing queued; null to leave it to the connection.</param>
     /// <returns>False when the subscriber is closing or has just been cut off for falling behind.</returns>
-    public abstract bool TryEnqueue(OutboundFrame frame, bool replayed, bool writeIfIdle = false);
+    public abstract bool TryEnqueue(OutboundFrame frame, bool replayed, SendBurst? burst = null);
 
     /// <summary>The application asked for the user to be disconnected.</summary>
     /// <returns>False when the subscriber was already closing.</returns>

@@ -35,15 +35,15 @@ internal sealed class Subscription
     public static Subscription Joining(StreamSubscriber subscriber, StreamId stream) => new(subscriber, stream, joining: true);
 
     /// <param name="message">The message.</param>
-    /// <param name="writeIfIdle">True when the frame may be written on the caller's thread if the connection has nothing queued.</param>
+    /// <param name="burst">The fan-out the message is part of, which may write the frame if the connection has nothing queued.</param>
     /// <returns>True when the message was queued for the subscriber (or is waiting for the join to complete).</returns>
-    public bool Deliver(StreamMessage message, bool writeIfIdle = false)
+    public bool Deliver(StreamMessage message, SendBurst? burst = null)
     {
         lock (this)
         {
             if (!_joining)
             {
-                return QueueIfNew(message, writeIfIdle: writeIfIdle);
+                return QueueIfNew(message, burst: burst);
             }
 
             (_waiting ??= []).Add(message);
@@ -99,7 +99,7 @@ internal sealed class Subscription
 
     private bool IsNew(StreamMessage message) => message.Epoch != _epoch || message.Seq > _lastSeq;
 
-    private bool QueueIfNew(StreamMessage message, bool replayed = false, bool writeIfIdle = false)
+    private bool QueueIfNew(StreamMessage message, bool replayed = false, SendBurst? burst = null)
     {
         if (!IsNew(message))
         {
@@ -107,6 +107,6 @@ internal sealed class Subscription
         }
 
         (_epoch, _lastSeq) = (message.Epoch, message.Seq);
-        return Subscriber.TryEnqueue(message.FrameFor(Subscriber.Format), replayed, writeIfIdle);
+        return Subscriber.TryEnqueue(message.FrameFor(Subscriber.Format), replayed, burst);
     }
 }

@@ -2,7 +2,7 @@ using System.Threading.Tasks.Sources;
 
 namespace Herald.WebSockets;
 
-/// <summary>What <see cref="FrameQueue.TryEnqueue"/> did.</summary>
+/// <summary>What <see cref="FrameQueue.TryEnqueue(OutboundFrame, bool)"/> did.</summary>
 internal enum EnqueueOutcome
 {
     Queued,
@@ -118,8 +118,21 @@ internal sealed class FrameQueue : IValueTaskSource<bool>, IThreadPoolWorkItem
     /// True for a frame replayed from the history: it does not count against the budget, because its bytes are the
     /// history's and a resume must not cut off the connection it catches up.
     /// </param>
-    public EnqueueOutcome TryEnqueue(OutboundFrame frame, bool outsideBudget = false)
+    public EnqueueOutcome TryEnqueue(OutboundFrame frame, bool outsideBudget = false) =>
+        TryEnqueue(frame, outsideBudget, claimWriter: false, out _);
+
+    /// <summary>
+    /// Queues a frame; when the send loop waits for it and nobody writes, the caller may take the writing over
+    /// instead of waking the send loop, as <see cref="TryBeginWriteNow"/> does: it then dequeues what is queued
+    /// (this frame and whatever follows it meanwhile), writes it and calls <see cref="EndWriteNow"/>.
+    /// </summary>
+    /// <param name="frame">The frame to queue.</param>
+    /// <param name="outsideBudget">True for a frame replayed from the history.</param>
+    /// <param name="claimWriter">True when the caller takes the writing over from a waiting send loop.</param>
+    /// <param name="writerClaimed">True when it did: the caller must write and end with <see cref="EndWriteNow"/>.</param>
+    public EnqueueOutcome TryEnqueue(OutboundFrame frame, bool outsideBudget, bool claimWriter, out bool writerClaimed)
     {
+        writerClaimed = false;
         EnqueueOutcome outcome;
         lock (this)
         {
@@ -139,6 +152,14 @@ internal sealed class FrameQueue : IValueTaskSource<bool>, IThreadPoolWorkItem
                 outcome = Add(frame, outsideBudget, replacing);
                 if (!_readerWaiting || _writingNow)
                 {
+                    return outcome;
+                }
+
+                if (claimWriter)
+                {
+                    // The send loop stays parked: until EndWriteNow the caller is this queue's only reader.
+                    _writingNow = true;
+                    writerClaimed = true;
                     return outcome;
                 }
 
@@ -203,7 +224,10 @@ internal sealed class FrameQueue : IValueTaskSource<bool>, IThreadPoolWorkItem
         }
     }
 
-    /// <summary>Ends what <see cref="TryBeginWriteNow"/> began, once the frame is flushed (or failed): the send loop is woken if anything arrived meanwhile.</summary>
+    /// <summary>
+    /// Ends what <see cref="TryBeginWriteNow"/> or a claiming <see cref="TryEnqueue(OutboundFrame, bool, bool, out bool)"/>
+    /// began, once the frames are flushed (or failed): the send loop is woken if anything is left or arrived meanwhile.
+    /// </summary>
     public void EndWriteNow()
     {
         lock (this)

@@ -76,8 +76,7 @@ internal sealed partial class WebSocketConnection
         ValueTask<FlushResult> flush;
         try
         {
-            _transport.Output.Write(frame.Bytes.Span);
-            flush = _transport.Output.FlushAsync();
+            flush = _transport.Output.WriteAsync(frame.Bytes);
         }
         catch (Exception exception)
         {
@@ -85,6 +84,62 @@ internal sealed partial class WebSocketConnection
             return;
         }
 
+        EndWriteNowAfter(flush, messages);
+    }
+
+    /// <summary>
+    /// Writes what is queued, in one flush, on the caller's thread: for a <see cref="SendBurst"/> that took the
+    /// writing over from the waiting send loop when it queued a frame. Frames queued since then go out in the
+    /// same write; what is left past <see cref="MaxBatchBytes"/>, or arrives during the flush, wakes the send loop.
+    /// </summary>
+    internal void WriteClaimed()
+    {
+        if (_discardQueued || !_queue.TryDequeue(out var first))
+        {
+            // Dropped or cut off meanwhile: the send loop goes on to the Close.
+            _queue.EndWriteNow();
+            return;
+        }
+
+        var output = _transport.Output;
+        var messages = first.IsMessage ? 1 : 0;
+        ValueTask<FlushResult> flush;
+        try
+        {
+            if (!_queue.TryDequeue(out var frame))
+            {
+                // The common case at a low rate: one frame, written from its shared bytes without a copy where the transport can.
+                flush = output.WriteAsync(first.Bytes);
+            }
+            else
+            {
+                output.Write(first.Bytes.Span);
+                var batchBytes = first.Length;
+                do
+                {
+                    output.Write(frame.Bytes.Span);
+                    batchBytes += frame.Length;
+                    if (frame.IsMessage)
+                    {
+                        messages++;
+                    }
+                }
+                while (batchBytes < MaxBatchBytes && !_discardQueued && _queue.TryDequeue(out frame));
+
+                flush = output.FlushAsync();
+            }
+        }
+        catch (Exception exception)
+        {
+            WriteNowEnded(messages, exception);
+            return;
+        }
+
+        EndWriteNowAfter(flush, messages);
+    }
+
+    private void EndWriteNowAfter(ValueTask<FlushResult> flush, int messages)
+    {
         if (!flush.IsCompleted)
         {
             _ = FinishWriteNowAsync(flush, messages);

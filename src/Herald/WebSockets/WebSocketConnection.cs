@@ -124,24 +124,41 @@ internal sealed partial class WebSocketConnection
     /// </summary>
     /// <param name="frame">The frame to queue.</param>
     /// <param name="outsideBudget">True for a frame the budget does not count (one replayed from a history).</param>
-    /// <param name="writeIfIdle">
-    /// True when the caller may write the frame itself, on its own thread, if nothing is queued and the send loop
-    /// waits: one thread hop less per message. For a message to a few connections; a fan-out to many leaves the
-    /// writes to the connections' send loops, which also write frames that queue up behind a write together.
+    /// <param name="burst">
+    /// The fan-out this frame is part of, which may take over writing it when nothing is queued and the send loop
+    /// waits (<see cref="SendBurst"/>): written at once on the caller's thread for a message to a few connections,
+    /// or by one of the burst's chunks for a message to many. Null to leave it to the send loop.
     /// </param>
     /// <returns>
     /// <see cref="EnqueueOutcome.OverBudget"/> when the queue is full: from then on it hands out nothing more, and
     /// the caller decides how to close the connection.
     /// </returns>
-    public EnqueueOutcome TryEnqueue(OutboundFrame frame, bool outsideBudget = false, bool writeIfIdle = false)
+    public EnqueueOutcome TryEnqueue(OutboundFrame frame, bool outsideBudget = false, SendBurst? burst = null)
     {
-        if (writeIfIdle && !outsideBudget && _queue.TryBeginWriteNow())
+        EnqueueOutcome outcome;
+        if (burst is null || outsideBudget)
         {
-            WriteNow(frame);
-            return EnqueueOutcome.Queued;
+            outcome = _queue.TryEnqueue(frame, outsideBudget);
+        }
+        else if (burst.WritesOnCallerThread)
+        {
+            if (_queue.TryBeginWriteNow())
+            {
+                WriteNow(frame);
+                return EnqueueOutcome.Queued;
+            }
+
+            outcome = _queue.TryEnqueue(frame);
+        }
+        else
+        {
+            outcome = _queue.TryEnqueue(frame, outsideBudget: false, claimWriter: true, out var claimed);
+            if (claimed)
+            {
+                burst.Add(this);
+            }
         }
 
-        var outcome = _queue.TryEnqueue(frame, outsideBudget);
         if (outcome == EnqueueOutcome.QueuedReplacing)
         {
             _services.Counters.MessageConflated();

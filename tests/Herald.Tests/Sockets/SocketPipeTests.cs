@@ -158,6 +158,55 @@ public sealed class SocketPipeTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task WriteAsync_PeerNotReading_SendsWithOrWithoutBufferedBytesThenWaitsForRoom_EverythingInOrder()
+    {
+        var writer = new SocketPipeWriter(_server);
+        var chunk = Enumerable.Range(0, 64 * 1024).Select(i => (byte)(i * 7)).ToArray();
+        var half = chunk.Length / 2;
+        var writes = 0;
+        ValueTask<FlushResult> flush;
+        do
+        {
+            // Every other chunk half buffered first, half from the caller's memory; the others wholly from it.
+            if (writes % 2 == 1)
+            {
+                writer.Write(chunk.AsSpan(0, half));
+                flush = writer.WriteAsync(chunk.AsMemory(half), CancellationToken.None);
+            }
+            else
+            {
+                flush = writer.WriteAsync(chunk, CancellationToken.None);
+            }
+
+            writes++;
+        }
+        while (flush.IsCompleted && writes < 10_000);
+
+        Assert.False(flush.IsCompleted, "the socket never filled");
+        var expected = (long)writes * chunk.Length;
+        var received = 0L;
+        var buffer = new byte[64 * 1024];
+        var reading = Task.Run(async () =>
+        {
+            while (received < expected)
+            {
+                var count = await _client.ReceiveAsync(buffer, Cancellation);
+                for (var i = 0; i < count; i++)
+                {
+                    Assert.Equal(chunk[(received + i) % chunk.Length], buffer[i]);
+                }
+
+                received += count;
+            }
+        }, Cancellation);
+
+        Assert.False((await flush.AsTask().WaitAsync(Timeout, Cancellation)).IsCompleted);
+        await reading.WaitAsync(Timeout, Cancellation);
+        Assert.Equal(expected, received);
+        Assert.Equal(0, writer.UnflushedBytes);
+    }
+
+    [Fact]
     public async Task FlushAsync_PeerGone_ThrowsIOException()
     {
         var writer = new SocketPipeWriter(_server);

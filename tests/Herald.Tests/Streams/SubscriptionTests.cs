@@ -52,7 +52,7 @@ public sealed class SubscriptionTests
 
         public bool[] Replayed => [.. _queued.Select(entry => entry.Replayed)];
 
-        public override bool TryEnqueue(OutboundFrame frame, bool replayed, bool writeIfIdle = false)
+        public override bool TryEnqueue(OutboundFrame frame, bool replayed, SendBurst? burst = null)
         {
             var text = System.Text.Encoding.UTF8.GetString(frame.Bytes.Span[2..]);
             _queued.Add((long.Parse(text[1..], System.Globalization.CultureInfo.InvariantCulture), replayed));

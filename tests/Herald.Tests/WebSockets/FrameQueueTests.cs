@@ -368,6 +368,104 @@ public sealed class FrameQueueTests
     }
 
     [Fact]
+    public async Task TryEnqueue_ClaimingWhileTheReaderWaits_TakesTheWritingOverWithoutWakingIt()
+    {
+        var queue = new FrameQueue(maxMessages: 10, maxBytes: 1_000);
+        var waiting = queue.WaitToReadAsync().AsTask();
+
+        queue.TryEnqueue(TestFrames.Text("first"), outsideBudget: false, claimWriter: true, out var claimed);
+        Assert.True(claimed);
+        queue.TryEnqueue(TestFrames.Text("second"), outsideBudget: false, claimWriter: true, out var claimedAgain);
+        Assert.False(claimedAgain);
+        queue.TryEnqueue(TestFrames.Text("third"));
+        Assert.False(queue.TryBeginWriteNow());
+        Assert.False(waiting.IsCompleted);
+
+        Assert.True(queue.TryDequeue(out var first));
+        Assert.True(queue.TryDequeue(out var second));
+        Assert.Equal(["first", "second"], [TextOf(first), TextOf(second)]);
+        queue.EndWriteNow();
+        Assert.True(await waiting.WaitAsync(Timeout, TestContext.Current.CancellationToken));
+        Assert.True(queue.TryDequeue(out var third));
+        Assert.Equal("third", TextOf(third));
+    }
+
+    [Fact]
+    public void TryEnqueue_ClaimingWhileTheReaderRuns_LeavesTheFrameToIt()
+    {
+        var queue = new FrameQueue(maxMessages: 10, maxBytes: 1_000);
+
+        Assert.Equal(EnqueueOutcome.Queued, queue.TryEnqueue(TestFrames.Text("queued"), outsideBudget: false, claimWriter: true, out var claimed));
+
+        Assert.False(claimed);
+        Assert.True(queue.TryDequeue(out _));
+    }
+
+    [Fact]
+    public async Task TryEnqueue_ClaimingProducersWithTheReader_EveryFrameOnceInEachProducersOrder()
+    {
+        // As a burst's chunks do: a producer that claims the writing hands the queue to a writer of its own,
+        // which writes what is queued and ends the claim. The "socket" is a list that only one writer at a time may append to.
+        const int producers = 4;
+        const int perProducer = 20_000;
+        var queue = new FrameQueue(maxMessages: 1_000_000, maxBytes: int.MaxValue);
+        var written = new List<OutboundFrame>(producers * perProducer);
+        var writers = 0;
+        void WriteQueued()
+        {
+            while (queue.TryDequeue(out var frame))
+            {
+                Assert.Equal(1, Interlocked.Increment(ref writers));
+                written.Add(frame);
+                Interlocked.Decrement(ref writers);
+            }
+        }
+
+        var claims = System.Threading.Channels.Channel.CreateUnbounded<bool>();
+        var claimWriter = Task.Run(async () =>
+        {
+            await foreach (var _ in claims.Reader.ReadAllAsync(TestContext.Current.CancellationToken))
+            {
+                WriteQueued();
+                queue.EndWriteNow();
+            }
+        }, TestContext.Current.CancellationToken);
+        var reader = Task.Run(async () =>
+        {
+            while (await queue.WaitToReadAsync())
+            {
+                WriteQueued();
+            }
+        }, TestContext.Current.CancellationToken);
+        var frames = Enumerable.Range(0, producers)
+            .Select(p => Enumerable.Range(0, perProducer).Select(i => TestFrames.Text($"{p}:{i}")).ToArray())
+            .ToArray();
+        await Task.WhenAll(Enumerable.Range(0, producers).Select(p => Task.Run(() =>
+        {
+            foreach (var frame in frames[p])
+            {
+                Assert.Equal(EnqueueOutcome.Queued, queue.TryEnqueue(frame, outsideBudget: false, claimWriter: p % 2 == 0, out var claimed));
+                if (claimed)
+                {
+                    Assert.True(claims.Writer.TryWrite(true));
+                }
+            }
+        }, TestContext.Current.CancellationToken)));
+        claims.Writer.Complete();
+        await claimWriter.WaitAsync(Timeout, TestContext.Current.CancellationToken);
+        queue.Complete();
+        await reader.WaitAsync(Timeout, TestContext.Current.CancellationToken);
+
+        Assert.Equal(producers * perProducer, written.Count);
+        var next = new int[producers];
+        foreach (var frame in written)
+        {
+            var producer = TextOf(frame)[0] - '0';
+            Assert.Same(frames[producer][next[producer]++], frame);
+        }
+    }
+
+    [Fact]
     public void TryEnqueue_WithTheKeyOfAQueuedFrame_RemovesItAndQueuesTheNewOneLast()
     {
         var queue = new FrameQueue(maxMessages: 10, maxBytes: 1000);
