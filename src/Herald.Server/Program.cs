@@ -1,4 +1,7 @@
 using System.Reflection;
+using Herald;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using OpenTelemetry.Metrics;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
@@ -46,12 +49,25 @@ builder.WebHost.UseHeraldDirectWebSockets();
 builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
 builder.Services.AddHerald();
 
+// /metrics: Herald's meter, ASP.NET Core's and Kestrel's, and the runtime's, in Prometheus's text format. Every
+// instrument of Herald's meter is observable (read at a scrape), so scraping costs nothing per message.
+builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+    .AddMeter(HeraldMeter.Name, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Runtime")
+    .AddPrometheusExporter());
+
 WebApplication app;
 try
 {
     // Build creates Kestrel, so an invalid Kestrel limit is found here; an invalid Herald option at start.
     app = builder.Build();
     app.MapHerald();
+
+    // Liveness answers while the process serves requests; readiness only while Herald accepts connections, so that a
+    // load balancer stops sending clients to a node as soon as it drains. Neither says more than that, so neither
+    // needs a key; the metrics do, as Herald's admin endpoints do.
+    app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = static _ => false });
+    app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = static check => check.Tags.Contains(HeraldHealthChecks.ReadinessTag) });
+    app.MapPrometheusScrapingEndpoint("/metrics", meterProvider: null, configureBranchedPipeline: static branch => branch.UseHeraldApiAccess(HeraldApiAuthorization.AdminPolicy), optionsName: null);
     await app.StartAsync();
 }
 catch (Exception exception) when (exception is OptionsValidationException or InvalidOperationException or IOException)

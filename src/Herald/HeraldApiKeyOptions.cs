@@ -6,7 +6,7 @@ public sealed class HeraldApiKeyOptions
     /// <summary>The scope of a key that may publish: <c>/send</c>, <c>/api/v1/publish</c> and its <c>/batch</c>.</summary>
     public const string PublishScope = "Publish";
 
-    /// <summary>The scope of a key that may do everything: publish, and also stats, user presence and disconnect.</summary>
+    /// <summary>The scope of a key that may do everything: publish, and also stats, user presence, disconnect and metrics.</summary>
     public const string AdminScope = "Admin";
 
     /// <summary>

@@ -92,7 +92,7 @@ internal sealed class ApiKeyAuthenticationHandler(ApiKeyStore keys, ApiAccessLog
         else if (ApiScopeHandler.MissingScope(context) is { } missing)
         {
             log.ScopeRefused(context, caller, key);
-            detail = $"The API key '{key.Name}' has the scope {key.Scope}, which does not allow {call}: stats, user presence and disconnect need a key with the scope {missing}.";
+            detail = $"The API key '{key.Name}' has the scope {key.Scope}, which does not allow {call}: stats, user presence, disconnect and metrics need a key with the scope {missing}.";
         }
         else
         {

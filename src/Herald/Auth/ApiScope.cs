@@ -6,6 +6,6 @@ internal enum ApiScope
     /// <summary><c>/send</c>, <c>POST /api/v1/publish</c> and its <c>/batch</c>.</summary>
     Publish = 1,
 
-    /// <summary>Everything: publishing, and stats, user presence and disconnect.</summary>
+    /// <summary>Everything: publishing, and stats, user presence, disconnect and metrics.</summary>
     Admin = 2,
 }

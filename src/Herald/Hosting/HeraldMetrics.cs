@@ -15,7 +15,7 @@ namespace Herald.Hosting;
 /// </summary>
 internal sealed class HeraldMetrics
 {
-    public const string MeterName = "Herald";
+    public const string MeterName = HeraldMeter.Name;
 
     public HeraldMetrics(IMeterFactory meterFactory, WebSocketConnectionSet connections, ConnectionRegistry registry, HubCounters counters, InMemoryHistory history, IdempotencyStore idempotency, LoginAuthority loginAuthority, ApiRefusalCounts apiRefusals)
     {

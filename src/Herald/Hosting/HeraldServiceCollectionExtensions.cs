@@ -95,6 +95,12 @@ public static class HeraldServiceCollectionExtensions
         services.TryAddSingleton<HubEndpoints>();
         ApiAccessServices.AddTo(services);
         services.AddHostedService<HeraldLifecycleService>();
+        if (!services.Any(static service => service.ServiceType == typeof(HeraldReadinessCheck)))
+        {
+            // Once: a health check registered twice under one name fails every probe.
+            services.AddSingleton<HeraldReadinessCheck>();
+            services.AddHealthChecks().AddCheck<HeraldReadinessCheck>(HeraldHealthChecks.Name, tags: [HeraldHealthChecks.ReadinessTag]);
+        }
 
         return new HeraldBuilder(services);
     }

@@ -120,7 +120,7 @@ public sealed class ApiKeyAuthenticationTests
         var problem = await ProblemAsync(response);
         Assert.Equal("Scope not allowed", problem.GetProperty("title").GetString());
         Assert.Equal(
-            $"The API key 'backend' has the scope Publish, which does not allow {method} {path}: stats, user presence and disconnect need a key with the scope Admin.",
+            $"The API key 'backend' has the scope Publish, which does not allow {method} {path}: stats, user presence, disconnect and metrics need a key with the scope Admin.",
             problem.GetProperty("detail").GetString());
         Assert.Contains(server.Logs.Entries, entry => entry.EventName == "ApiScopeRefused" && entry.Message.Contains("key 'backend' has the scope Publish", StringComparison.Ordinal));
     }
