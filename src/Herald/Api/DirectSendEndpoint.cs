@@ -4,6 +4,7 @@ using System.Text;
 using Herald.Auth;
 using Herald.Delivery;
 using Microsoft.AspNetCore.HostFiltering;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
 namespace Herald.Api;
@@ -21,12 +22,14 @@ internal sealed class DirectSendEndpoint
     private readonly Publisher _publisher;
     private readonly ApiRequestGate _gate;
     private readonly ApiAccessLog _log;
+    private readonly ApiRequestCounts _requests;
 
-    public DirectSendEndpoint(Publisher publisher, ApiRequestGate gate, ApiAccessLog log, HeraldOptions options, IOptions<HostFilteringOptions> hostFiltering)
+    public DirectSendEndpoint(Publisher publisher, ApiRequestGate gate, ApiAccessLog log, ApiRequestCounts requests, HeraldOptions options, IOptions<HostFilteringOptions> hostFiltering)
     {
         _publisher = publisher;
         _gate = gate;
         _log = log;
+        _requests = requests;
 
         // The host filtering middleware, which every web host runs, refuses other hosts once a name is listed.
         IsOn = options.Api.DirectSend && hostFiltering.Value.AllowedHosts.All(static host => host == "*");
@@ -61,10 +64,45 @@ internal sealed class DirectSendEndpoint
 
     /// <summary>Sends what <see cref="TryRead"/> read, once its head has been taken from the connection.</summary>
     /// <returns>How many connections the message was queued for.</returns>
+    /// <remarks>Counted in <c>herald.api.requests</c> as ASP.NET Core's path counts it: 200, or 500 when the publish fails.</remarks>
     public ValueTask<int> SendAsync(in DirectSendRequest send)
     {
         _log.AcceptedLoopback("GET", send.Path, send.Caller);
-        return _publisher.SendToUserAsync(send.Uid, send.Message, CancellationToken.None);
+        ValueTask<int> sending;
+        try
+        {
+            sending = _publisher.SendToUserAsync(send.Uid, send.Message, CancellationToken.None);
+        }
+        catch
+        {
+            _requests.Answered.Add(ApiCaller.NoKey, StatusCodes.Status500InternalServerError);
+            throw;
+        }
+
+        if (!sending.IsCompletedSuccessfully)
+        {
+            return CountedAsync(sending);
+        }
+
+        _requests.Answered.Add(ApiCaller.NoKey, StatusCodes.Status200OK);
+        return sending;
+    }
+
+    private async ValueTask<int> CountedAsync(ValueTask<int> sending)
+    {
+        int delivered;
+        try
+        {
+            delivered = await sending;
+        }
+        catch
+        {
+            _requests.Answered.Add(ApiCaller.NoKey, StatusCodes.Status500InternalServerError);
+            throw;
+        }
+
+        _requests.Answered.Add(ApiCaller.NoKey, StatusCodes.Status200OK);
+        return delivered;
     }
 }
 

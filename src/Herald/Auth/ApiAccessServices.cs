@@ -33,7 +33,7 @@ internal static class ApiAccessServices
 
         services.TryAddSingleton<ApiKeyStore>();
         services.TryAddSingleton<ApiRateLimiter>();
-        services.TryAddSingleton<ApiRefusalCounts>();
+        services.TryAddSingleton<ApiRequestCounts>();
         services.TryAddSingleton<ApiAccessLog>();
         services.TryAddSingleton<ApiRequestGate>();
         services.TryAddSingleton<ApiAccessReport>();

@@ -20,7 +20,7 @@ internal sealed class ApiRequestGate(
     IAuthorizationMiddlewareResultHandler results,
     ApiKeyStore keys,
     ApiRateLimiter limiter,
-    ApiRefusalCounts refusals,
+    ApiRequestCounts requests,
     ApiAccessLog log,
     HeraldOptions options)
 {
@@ -30,13 +30,34 @@ internal sealed class ApiRequestGate(
     {
         var policy = await policies.GetPolicyAsync(policyName)
             ?? throw new InvalidOperationException($"No authorization policy is named '{policyName}': Herald's endpoints need it (docs/security.md).");
-        if (IsLoopbackWithoutKeys(context, policy))
+        string keyTag;
+        try
         {
-            log.Accepted(context, null);
-            await endpoint(context);
-            return;
+            if (IsLoopbackWithoutKeys(context, policy))
+            {
+                log.Accepted(context, null);
+                await endpoint(context);
+                keyTag = ApiCaller.NoKey;
+            }
+            else
+            {
+                keyTag = await EvaluateAsync(context, policy, endpoint);
+            }
+        }
+        catch
+        {
+            // The request failed: the server answers 500, or aborts the connection if the answer had begun. Its key
+            // is the one it authenticated with, if it got that far.
+            requests.Answered.Add(ApiCaller.Of(context, keys).KeyTag, StatusCodes.Status500InternalServerError);
+            throw;
         }
 
+        requests.Answered.Add(keyTag, context.Response.StatusCode);
+    }
+
+    /// <summary>Authenticates, rate-limits and authorizes, then runs the endpoint or refuses; returns the key the request presented, for the counts.</summary>
+    private async Task<string> EvaluateAsync(HttpContext context, AuthorizationPolicy policy, RequestDelegate endpoint)
+    {
         // Resolved per request, as the middleware does: an app may register scoped authorization handlers.
         var evaluator = context.RequestServices.GetRequiredService<IPolicyEvaluator>();
         var authentication = await evaluator.AuthenticateAsync(policy, context);
@@ -44,10 +65,11 @@ internal sealed class ApiRequestGate(
         // A loopback caller let in because no key is configured is the seed's backend on the same host: not limited.
         var exempt = keys.IsEmpty && context.User.Identity?.IsAuthenticated != true && LoopbackCallers.Includes(context.Connection.RemoteIpAddress);
         ApiCaller? caller = exempt ? null : ApiCaller.Of(context, keys);
+        var keyTag = caller?.KeyTag ?? ApiCaller.NoKey;
         if (caller is { } limited && !limiter.TryAcquire(limited.Partition, out var retryAfter))
         {
             await RefuseOverLimitAsync(context, limited, retryAfter);
-            return;
+            return keyTag;
         }
 
         var authorization = await evaluator.AuthorizeAsync(policy, authentication, context, context);
@@ -59,8 +81,10 @@ internal sealed class ApiRequestGate(
         await results.HandleAsync(endpoint, context, policy, authorization);
         if (!authorization.Succeeded)
         {
-            refusals.Add(caller?.KeyTag ?? ApiCaller.NoKey, context.Response.StatusCode);
+            requests.Refused.Add(keyTag, context.Response.StatusCode);
         }
+
+        return keyTag;
     }
 
     /// <summary>
@@ -92,7 +116,7 @@ internal sealed class ApiRequestGate(
     {
         // Retry-After is whole seconds (RFC 9110, section 10.2.3), rounded up so that a retry then finds a token.
         var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
-        refusals.Add(caller.KeyTag, StatusCodes.Status429TooManyRequests);
+        requests.Refused.Add(caller.KeyTag, StatusCodes.Status429TooManyRequests);
         log.RateLimited(context, caller, seconds);
         context.Response.Headers[HeaderNames.RetryAfter] = seconds.ToString(CultureInfo.InvariantCulture);
         var api = options.Api;

@@ -17,7 +17,7 @@ internal sealed class HeraldMetrics
 {
     public const string MeterName = HeraldMeter.Name;
 
-    public HeraldMetrics(IMeterFactory meterFactory, WebSocketConnectionSet connections, ConnectionRegistry registry, HubCounters counters, InMemoryHistory history, IdempotencyStore idempotency, LoginAuthority loginAuthority, ApiRefusalCounts apiRefusals)
+    public HeraldMetrics(IMeterFactory meterFactory, WebSocketConnectionSet connections, ConnectionRegistry registry, HubCounters counters, InMemoryHistory history, IdempotencyStore idempotency, LoginAuthority loginAuthority, ApiRequestCounts apiRequests)
     {
         var meter = meterFactory.Create(MeterName);
         meter.CreateObservableUpDownCounter("herald.connections", () => connections.Count, "{connection}", "Open WebSocket connections, logged in or not.");
@@ -37,7 +37,8 @@ internal sealed class HeraldMetrics
         meter.CreateObservableUpDownCounter("herald.idempotency.keys", () => idempotency.Count, "{key}", "Idempotency keys remembered.");
         meter.CreateObservableUpDownCounter("herald.idempotency.bytes", () => idempotency.Bytes, "By", "Memory the remembered idempotency keys account for.");
         meter.CreateObservableCounter("herald.limits.refused", () => LimitRefusals(counters), "{refusal}", "Logins, upgrades, connections and commands refused by a limit, by limit.");
-        meter.CreateObservableCounter("herald.api.requests.refused", apiRefusals.Measure, "{request}", "HTTP API requests refused with 401, 403 or 429, by API key and status.");
+        meter.CreateObservableCounter("herald.api.requests", apiRequests.Answered.Measure, "{request}", "HTTP API requests answered, the direct send's included, by API key and status.");
+        meter.CreateObservableCounter("herald.api.requests.refused", apiRequests.Refused.Measure, "{request}", "HTTP API requests refused with 401, 403 or 429, by API key and status.");
 
         // The connect hook's own counts (no stats field has them); nothing is reported while no hook is configured.
         var hook = loginAuthority.ConnectHook;

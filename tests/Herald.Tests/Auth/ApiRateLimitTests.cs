@@ -83,23 +83,34 @@ public sealed class ApiRateLimitTests
     }
 
     [Fact]
-    public async Task RefusalsMetric_AfterRefusals_CountsThemByKeyAndStatus()
+    public async Task RequestMetrics_AfterAnswersAndRefusals_CountThemByKeyAndStatus()
     {
         await using var server = await HeraldTestServer.StartAsync(settings: TestApiKeys.Settings(
             ("Herald:Api:RequestsPerSecond", "1"), ("Herald:Api:RequestBurst", "1")));
         using var unauthenticated = await server.Http.GetAsync(SendPath, Cancellation);
         using var forbidden = await server.Http.SendAsync(TestApiKeys.Bearer(HttpMethod.Get, "/api/v1/stats", TestApiKeys.Backend), Cancellation);
-        var (_, limited) = await SendUntilLimitedAsync(server, TestApiKeys.Backend, attempts: 50);
+        using var stats = await server.Http.SendAsync(TestApiKeys.Bearer(HttpMethod.Get, "/api/v1/stats", TestApiKeys.Ops), Cancellation);
+        var (answered, limited) = await SendUntilLimitedAsync(server, TestApiKeys.Backend, attempts: 50);
         limited?.Dispose();
 
-        var observed = Observe(server);
+        var refused = Observe(server, "herald.api.requests.refused");
+        var requests = Observe(server, "herald.api.requests");
 
         Assert.Equal(HttpStatusCode.Unauthorized, unauthenticated.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, stats.StatusCode);
         Assert.NotNull(limited);
-        Assert.Equal(1, observed[("-", 401)]);
-        Assert.Equal(1, observed[("backend", 403)]);
-        Assert.True(observed[("backend", 429)] >= 1);
+        Assert.Equal(1, refused[("-", 401)]);
+        Assert.Equal(1, refused[("backend", 403)]);
+        Assert.True(refused[("backend", 429)] >= 1);
+        Assert.False(refused.ContainsKey(("ops", 200)));
+
+        // Every answer, refused or not; a /send of the backend's before its 429 was answered 200.
+        Assert.Equal(1, requests[("-", 401)]);
+        Assert.Equal(1, requests[("backend", 403)]);
+        Assert.Equal(refused[("backend", 429)], requests[("backend", 429)]);
+        Assert.Equal(1, requests[("ops", 200)]);
+        Assert.Equal(answered, requests.GetValueOrDefault(("backend", 200)));
     }
 
     /// <returns>How many requests were answered before the first 429, and that 429 (null when none came).</returns>
@@ -119,7 +130,7 @@ public sealed class ApiRateLimitTests
         return (attempts, null);
     }
 
-    private static Dictionary<(string Key, int Status), long> Observe(HeraldTestServer server)
+    private static Dictionary<(string Key, int Status), long> Observe(HeraldTestServer server, string instrumentName)
     {
         var observed = new Dictionary<(string, int), long>();
         var meterFactory = server.Services.GetRequiredService<IMeterFactory>();
@@ -127,7 +138,7 @@ public sealed class ApiRateLimitTests
         {
             InstrumentPublished = (instrument, l) =>
             {
-                if (instrument.Name == "herald.api.requests.refused" && ReferenceEquals(instrument.Meter.Scope, meterFactory))
+                if (instrument.Name == instrumentName && ReferenceEquals(instrument.Meter.Scope, meterFactory))
                 {
                     l.EnableMeasurementEvents(instrument);
                 }
