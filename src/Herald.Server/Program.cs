@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Text.Json.Serialization;
 using Herald;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using OpenTelemetry.Metrics;
@@ -56,6 +57,11 @@ builder.Services.AddOpenTelemetry().WithMetrics(static metrics => metrics
     .AddMeter(HeraldMeter.Name, "System.Runtime")
     .AddPrometheusExporter());
 
+// /openapi/v1.json: the HTTP API, for clients and tools (docs/http-api.md). Herald writes its numbers as JSON
+// numbers; strict number handling makes the generated schemas say so (the web default also reads them from strings).
+builder.Services.ConfigureHttpJsonOptions(static json => json.SerializerOptions.NumberHandling = JsonNumberHandling.Strict);
+builder.Services.AddOpenApi(static openApi => openApi.AddDocumentTransformer<HeraldApiDocument>());
+
 WebApplication app;
 try
 {
@@ -68,6 +74,7 @@ try
     // needs a key; the metrics do, as Herald's admin endpoints do.
     app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = static _ => false });
     app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = static check => check.Tags.Contains(HeraldHealthChecks.ReadinessTag) });
+    app.MapOpenApi();
     app.MapPrometheusScrapingEndpoint("/metrics", meterProvider: null, configureBranchedPipeline: static branch => branch.UseHeraldApiAccess(HeraldApiAuthorization.AdminPolicy), optionsName: null);
     await app.StartAsync();
 }
