@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+
 namespace Herald.Diagnostics;
 
 /// <summary>
@@ -15,6 +18,11 @@ internal sealed class HubCounters(TimeProvider timeProvider)
     private long _messagesConflated;
     private long _messagesReplayed;
     private readonly long[] _limitRefusals = new long[HeraldLimits.All.Length];
+    private long _closedByClient;
+    private long _lost;
+
+    // By the server's close code: Herald's own codes (docs/protocol.md), a bounded set.
+    private readonly ConcurrentDictionary<int, StrongBox<long>> _closedByServer = new();
 
     /// <summary>When the hub started: the counters are made when the host starts (the metrics hold them).</summary>
     public DateTimeOffset StartedAt { get; } = timeProvider.GetUtcNow();
@@ -86,4 +94,33 @@ internal sealed class HubCounters(TimeProvider timeProvider)
     public void SlowConsumerDisconnected() => Interlocked.Increment(ref _slowConsumerDisconnects);
 
     public void LimitRefused(HeraldLimit limit) => Interlocked.Increment(ref _limitRefusals[(int)limit]);
+
+    /// <param name="end">How the connection ended.</param>
+    /// <param name="closeCode">The server's close code, for <see cref="ConnectionEnd.ServerClosed"/>.</param>
+    public void ConnectionEnded(ConnectionEnd end, int closeCode)
+    {
+        switch (end)
+        {
+            case ConnectionEnd.ClientClosed:
+                Interlocked.Increment(ref _closedByClient);
+                break;
+            case ConnectionEnd.ServerClosed:
+                Interlocked.Increment(ref _closedByServer.GetOrAdd(closeCode, static _ => new StrongBox<long>()).Value);
+                break;
+            default:
+                Interlocked.Increment(ref _lost);
+                break;
+        }
+    }
+
+    /// <summary>Connections ended since start: closed by the client, lost, and closed by the server by its close code (0 for the other two).</summary>
+    public IEnumerable<(ConnectionEnd End, int CloseCode, long Count)> ConnectionEnds()
+    {
+        yield return (ConnectionEnd.ClientClosed, 0, Interlocked.Read(ref _closedByClient));
+        yield return (ConnectionEnd.Lost, 0, Interlocked.Read(ref _lost));
+        foreach (var (code, count) in _closedByServer)
+        {
+            yield return (ConnectionEnd.ServerClosed, code, Interlocked.Read(ref count.Value));
+        }
+    }
 }

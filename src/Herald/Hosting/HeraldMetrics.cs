@@ -24,6 +24,7 @@ internal sealed class HeraldMetrics
         meter.CreateObservableUpDownCounter("herald.connections.pending_login", () => Math.Max(0, connections.Count - registry.LoggedInCount), "{connection}", "Open connections that have not logged in yet.");
         meter.CreateObservableUpDownCounter("herald.users", () => registry.UserCount, "{user}", "Users with at least one logged-in connection.");
         meter.CreateObservableCounter("herald.connections.opened", () => counters.ConnectionsOpened, "{connection}", "Connections accepted since start.");
+        meter.CreateObservableCounter("herald.connections.closed", () => ConnectionEnds(counters), "{connection}", "Connections ended since start, by reason (client_closed, server_closed with its close code, lost).");
         meter.CreateObservableCounter("herald.connections.slow_consumer_disconnects", () => counters.SlowConsumerDisconnects, "{connection}", "Connections cut off for falling too far behind.");
         meter.CreateObservableCounter("herald.messages.published", () => counters.MessagesPublished, "{message}", "Messages accepted for publishing.");
         meter.CreateObservableCounter("herald.messages.queued", () => counters.MessagesQueued, "{message}", "Copies of messages queued for a connection, replayed ones included.");
@@ -44,6 +45,16 @@ internal sealed class HeraldMetrics
         var hook = loginAuthority.ConnectHook;
         meter.CreateObservableCounter<long>("herald.connect_hook.checks", () => ConnectHookChecks(hook), "{check}", "Checks of the connect hook, by check (connect, subscribe) and outcome.");
         meter.CreateObservableUpDownCounter<int>("herald.connect_hook.breaker_open", () => hook is null ? [] : [new Measurement<int>(hook.IsBreakerOpen ? 1 : 0)], "{breaker}", "1 while the connect hook's circuit breaker is open or half-open, else 0.");
+    }
+
+    private static IEnumerable<Measurement<long>> ConnectionEnds(HubCounters counters)
+    {
+        foreach (var (end, code, count) in counters.ConnectionEnds())
+        {
+            yield return end == ConnectionEnd.ServerClosed
+                ? new Measurement<long>(count, new KeyValuePair<string, object?>("reason", "server_closed"), new KeyValuePair<string, object?>("code", code))
+                : new Measurement<long>(count, new KeyValuePair<string, object?>("reason", end == ConnectionEnd.ClientClosed ? "client_closed" : "lost"));
+        }
     }
 
     private static Measurement<long>[] LimitRefusals(HubCounters counters)

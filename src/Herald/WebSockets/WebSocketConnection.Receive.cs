@@ -258,7 +258,7 @@ internal sealed partial class WebSocketConnection
                     return FrameOutcome.StopReading;
                 }
 
-                SetEndReason($"client closed ({code} {LogText.Escape(reason)})");
+                SetEndReason(ConnectionEnd.ClientClosed, $"client closed ({code} {LogText.Escape(reason)})");
                 RequestClose(WebSocketCloseCodes.NormalClosure, string.Empty, discardQueued: true);
                 return FrameOutcome.StopReading;
             default:

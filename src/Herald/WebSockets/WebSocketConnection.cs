@@ -37,6 +37,10 @@ internal sealed partial class WebSocketConnection
     private string _closeDescription = string.Empty;
     private string? _endReason;
 
+    // A ConnectionEnd, set with the first end reason; NoEnd until then.
+    private const int NoEnd = -1;
+    private int _end = NoEnd;
+
     /// <param name="transport">The accepted connection's byte streams.</param>
     /// <param name="services">What the server's connections share: limits, counters, clock, log and lifetime.</param>
     public WebSocketConnection(IWebSocketTransport transport, WebSocketServices services)
@@ -183,7 +187,7 @@ internal sealed partial class WebSocketConnection
         _closeCode = code;
         _closeDescription = description;
         _discardQueued = discardQueued;
-        SetEndReason($"server closed ({code} {description})");
+        SetEndReason(ConnectionEnd.ServerClosed, $"server closed ({code} {description})");
         var deadline = abortAfter ?? _services.Limits.CloseTimeout;
         Volatile.Write(
             ref _closeDeadline,
@@ -201,6 +205,7 @@ internal sealed partial class WebSocketConnection
         }
 
         // The first abort explains the end; the errors it causes in the loops add nothing.
+        Interlocked.CompareExchange(ref _end, (int)ConnectionEnd.Lost, NoEnd);
         if (Interlocked.Exchange(ref _aborted, 1) == 0
             && Interlocked.CompareExchange(ref _endReason, reason, null) is { } closing)
         {
@@ -306,6 +311,9 @@ internal sealed partial class WebSocketConnection
                 _services.TimeProvider.GetElapsedTime(_openedAt).TotalSeconds, dropped);
         }
 
+        var end = _end == NoEnd ? ConnectionEnd.Lost : (ConnectionEnd)_end;
+        _services.Counters.ConnectionEnded(end, end == ConnectionEnd.ServerClosed ? _closeCode : 0);
+
         // After the log line, so that a connection counted as gone (stats, shutdown's wait) has said why it ended.
         _services.Lifetime?.OnEnded(this);
         return _transport.DisposeAsync();
@@ -315,7 +323,11 @@ internal sealed partial class WebSocketConnection
 
     private long ToTimestampTicks(TimeSpan span) => (long)(span.TotalSeconds * _services.TimeProvider.TimestampFrequency);
 
-    private void SetEndReason(string reason) => Interlocked.CompareExchange(ref _endReason, reason, null);
+    private void SetEndReason(ConnectionEnd end, string reason)
+    {
+        Interlocked.CompareExchange(ref _end, (int)end, NoEnd);
+        Interlocked.CompareExchange(ref _endReason, reason, null);
+    }
 
     private void OnConnectionLost(Exception exception)
     {

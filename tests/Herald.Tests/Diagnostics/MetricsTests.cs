@@ -100,6 +100,55 @@ public sealed partial class MetricsTests
     }
 
     [Fact]
+    public async Task HeraldMeter_AfterConnectionsEnded_CountsThemByReasonAndTheServersCloseCode()
+    {
+        await using var server = await HeraldTestServer.StartAsync();
+        var leaving = await server.ConnectAsUserAsync("ada");
+        await using var disconnected = await server.ConnectAsUserAsync("bob");
+        var dropped = await server.ConnectAsUserAsync("eve");
+
+        await leaving.DisposeAsync();
+        Assert.Equal(1, await server.Hub.DisconnectUserAsync("bob", cancellationToken: TestContext.Current.CancellationToken));
+        Assert.Equal(HeraldCloseCodes.Disconnected, await disconnected.ReceiveCloseAsync());
+        dropped.Socket.Abort();
+        dropped.Socket.Dispose();
+        await Eventually.TrueAsync(() => Task.FromResult(server.Hub.GetStats().Connections == 0), "every connection to end");
+
+        var byReason = new Dictionary<string, long>();
+        var meterFactory = server.Services.GetRequiredService<IMeterFactory>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Name == "herald.connections.closed" && ReferenceEquals(instrument.Meter.Scope, meterFactory))
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            var reason = "";
+            var code = "";
+            foreach (var tag in tags)
+            {
+                reason = tag.Key == "reason" ? (string)tag.Value! : reason;
+                code = tag.Key == "code" ? $" {tag.Value}" : code;
+            }
+
+            byReason[reason + code] = value;
+        });
+        listener.Start();
+
+        listener.RecordObservableInstruments();
+
+        Assert.Equal(1, byReason["client_closed"]);
+        Assert.Equal(1, byReason[$"server_closed {HeraldCloseCodes.Disconnected}"]);
+        Assert.Equal(1, byReason["lost"]);
+        Assert.Equal(3, byReason.Values.Sum());
+    }
+
+    [Fact]
     public async Task OperationsDoc_MetricsTable_ListsEveryInstrumentAndTheStatsFieldItMatches()
     {
         await using var server = await HeraldTestServer.StartAsync();
