@@ -59,7 +59,11 @@ builder.Services.AddOpenTelemetry().WithMetrics(static metrics => metrics
 
 // /openapi/v1.json: the HTTP API, for clients and tools (docs/http-api.md). Herald writes its numbers as JSON
 // numbers; strict number handling makes the generated schemas say so (the web default also reads them from strings).
-builder.Services.ConfigureHttpJsonOptions(static json => json.SerializerOptions.NumberHandling = JsonNumberHandling.Strict);
+builder.Services.ConfigureHttpJsonOptions(static json =>
+{
+    json.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+    json.SerializerOptions.TypeInfoResolverChain.Insert(0, OpenApiJsonContext.Default);
+});
 builder.Services.AddOpenApi(static openApi => openApi.AddDocumentTransformer<HeraldApiDocument>());
 
 WebApplication app;
