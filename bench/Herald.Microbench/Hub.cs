@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Text;
 using Herald.Auth;
 using Herald.Connections;
@@ -34,6 +35,7 @@ internal sealed class Hub
             new SessionServices(History, Counters, Options, TimeProvider.System, new ServiceCollection().AddLogging().AddSingleton(Options).AddHerald().Services.BuildServiceProvider().GetRequiredService<LoginAuthority>(), NullLoggerFactory.Instance),
             Slots,
             Counters,
+            new DeliveryLatency(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>(), TimeProvider.System),
             TimeProvider.System,
             NullLoggerFactory.Instance);
         Publisher = new Publisher(

@@ -29,6 +29,7 @@ internal sealed class ConnectionHandler : IWebSocketLifetime
         SessionServices sessions,
         ConnectionSlots slots,
         HubCounters counters,
+        DeliveryLatency latency,
         TimeProvider timeProvider,
         ILoggerFactory loggerFactory)
     {
@@ -36,7 +37,7 @@ internal sealed class ConnectionHandler : IWebSocketLifetime
         _registry = registry;
         _sessions = sessions;
         _slots = slots;
-        _services = new WebSocketServices(limits, counters, timeProvider, loggerFactory.CreateLogger(LogCategories.Connections), this);
+        _services = new WebSocketServices(limits, counters, timeProvider, loggerFactory.CreateLogger(LogCategories.Connections), this, latency);
     }
 
     /// <summary>Whether a new connection would be admitted now: false once shutdown has begun.</summary>

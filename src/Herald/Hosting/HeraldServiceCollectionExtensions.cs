@@ -45,6 +45,7 @@ public static class HeraldServiceCollectionExtensions
         services.AddMetrics();
 
         services.TryAddSingleton<HubCounters>();
+        services.TryAddSingleton<DeliveryLatency>();
         services.TryAddSingleton<HeraldMetrics>();
         services.TryAddSingleton(static provider => WebSocketLimitsFrom(provider.GetRequiredService<HeraldOptions>()));
         services.TryAddSingleton<WebSocketConnectionSet>();

@@ -1,7 +1,12 @@
 namespace Herald.Streams;
 
 /// <summary>One publish: the same ID, time, content and conflation key in every stream it goes to.</summary>
-internal sealed class PublishedMessage(Guid id, DateTimeOffset time, MessageContent content, string? key)
+/// <param name="id">The message's ID, the same in every stream.</param>
+/// <param name="time">When it was published.</param>
+/// <param name="content">Its text or JSON.</param>
+/// <param name="key">Its conflation key, if any.</param>
+/// <param name="acceptedAt">The clock's timestamp when the publish was accepted, for the delivery latency; 0 for a message rebuilt from the history.</param>
+internal sealed class PublishedMessage(Guid id, DateTimeOffset time, MessageContent content, string? key, long acceptedAt = 0)
 {
     private string? _idText;
 
@@ -18,10 +23,13 @@ internal sealed class PublishedMessage(Guid id, DateTimeOffset time, MessageCont
     /// <summary>The conflation key, if any: a newer message with the same key on the same stream replaces an undelivered older one.</summary>
     public string? Key { get; } = key;
 
+    /// <summary>When the publish was accepted, as a timestamp of the clock; 0 for a replayed message.</summary>
+    public long AcceptedAt { get; } = acceptedAt;
+
     /// <summary>A new message with a fresh ID, greater than every ID <paramref name="ids"/> made before it.</summary>
     public static PublishedMessage Create(MessageIdGenerator ids, TimeProvider timeProvider, MessageContent content, string? key)
     {
         var time = timeProvider.GetUtcNow();
-        return new PublishedMessage(ids.Next(time), time, content, key);
+        return new PublishedMessage(ids.Next(time), time, content, key, timeProvider.GetTimestamp());
     }
 }

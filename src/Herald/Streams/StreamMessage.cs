@@ -28,7 +28,7 @@ internal sealed class StreamMessage(StreamId stream, string epoch, long seq, Pub
     private OutboundFrame Build(ref OutboundFrame? field, MessageFormat format)
     {
         var conflationKey = Message.Key is null ? null : string.Concat(Stream.Name, "\n", Message.Key);
-        var built = OutboundFrame.Message(format.BuildFrame(this), conflationKey);
+        var built = OutboundFrame.Message(format.BuildFrame(this), conflationKey, Message.AcceptedAt);
 
         // Two builders may race; both frames are equal, and the first one stored is the one everybody shares.
         return Interlocked.CompareExchange(ref field, built, null) ?? built;

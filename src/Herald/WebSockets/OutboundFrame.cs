@@ -7,11 +7,12 @@ namespace Herald.WebSockets;
 /// </summary>
 internal sealed class OutboundFrame
 {
-    private OutboundFrame(byte[] bytes, bool isMessage, string? conflationKey)
+    private OutboundFrame(byte[] bytes, bool isMessage, string? conflationKey, long acceptedAt = 0)
     {
         Bytes = bytes;
         IsMessage = isMessage;
         ConflationKey = conflationKey;
+        AcceptedAt = acceptedAt;
     }
 
     /// <summary>The whole frame as it goes on the wire.</summary>
@@ -25,8 +26,14 @@ internal sealed class OutboundFrame
     /// <summary>The stream and key of a message published with a conflation key: a queued frame with the same one is replaced.</summary>
     public string? ConflationKey { get; }
 
+    /// <summary>When its message's publish was accepted (a timestamp of the server's clock); 0 for a replayed message and a control frame.</summary>
+    public long AcceptedAt { get; }
+
     /// <summary>A published message, in the wire flavour of the connections it is for.</summary>
-    public static OutboundFrame Message(byte[] frame, string? conflationKey) => new(frame, isMessage: true, conflationKey);
+    /// <param name="frame">The whole frame.</param>
+    /// <param name="conflationKey">The stream and key, when the message has a conflation key.</param>
+    /// <param name="acceptedAt">When the publish was accepted, for the delivery latency; 0 for a replayed message.</param>
+    public static OutboundFrame Message(byte[] frame, string? conflationKey, long acceptedAt = 0) => new(frame, isMessage: true, conflationKey, acceptedAt);
 
     /// <summary>A frame that answers the client (a herald.v1 reply), or a control frame (ping, pong) built by <see cref="ServerFrame"/>.</summary>
     /// <param name="frame">The whole frame.</param>

@@ -20,6 +20,7 @@ internal sealed partial class WebSocketConnection
             while (!_discardQueued && await _queue.WaitToReadAsync())
             {
                 var batchBytes = 0;
+                var now = LatencyClock();
                 while (batchBytes < MaxBatchBytes && !_discardQueued && _queue.TryDequeue(out var frame))
                 {
                     output.Write(frame.Bytes.Span);
@@ -27,6 +28,7 @@ internal sealed partial class WebSocketConnection
                     if (frame.IsMessage)
                     {
                         unflushedMessages++;
+                        _services.Latency?.Record(frame.AcceptedAt, now);
                     }
                 }
 
@@ -73,6 +75,11 @@ internal sealed partial class WebSocketConnection
     private void WriteNow(OutboundFrame frame)
     {
         var messages = frame.IsMessage ? 1 : 0;
+        if (frame.IsMessage)
+        {
+            _services.Latency?.Record(frame.AcceptedAt, LatencyClock());
+        }
+
         ValueTask<FlushResult> flush;
         try
         {
@@ -103,6 +110,12 @@ internal sealed partial class WebSocketConnection
 
         var output = _transport.Output;
         var messages = first.IsMessage ? 1 : 0;
+        var now = LatencyClock();
+        if (first.IsMessage)
+        {
+            _services.Latency?.Record(first.AcceptedAt, now);
+        }
+
         ValueTask<FlushResult> flush;
         try
         {
@@ -122,6 +135,7 @@ internal sealed partial class WebSocketConnection
                     if (frame.IsMessage)
                     {
                         messages++;
+                        _services.Latency?.Record(frame.AcceptedAt, now);
                     }
                 }
                 while (batchBytes < MaxBatchBytes && !_discardQueued && _queue.TryDequeue(out frame));
@@ -137,6 +151,9 @@ internal sealed partial class WebSocketConnection
 
         EndWriteNowAfter(flush, messages);
     }
+
+    /// <summary>The clock for one write's frames, read once per write; 0 while nobody listens to the delivery latency.</summary>
+    private long LatencyClock() => _services.Latency?.Now() ?? 0;
 
     private void EndWriteNowAfter(ValueTask<FlushResult> flush, int messages)
     {

@@ -12,4 +12,5 @@ namespace Herald.WebSockets;
 /// <param name="TimeProvider">The clock of every deadline.</param>
 /// <param name="Logger">The connections' log, under its public category.</param>
 /// <param name="Lifetime">Told when a connection has ended, before its transport is released.</param>
-internal sealed record WebSocketServices(WebSocketLimits Limits, HubCounters Counters, TimeProvider TimeProvider, ILogger Logger, IWebSocketLifetime? Lifetime = null);
+/// <param name="Latency">Where each live copy's delivery latency goes, if anywhere.</param>
+internal sealed record WebSocketServices(WebSocketLimits Limits, HubCounters Counters, TimeProvider TimeProvider, ILogger Logger, IWebSocketLifetime? Lifetime = null, DeliveryLatency? Latency = null);

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Herald.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -146,6 +147,50 @@ public sealed partial class MetricsTests
         Assert.Equal(1, byReason[$"server_closed {HeraldCloseCodes.Disconnected}"]);
         Assert.Equal(1, byReason["lost"]);
         Assert.Equal(3, byReason.Values.Sum());
+    }
+
+    [Fact]
+    public async Task DeliveryLatency_RecordsEachLiveCopy_NotAReplay()
+    {
+        await using var server = await HeraldTestServer.StartAsync();
+        var latencies = new List<double>();
+        var meterFactory = server.Services.GetRequiredService<IMeterFactory>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Name == "herald.messages.delivery_latency" && ReferenceEquals(instrument.Meter.Scope, meterFactory))
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<double>((_, value, _, _) =>
+        {
+            lock (latencies)
+            {
+                latencies.Add(value);
+            }
+        });
+        listener.Start();
+        await using var seed = await server.ConnectAsUserAsync("ada");
+        var (v1, _, _) = await V1Client.LogInAsync(server, "ada");
+        await using var _ = v1;
+
+        Assert.Equal(2, await server.SendAsync("ada", "live"));
+        Assert.Equal("live", await seed.ReceiveTextAsync());
+        Assert.Equal("live", (string?)(await v1.ReceiveTypeAsync("message"))["data"]);
+
+        // A second device that resumes from the start gets the message replayed: no latency for that copy.
+        var (resumed, _, _) = await V1Client.LogInAsync(server, "ada", new JsonObject { ["user:ada"] = new JsonObject { ["seq"] = 0 } });
+        await using var __ = resumed;
+        Assert.Equal("live", (string?)Assert.Single(resumed.ReplayedAtLogin)["data"]);
+
+        lock (latencies)
+        {
+            Assert.Equal(2, latencies.Count);
+            Assert.All(latencies, latency => Assert.InRange(latency, 0, 10));
+        }
     }
 
     [Fact]

@@ -79,6 +79,8 @@ public sealed class OperationsEndpointsTests
         Assert.Contains("herald_users{otel_scope_name=\"Herald\"} 1", text, StringComparison.Ordinal);
         Assert.Contains("herald_messages_published_total{otel_scope_name=\"Herald\"} 1", text, StringComparison.Ordinal);
         Assert.Contains("herald_limits_refused_total{otel_scope_name=\"Herald\",limit=\"connections_per_user\"} 0", text, StringComparison.Ordinal);
+        Assert.Contains("# TYPE herald_messages_delivery_latency_seconds histogram", text, StringComparison.Ordinal);
+        Assert.Contains("herald_messages_delivery_latency_seconds_count{otel_scope_name=\"Herald\"} 1", text, StringComparison.Ordinal);
 
         // The /send (answered by the direct send) and the presence calls, all by loopback callers without a key.
         Assert.Matches("""herald_api_requests_total\{otel_scope_name="Herald",herald_api_key="-",http_response_status_code="200"\} [2-9]""", text);
