@@ -84,7 +84,9 @@ try
 }
 catch (Exception exception) when (exception is OptionsValidationException or InvalidOperationException or IOException)
 {
-    // Invalid or unreadable settings, or an address in use: the host has logged the details; end plainly, not with a crash dump.
+    // Invalid or unreadable settings, or an address in use: one line, not a crash dump. The host logs nothing for an
+    // invalid option, a value the binder cannot convert or a Kestrel limit out of range, so that line is all an
+    // operator sees of them (docs/configuration.md); a failure of Kestrel's own start, such as the address, it logs.
     var reason = exception is OptionsValidationException invalid ? string.Join(" ", invalid.Failures) : exception.Message;
     await Console.Error.WriteLineAsync($"Herald did not start: {reason}");
     return 1;

@@ -207,6 +207,13 @@ public sealed class HeraldOptions
     /// </summary>
     public string[] AllowedOrigins { get; set; } = [];
 
+    /// <summary>
+    /// Whether a key under <c>Herald</c> in configuration that no option reads (a misspelt one) stops the start
+    /// instead of being logged as a warning (event 109) and ignored. Off by default, so that settings written for a
+    /// newer Herald, or left behind after an upgrade, do not keep a server from starting (docs/configuration.md).
+    /// </summary>
+    public bool StrictConfiguration { get; set; }
+
     /// <summary>The connect hook (<c>Herald:ConnectHook</c>): off until its URL is set.</summary>
     public HeraldConnectHookOptions ConnectHook { get; } = new();
 

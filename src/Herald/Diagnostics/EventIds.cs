@@ -17,6 +17,7 @@ internal static class EventIds
     public const int ShutdownTimeoutCapped = 106;
     public const int DirectPathBeforeTls = 107;
     public const int Protection = 108;
+    public const int UnknownConfigurationKey = 109;
 
     public const int ConnectionOpened = 200;
     public const int ConnectionLoggedIn = 201;

@@ -4,6 +4,7 @@ using Herald.Diagnostics;
 using Herald.WebSockets;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -28,6 +29,7 @@ internal sealed partial class HeraldLifecycleService(
     OriginPolicy origins,
     ClientAddressResolver clientAddresses,
     ApiAccessReport apiAccess,
+    IConfiguration configuration,
     ILoggerFactory loggerFactory) : IHostedLifecycleService
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger(LogCategories.Lifecycle);
@@ -40,6 +42,12 @@ internal sealed partial class HeraldLifecycleService(
 
     public Task StartingAsync(CancellationToken cancellationToken)
     {
+        // Under StrictConfiguration these have already failed the start (HeraldConfigurationKeysValidator): here they only warn.
+        foreach (var key in UnknownConfigurationKeys.Find(configuration))
+        {
+            Log.UnknownConfigurationKey(_logger, LogText.Escape(key.Path), key.Hint);
+        }
+
         sweeper.Start();
         return Task.CompletedTask;
     }
@@ -180,6 +188,9 @@ internal sealed partial class HeraldLifecycleService(
 
         [LoggerMessage(EventIds.Protection, LogLevel.Information, "Protection {Protection}: {State} ({Detail})", EventName = "Protection")]
         public static partial void Protection(ILogger logger, string protection, string state, string detail);
+
+        [LoggerMessage(EventIds.UnknownConfigurationKey, LogLevel.Warning, "Configuration key {Key} is not a Herald setting and is ignored; {Hint}", EventName = "UnknownConfigurationKey")]
+        public static partial void UnknownConfigurationKey(ILogger logger, string key, string hint);
 
         [LoggerMessage(EventIds.NotMapped, LogLevel.Warning, "AddHerald() was called but app.MapHerald() was not: Herald serves no endpoints", EventName = "NotMapped")]
         public static partial void NotMapped(ILogger logger);

@@ -40,6 +40,7 @@ public static class HeraldServiceCollectionExtensions
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HeraldOptions>, HeraldOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HeraldOptions>, HeraldTokenOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HeraldOptions>, HeraldConfigurationKeysValidator>());
         services.TryAddSingleton(static provider => provider.GetRequiredService<IOptions<HeraldOptions>>().Value);
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
