@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 
-namespace Herald.Diagnostics;
+namespace Herald.WebSockets;
 
 /// <summary>
 /// The <c>herald.messages.delivery_latency</c> histogram: from a publish accepted to its frame written to one
