@@ -216,6 +216,7 @@ export declare class HeraldClient {
     unsubscribe(topic: string): void;
     /** Closes for good: Close 1000, no more reconnects. */
     close(): void;
+    private start;
     private attempt;
     private openSocket;
     private loginResume;

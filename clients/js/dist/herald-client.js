@@ -65,7 +65,7 @@ export class HeraldClient {
         this._uid = options.uid ?? (options.token === undefined ? undefined : tokenSubject(options.token));
         this.load();
         if (options.autoConnect ?? true) {
-            queueMicrotask(() => this.connect());
+            queueMicrotask(() => this.start());
         }
     }
     /** Where the connection stands. */
@@ -105,10 +105,7 @@ export class HeraldClient {
     /** Starts connecting if it has not (with `autoConnect: false`). Resolves once logged in; rejects if it closes first. */
     connect() {
         const opened = this.whenOpen();
-        if (this._state === "idle") {
-            this.addWakeListeners();
-            this.attempt();
-        }
+        this.start();
         return opened;
     }
     /** Resolves when the client is logged in (at once if it is); rejects if it closes for good first. */
@@ -150,6 +147,12 @@ export class HeraldClient {
     /** Closes for good: Close 1000, no more reconnects. */
     close() {
         this.finish({ code: 1000, reason: "" });
+    }
+    start() {
+        if (this._state === "idle") {
+            this.addWakeListeners();
+            this.attempt();
+        }
     }
     attempt() {
         this._reconnectTimer = undefined;
@@ -209,7 +212,11 @@ export class HeraldClient {
             }
         };
         socket.onerror = () => {
-            // A close event follows every error event; the close decides what happens.
+            // After the socket opened, a close event follows and decides. Before it, a browser sends one too, but Node's
+            // WebSocket may not (a refused TCP connection gives an error alone): the attempt has failed either way.
+            if (socket.readyState !== open) {
+                this.drop(socket, { error: new Error("the WebSocket could not be opened") });
+            }
         };
     }
     loginResume() {

@@ -232,7 +232,7 @@ export class HeraldClient {
     this._uid = options.uid ?? (options.token === undefined ? undefined : tokenSubject(options.token));
     this.load();
     if (options.autoConnect ?? true) {
-      queueMicrotask(() => this.connect());
+      queueMicrotask(() => this.start());
     }
   }
 
@@ -280,10 +280,7 @@ export class HeraldClient {
   /** Starts connecting if it has not (with `autoConnect: false`). Resolves once logged in; rejects if it closes first. */
   connect(): Promise<void> {
     const opened = this.whenOpen();
-    if (this._state === "idle") {
-      this.addWakeListeners();
-      this.attempt();
-    }
+    this.start();
     return opened;
   }
 
@@ -329,6 +326,13 @@ export class HeraldClient {
   /** Closes for good: Close 1000, no more reconnects. */
   close(): void {
     this.finish({ code: 1000, reason: "" });
+  }
+
+  private start(): void {
+    if (this._state === "idle") {
+      this.addWakeListeners();
+      this.attempt();
+    }
   }
 
   private attempt(): void {
@@ -389,7 +393,11 @@ export class HeraldClient {
       }
     };
     socket.onerror = () => {
-      // A close event follows every error event; the close decides what happens.
+      // After the socket opened, a close event follows and decides. Before it, a browser sends one too, but Node's
+      // WebSocket may not (a refused TCP connection gives an error alone): the attempt has failed either way.
+      if (socket.readyState !== open) {
+        this.drop(socket, { error: new Error("the WebSocket could not be opened") });
+      }
     };
   }
 

@@ -93,6 +93,7 @@ public static class HeraldServiceCollectionExtensions
         services.TryAddSingleton<SendEndpoint>();
         services.TryAddSingleton<PublishEndpoint>();
         services.TryAddSingleton<HubEndpoints>();
+        services.TryAddSingleton<ClientScriptEndpoint>();
         ApiAccessServices.AddTo(services);
         services.AddHostedService<HeraldLifecycleService>();
 
