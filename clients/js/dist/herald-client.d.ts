@@ -183,7 +183,8 @@ export declare class HeraldClient {
     private _connectTimer;
     private _aliveTimer;
     private _lastFrame;
-    private _pingSent;
+    private _frames;
+    private _framesAtPing;
     private _expiresAt;
     private _whenOpen;
     private readonly _onWake;
@@ -230,7 +231,9 @@ export declare class HeraldClient {
     private sendSubscribe;
     private send;
     private armKeepAlive;
+    private checkAlive;
     private ping;
+    private keepAliveInterval;
     private wake;
     private protocolError;
     private drop;

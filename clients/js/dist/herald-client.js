@@ -35,7 +35,7 @@ export class HeraldClient {
         this._tokenRefused = false;
         this._givenTokenUsed = false;
         this._lastFrame = 0;
-        this._pingSent = 0;
+        this._frames = 0;
         this._expiresAt = null;
         this._whenOpen = [];
         this._onWake = () => this.wake();
@@ -242,6 +242,7 @@ export class HeraldClient {
             return;
         }
         this._lastFrame = Date.now();
+        this._frames += 1;
         let envelope;
         try {
             envelope = JSON.parse(String(data));
@@ -289,6 +290,7 @@ export class HeraldClient {
         }
         this._expiresAt = typeof envelope.expires_at === "string" ? envelope.expires_at : null;
         this._loggedIn = true;
+        this._framesAtPing = undefined;
         this._tokenRefused = false;
         this._failuresBeforeLogin = this._failures;
         this._failures = 0;
@@ -420,64 +422,54 @@ export class HeraldClient {
     }
     // One timer for the connection's liveness: it wakes at the interval, pings after a silence, and drops the socket
     // when nothing at all came within the timeout of the ping (a sleeping laptop's socket can look open for minutes).
-    armKeepAlive() {
-        const interval = this._options.keepAlive?.interval ?? 15000;
+    // Frames are counted rather than timed, so that a frame in the same millisecond as the ping is not its answer.
+    armKeepAlive(delay = this.keepAliveInterval()) {
+        clearTimeout(this._aliveTimer);
+        if (delay > 0) {
+            this._aliveTimer = setTimeout(() => this.checkAlive(), delay);
+        }
+    }
+    checkAlive() {
+        const socket = this._socket;
+        if (!socket || !this._loggedIn) {
+            return;
+        }
+        if (this._framesAtPing !== undefined) {
+            if (this._frames === this._framesAtPing) {
+                this.drop(socket, { error: new Error("no answer to ping") });
+                return;
+            }
+            this._framesAtPing = undefined;
+        }
+        const interval = this.keepAliveInterval();
         if (interval <= 0) {
             return;
         }
-        const timeout = this._options.keepAlive?.timeout ?? 10000;
-        clearTimeout(this._aliveTimer);
-        const check = () => {
-            const socket = this._socket;
-            if (!socket || !this._loggedIn) {
-                return;
-            }
-            const now = Date.now();
-            if (this._pingSent > this._lastFrame) {
-                if (now - this._pingSent >= timeout) {
-                    this.drop(socket, { error: new Error("no answer to ping") });
-                    return;
-                }
-                this._aliveTimer = setTimeout(check, this._pingSent + timeout - now);
-                return;
-            }
-            const idle = now - this._lastFrame;
-            if (idle >= interval) {
-                this.ping();
-                this._aliveTimer = setTimeout(check, timeout);
-                return;
-            }
-            this._aliveTimer = setTimeout(check, interval - idle);
-        };
-        this._aliveTimer = setTimeout(check, interval);
+        const idle = Date.now() - this._lastFrame;
+        if (idle >= interval) {
+            this.ping();
+            return;
+        }
+        this.armKeepAlive(interval - idle);
     }
+    // A ping whose answer checkAlive expects within the timeout: any frame counts, the pong or a message before it.
     ping() {
-        this._pingSent = Date.now();
+        this._framesAtPing = this._frames;
         this.send({ type: "ping" });
+        this.armKeepAlive(this._options.keepAlive?.timeout ?? 10000);
+    }
+    keepAliveInterval() {
+        return this._options.keepAlive?.interval ?? 15000;
     }
     // Online again, or a tab that woke: a waiting reconnect goes now, an open socket proves it is alive with a ping.
     wake() {
         if (this._state === "reconnecting") {
             clearTimeout(this._reconnectTimer);
             this.attempt();
-            return;
         }
-        const socket = this._socket;
-        if (this._state !== "open" || !socket) {
-            return;
+        else if (this._state === "open" && this._framesAtPing === undefined) {
+            this.ping();
         }
-        this.ping();
-        const timeout = this._options.keepAlive?.timeout ?? 10000;
-        const sent = this._pingSent;
-        clearTimeout(this._aliveTimer);
-        this._aliveTimer = setTimeout(() => {
-            if (this._socket === socket && this._lastFrame < sent) {
-                this.drop(socket, { error: new Error("no answer to ping after waking") });
-            }
-            else {
-                this.armKeepAlive();
-            }
-        }, timeout);
     }
     protocolError(socket, message, cause) {
         this.emit("error", { code: "protocol_error", message, cause });
@@ -577,10 +569,15 @@ export class HeraldClient {
                 handler(value);
             }
             catch (error) {
-                // One handler's bug must not stop the others, nor the client: report it where the page sees errors.
-                queueMicrotask(() => {
-                    throw error;
-                });
+                // One handler's bug must not stop the others, nor the client: report it where the page sees its errors
+                // (window.onerror, the console), as the browser does for an event listener that throws.
+                const report = globalThis.reportError;
+                if (report) {
+                    report(error);
+                }
+                else {
+                    console.error(error);
+                }
             }
         }
     }

@@ -200,7 +200,8 @@ export class HeraldClient {
   private _connectTimer: ReturnType<typeof setTimeout> | undefined;
   private _aliveTimer: ReturnType<typeof setTimeout> | undefined;
   private _lastFrame = 0;
-  private _pingSent = 0;
+  private _frames = 0;
+  private _framesAtPing: number | undefined;
   private _expiresAt: string | null = null;
   private _whenOpen: Array<{ resolve: () => void; reject: (error: unknown) => void }> = [];
   private readonly _onWake = (): void => this.wake();
@@ -425,6 +426,7 @@ export class HeraldClient {
       return;
     }
     this._lastFrame = Date.now();
+    this._frames += 1;
     let envelope: Envelope;
     try {
       envelope = JSON.parse(String(data)) as Envelope;
@@ -472,6 +474,7 @@ export class HeraldClient {
     }
     this._expiresAt = typeof envelope.expires_at === "string" ? envelope.expires_at : null;
     this._loggedIn = true;
+    this._framesAtPing = undefined;
     this._tokenRefused = false;
     this._failuresBeforeLogin = this._failures;
     this._failures = 0;
@@ -609,41 +612,47 @@ export class HeraldClient {
 
   // One timer for the connection's liveness: it wakes at the interval, pings after a silence, and drops the socket
   // when nothing at all came within the timeout of the ping (a sleeping laptop's socket can look open for minutes).
-  private armKeepAlive(): void {
-    const interval = this._options.keepAlive?.interval ?? 15000;
+  // Frames are counted rather than timed, so that a frame in the same millisecond as the ping is not its answer.
+  private armKeepAlive(delay = this.keepAliveInterval()): void {
+    clearTimeout(this._aliveTimer);
+    if (delay > 0) {
+      this._aliveTimer = setTimeout(() => this.checkAlive(), delay);
+    }
+  }
+
+  private checkAlive(): void {
+    const socket = this._socket;
+    if (!socket || !this._loggedIn) {
+      return;
+    }
+    if (this._framesAtPing !== undefined) {
+      if (this._frames === this._framesAtPing) {
+        this.drop(socket, { error: new Error("no answer to ping") });
+        return;
+      }
+      this._framesAtPing = undefined;
+    }
+    const interval = this.keepAliveInterval();
     if (interval <= 0) {
       return;
     }
-    const timeout = this._options.keepAlive?.timeout ?? 10000;
-    clearTimeout(this._aliveTimer);
-    const check = (): void => {
-      const socket = this._socket;
-      if (!socket || !this._loggedIn) {
-        return;
-      }
-      const now = Date.now();
-      if (this._pingSent > this._lastFrame) {
-        if (now - this._pingSent >= timeout) {
-          this.drop(socket, { error: new Error("no answer to ping") });
-          return;
-        }
-        this._aliveTimer = setTimeout(check, this._pingSent + timeout - now);
-        return;
-      }
-      const idle = now - this._lastFrame;
-      if (idle >= interval) {
-        this.ping();
-        this._aliveTimer = setTimeout(check, timeout);
-        return;
-      }
-      this._aliveTimer = setTimeout(check, interval - idle);
-    };
-    this._aliveTimer = setTimeout(check, interval);
+    const idle = Date.now() - this._lastFrame;
+    if (idle >= interval) {
+      this.ping();
+      return;
+    }
+    this.armKeepAlive(interval - idle);
   }
 
+  // A ping whose answer checkAlive expects within the timeout: any frame counts, the pong or a message before it.
   private ping(): void {
-    this._pingSent = Date.now();
+    this._framesAtPing = this._frames;
     this.send({ type: "ping" });
+    this.armKeepAlive(this._options.keepAlive?.timeout ?? 10000);
+  }
+
+  private keepAliveInterval(): number {
+    return this._options.keepAlive?.interval ?? 15000;
   }
 
   // Online again, or a tab that woke: a waiting reconnect goes now, an open socket proves it is alive with a ping.
@@ -651,23 +660,9 @@ export class HeraldClient {
     if (this._state === "reconnecting") {
       clearTimeout(this._reconnectTimer);
       this.attempt();
-      return;
+    } else if (this._state === "open" && this._framesAtPing === undefined) {
+      this.ping();
     }
-    const socket = this._socket;
-    if (this._state !== "open" || !socket) {
-      return;
-    }
-    this.ping();
-    const timeout = this._options.keepAlive?.timeout ?? 10000;
-    const sent = this._pingSent;
-    clearTimeout(this._aliveTimer);
-    this._aliveTimer = setTimeout(() => {
-      if (this._socket === socket && this._lastFrame < sent) {
-        this.drop(socket, { error: new Error("no answer to ping after waking") });
-      } else {
-        this.armKeepAlive();
-      }
-    }, timeout);
   }
 
   private protocolError(socket: WebSocketLike, message: string, cause: unknown): void {
@@ -773,10 +768,14 @@ export class HeraldClient {
       try {
         handler(value);
       } catch (error) {
-        // One handler's bug must not stop the others, nor the client: report it where the page sees errors.
-        queueMicrotask(() => {
-          throw error;
-        });
+        // One handler's bug must not stop the others, nor the client: report it where the page sees its errors
+        // (window.onerror, the console), as the browser does for an event listener that throws.
+        const report = (globalThis as { reportError?: (error: unknown) => void }).reportError;
+        if (report) {
+          report(error);
+        } else {
+          console.error(error);
+        }
       }
     }
   }

@@ -303,3 +303,76 @@ describe("tokens", () => {
     }
   });
 });
+
+describe("backoff and the page's signals", () => {
+  test("waits a random time under a growing, capped ceiling, and closes after maxAttempts failures", async () => {
+    const proxy = await Proxy.start(openServer());
+    await proxy.refuse(true);
+    try {
+      const policy = { initialDelay: 20, multiplier: 2, maxDelay: 50, maxAttempts: 5 };
+      const herald = client({ url: proxy.url, uid: uniqueUser(), reconnect: policy });
+      const waits = [];
+      herald.on("state", (change) => change.state === "reconnecting" && waits.push(change));
+
+      const closed = await next(herald, "state", (change) => change.state === "closed");
+
+      assert.deepEqual(waits.map((wait) => wait.attempt), [1, 2, 3, 4]);
+      for (const wait of waits) {
+        const ceiling = Math.min(policy.maxDelay, policy.initialDelay * policy.multiplier ** (wait.attempt - 1));
+        assert.ok(wait.delay >= 0 && wait.delay < ceiling, `attempt ${wait.attempt} waited ${wait.delay} ms, ceiling ${ceiling}`);
+      }
+      assert.equal(closed.attempt, 5);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  // Node has no window or document: these stand in for the page's, as event targets the test fires.
+  async function withPage(run) {
+    const page = { window: new EventTarget(), document: Object.assign(new EventTarget(), { visibilityState: "visible" }) };
+    Object.assign(globalThis, page);
+    try {
+      await run(page);
+    } finally {
+      delete globalThis.window;
+      delete globalThis.document;
+    }
+  }
+
+  test("a tab that becomes visible checks its connection with a ping, and replaces it when dead", () => withPage(async (page) => {
+    const proxy = await Proxy.start(openServer());
+    try {
+      // No keep-alive within the test's time: only the wake can notice the dead socket.
+      const herald = client({ url: proxy.url, uid: uniqueUser(), keepAlive: { interval: 60000, timeout: 300 } });
+      await herald.whenOpen();
+      proxy.silence();
+      const reconnecting = next(herald, "state", (change) => change.state === "reconnecting");
+
+      page.document.dispatchEvent(new Event("visibilitychange"));
+
+      assert.match(String((await reconnecting).error), /ping/);
+    } finally {
+      await proxy.stop();
+    }
+  }));
+
+  test("coming online skips the wait of a pending reconnect", () => withPage(async (page) => {
+    const proxy = await Proxy.start(openServer());
+    try {
+      const herald = client({ url: proxy.url, uid: uniqueUser(), reconnect: { initialDelay: 60000, maxDelay: 60000 } });
+      await herald.whenOpen();
+      await proxy.refuse(true);
+      const reconnecting = next(herald, "state", (change) => change.state === "reconnecting");
+      proxy.cut();
+      await reconnecting;
+      await proxy.refuse(false);
+      const reopened = next(herald, "state", (change) => change.state === "open");
+
+      page.window.dispatchEvent(new Event("online"));
+
+      await reopened;
+    } finally {
+      await proxy.stop();
+    }
+  }));
+});
