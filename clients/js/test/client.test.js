@@ -376,3 +376,28 @@ describe("backoff and the page's signals", () => {
     }
   }));
 });
+
+describe("a token that could not be refreshed", () => {
+  test("expires (4011), and the client reconnects with a fresh token and resumes without loss", async () => {
+    const uid = uniqueUser();
+    const first = mintToken(uid, 3);
+    let calls = 0;
+    // The refresh gets the same token back, so none is sent; the reconnect after the expiry gets a new one.
+    const herald = client({ url: wsUrl(tokenServer()), token: first, getToken: () => (calls++ === 0 ? first : mintToken(uid, 600)) });
+    const received = recorder(herald);
+    const refreshFailed = next(herald, "error", (error) => error.code === "refresh_failed");
+    await herald.whenOpen();
+    await refreshFailed;
+    await send(tokenServer(), uid, "before the expiry");
+    await received.count(1);
+
+    const reconnecting = await next(herald, "state", (change) => change.state === "reconnecting");
+    const resumed = next(herald, "joined", (event) => event.stream === `user:${uid}`);
+    assert.equal(reconnecting.code, 4011);
+    await send(tokenServer(), uid, "after the expiry");
+
+    assert.equal((await resumed).outcome, "recovered");
+    assert.deepEqual((await received.count(2)).map((message) => message.data), ["before the expiry", "after the expiry"]);
+    assert.equal(calls, 2);
+  });
+});
