@@ -210,7 +210,8 @@ export declare class HeraldClient {
     whenOpen(): Promise<void>;
     /**
      * Subscribes to `topic:<topic>`, now and after every reconnect. Resolves when the server confirmed it, or at once
-     * when not connected (it is subscribed at the next login); rejects with a {@link HeraldError} when refused.
+     * when not connected (it is subscribed at the next login); when refused, rejects with an `Error` that carries the
+     * {@link HeraldError} fields (`code`, `topic`) and forgets the topic.
      */
     subscribe(topic: string): Promise<void>;
     /** Leaves the topic for good and forgets its position. */

@@ -24,7 +24,8 @@ export class HeraldClient {
         this._handlers = {};
         this._topics = new Set();
         this._positions = new Map();
-        // Streams whose stored position says "seen nothing" because there was nothing yet: a gap there is not an alarm.
+        // Streams a first-ever login asked for from the start ({"seq":0}, startPosition "retained"): what the server no
+        // longer keeps of them was never this page's to lose, so a gap there is not an alarm.
         this._fresh = new Set();
         this._pendingSubscribes = [];
         this._state = "idle";
@@ -120,7 +121,8 @@ export class HeraldClient {
     }
     /**
      * Subscribes to `topic:<topic>`, now and after every reconnect. Resolves when the server confirmed it, or at once
-     * when not connected (it is subscribed at the next login); rejects with a {@link HeraldError} when refused.
+     * when not connected (it is subscribed at the next login); when refused, rejects with an `Error` that carries the
+     * {@link HeraldError} fields (`code`, `topic`) and forgets the topic.
      */
     subscribe(topic) {
         checkTopic(topic);
@@ -131,7 +133,7 @@ export class HeraldClient {
         if (!this._loggedIn) {
             return Promise.resolve();
         }
-        return new Promise((resolve, reject) => this.sendSubscribe(topic, (error) => (error ? reject(error) : resolve())));
+        return new Promise((resolve, reject) => this.sendSubscribe(topic, (error) => (error ? reject(Object.assign(new Error(error.message), error)) : resolve())));
     }
     /** Leaves the topic for good and forgets its position. */
     unsubscribe(topic) {

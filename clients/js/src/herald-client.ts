@@ -184,7 +184,8 @@ export class HeraldClient {
   private readonly _handlers: { [K in keyof HeraldEvents]?: Set<Handler<HeraldEvents[K]>> } = {};
   private readonly _topics = new Set<string>();
   private _positions = new Map<string, StreamPosition>();
-  // Streams whose stored position says "seen nothing" because there was nothing yet: a gap there is not an alarm.
+  // Streams a first-ever login asked for from the start ({"seq":0}, startPosition "retained"): what the server no
+  // longer keeps of them was never this page's to lose, so a gap there is not an alarm.
   private readonly _fresh = new Set<string>();
   private readonly _pendingSubscribes: Array<{ topic: string; settle: (error?: HeraldError) => void }> = [];
   private _uid: string | undefined;
@@ -298,7 +299,8 @@ export class HeraldClient {
 
   /**
    * Subscribes to `topic:<topic>`, now and after every reconnect. Resolves when the server confirmed it, or at once
-   * when not connected (it is subscribed at the next login); rejects with a {@link HeraldError} when refused.
+   * when not connected (it is subscribed at the next login); when refused, rejects with an `Error` that carries the
+   * {@link HeraldError} fields (`code`, `topic`) and forgets the topic.
    */
   subscribe(topic: string): Promise<void> {
     checkTopic(topic);
@@ -309,7 +311,9 @@ export class HeraldClient {
     if (!this._loggedIn) {
       return Promise.resolve();
     }
-    return new Promise((resolve, reject) => this.sendSubscribe(topic, (error) => (error ? reject(error) : resolve())));
+    return new Promise((resolve, reject) =>
+      this.sendSubscribe(topic, (error) => (error ? reject(Object.assign(new Error(error.message), error)) : resolve())),
+    );
   }
 
   /** Leaves the topic for good and forgets its position. */
