@@ -13,7 +13,8 @@ public static class HeraldEndpointRouteBuilderExtensions
 {
     /// <summary>
     /// Maps <c>/ws</c> (WebSocket), <c>GET|POST /send</c>, <c>POST /api/v1/publish</c>, <c>POST /api/v1/publish/batch</c>,
-    /// <c>GET /api/v1/stats</c>, <c>GET /api/v1/users/{uid}</c> and <c>POST /api/v1/users/{uid}/disconnect</c> under <paramref name="prefix"/>. The returned group takes the app's own
+    /// <c>GET /api/v1/stats</c>, <c>GET /api/v1/users/{uid}</c>, <c>POST /api/v1/users/{uid}/disconnect</c> and the browser client
+    /// <c>GET /herald/client.js</c> (with its types, <c>/herald/client.d.ts</c>) under <paramref name="prefix"/>. The returned group takes the app's own
     /// conventions (authorization, CORS, rate limiting) for all of them, on top of Herald's own access control of the
     /// HTTP API: the policies <see cref="HeraldApiAuthorization.PublishPolicy"/> and <see cref="HeraldApiAuthorization.AdminPolicy"/>,
     /// which the app may register itself to replace Herald's (docs/security.md).
@@ -37,12 +38,16 @@ public static class HeraldEndpointRouteBuilderExtensions
         var send = new Lazy<SendEndpoint>(services.GetRequiredService<SendEndpoint>);
         var publish = new Lazy<PublishEndpoint>(services.GetRequiredService<PublishEndpoint>);
         var hub = new Lazy<HubEndpoints>(services.GetRequiredService<HubEndpoints>);
+        var clientScript = new Lazy<ClientScriptEndpoint>(services.GetRequiredService<ClientScriptEndpoint>);
         var gate = new Lazy<ApiRequestGate>(services.GetRequiredService<ApiRequestGate>);
         const string Publish = HeraldApiAuthorization.PublishPolicy;
         const string Admin = HeraldApiAuthorization.AdminPolicy;
 
         // The WebSocket is not behind the API's policies: a connection proves who it is when it logs in.
         group.Map("/ws", context => webSocket.Value.HandleAsync(context)).WithDisplayName("Herald WebSocket");
+        // The browser client is a public asset, like the page that loads it: not behind the API's policies either.
+        group.MapMethods(ClientScriptEndpoint.ScriptPath, [HttpMethods.Get, HttpMethods.Head], context => clientScript.Value.GetScriptAsync(context)).WithDisplayName("Herald browser client");
+        group.MapMethods(ClientScriptEndpoint.TypesPath, [HttpMethods.Get, HttpMethods.Head], context => clientScript.Value.GetTypesAsync(context)).WithDisplayName("Herald browser client types");
         group.MapMethods("/send", [HttpMethods.Get, HttpMethods.Post], Guarded(gate, Publish, context => send.Value.HandleAsync(context))).WithDisplayName("Herald send");
         group.MapPost("/api/v1/publish", Guarded(gate, Publish, context => publish.Value.PublishAsync(context))).WithDisplayName("Herald publish");
         group.MapPost("/api/v1/publish/batch", Guarded(gate, Publish, context => publish.Value.PublishBatchAsync(context))).WithDisplayName("Herald publish batch");

@@ -95,6 +95,7 @@ public static class HeraldServiceCollectionExtensions
         services.TryAddSingleton<SendEndpoint>();
         services.TryAddSingleton<PublishEndpoint>();
         services.TryAddSingleton<HubEndpoints>();
+        services.TryAddSingleton<ClientScriptEndpoint>();
         ApiAccessServices.AddTo(services);
         services.AddHostedService<HeraldLifecycleService>();
         if (!services.Any(static service => service.ServiceType == typeof(HeraldReadinessCheck)))
