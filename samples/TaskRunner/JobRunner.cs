@@ -7,7 +7,7 @@ namespace TaskRunner;
 /// Runs queued jobs one after another and tells the user who started each one how far it got. This is the
 /// business logic Herald stays out of: it only carries the progress messages.
 /// </summary>
-internal sealed partial class JobRunner(Channel<Job> jobs, HeraldPublisher herald, ILogger<JobRunner> logger) : BackgroundService
+internal sealed partial class JobRunner(Channel<Job> jobs, JobBoard board, HeraldPublisher herald, ILogger<JobRunner> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -16,6 +16,7 @@ internal sealed partial class JobRunner(Channel<Job> jobs, HeraldPublisher heral
             for (var step = 1; step <= job.Steps; step++)
             {
                 await Task.Delay(job.StepDuration, stoppingToken);
+                board.Update(job, step);
                 await ReportAsync(job, step, stoppingToken);
             }
         }
@@ -38,8 +39,9 @@ internal sealed partial class JobRunner(Channel<Job> jobs, HeraldPublisher heral
         }
         catch (Exception exception) when (exception is HeraldApiException or HttpRequestException)
         {
-            // The job goes on: a progress report that cannot be pushed is not a reason to stop the work.
-            Log.ReportFailed(logger, exception, job.Id, step, job.Uid);
+            // The job goes on: a progress report that cannot be pushed is not a reason to stop the work, and the
+            // board still has it for the page. One line: the reason is in the message, a stack trace adds nothing.
+            Log.ReportFailed(logger, job.Id, step, job.Uid, exception.Message);
         }
     }
 
@@ -48,7 +50,7 @@ internal sealed partial class JobRunner(Channel<Job> jobs, HeraldPublisher heral
         [LoggerMessage(1, LogLevel.Information, "Job {Job}: step {Step}/{Of} reported to user {Uid} on {Delivered} connections")]
         public static partial void Reported(ILogger logger, string job, int step, int of, string uid, int delivered);
 
-        [LoggerMessage(2, LogLevel.Warning, "Job {Job}: step {Step} could not be reported to user {Uid}")]
-        public static partial void ReportFailed(ILogger logger, Exception exception, string job, int step, string uid);
+        [LoggerMessage(2, LogLevel.Warning, "Job {Job}: step {Step} could not be reported to user {Uid}: {Reason}")]
+        public static partial void ReportFailed(ILogger logger, string job, int step, string uid, string reason);
     }
 }

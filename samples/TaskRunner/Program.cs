@@ -5,6 +5,10 @@ using TaskRunner;
 
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
+// The HTTP client factory logs every request, and a failed one with its stack trace; the job runner's one line
+// per failed report says what matters.
+builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
 if (string.IsNullOrEmpty(builder.Configuration["urls"]))
 {
     builder.WebHost.UseUrls("http://localhost:5080");
@@ -22,6 +26,8 @@ builder.Services.AddHttpClient<HeraldPublisher>(http =>
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", heraldApiKey);
     }
 });
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<JobBoard>();
 builder.Services.AddSingleton(Channel.CreateBounded<Job>(new BoundedChannelOptions(100) { FullMode = BoundedChannelFullMode.Wait }));
 builder.Services.AddHostedService<JobRunner>();
 builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, SampleJsonContext.Default));
@@ -30,8 +36,14 @@ var app = builder.Build();
 
 app.MapGet("/", () => Results.Stream(typeof(Job).Assembly.GetManifestResourceStream("index.html")!, "text/html; charset=utf-8"));
 var heraldWebSocket = new UriBuilder(new Uri(heraldUrl, "ws")) { Scheme = heraldUrl.Scheme == Uri.UriSchemeHttps ? "wss" : "ws" }.Uri;
-app.MapGet("/config", () => new SampleConfig(heraldWebSocket.ToString()));
-app.MapPost("/jobs", async (JobRequest request, Channel<Job> jobs, CancellationToken cancellationToken) =>
+var heraldClientScript = new Uri(heraldUrl, "herald/client.js");
+app.MapGet("/config", () => new SampleConfig(heraldWebSocket.ToString(), heraldClientScript.ToString()));
+
+// The status call: where the user's jobs stand, for a page that (re)loads.
+app.MapGet("/jobs", (string? uid, JobBoard board) => string.IsNullOrWhiteSpace(uid)
+    ? Results.ValidationProblem(new Dictionary<string, string[]> { ["uid"] = ["uid is required"] })
+    : Results.Ok(new UserJobs(board.ForUser(uid))));
+app.MapPost("/jobs", async (JobRequest request, Channel<Job> jobs, JobBoard board, TimeProvider clock, CancellationToken cancellationToken) =>
 {
     if (string.IsNullOrWhiteSpace(request.Uid) || request.Steps is < 1 or > 100 || request.StepMilliseconds is < 0 or > 10_000)
     {
@@ -42,6 +54,7 @@ app.MapPost("/jobs", async (JobRequest request, Channel<Job> jobs, CancellationT
     }
 
     var job = new Job(Guid.NewGuid().ToString("N")[..8], request.Uid, request.Steps, TimeSpan.FromMilliseconds(request.StepMilliseconds));
+    board.Add(job, clock.GetUtcNow());
     await jobs.Writer.WriteAsync(job, cancellationToken);
     return Results.Accepted(value: new JobAccepted(job.Id));
 });

@@ -8,4 +8,5 @@ namespace TaskRunner;
 [JsonSerializable(typeof(JobAccepted))]
 [JsonSerializable(typeof(JobProgress))]
 [JsonSerializable(typeof(SampleConfig))]
+[JsonSerializable(typeof(UserJobs))]
 internal sealed partial class SampleJsonContext : JsonSerializerContext;

@@ -46,6 +46,43 @@ public sealed class TaskRunnerSampleTests
 
         Assert.Equal(steps.Order(), steps);
         Assert.Equal(steps.Count, steps.Distinct().Count());
+
+        // The page loads Herald's browser client, and reloads the job's state from the backend's status call.
+        Assert.Equal(new Uri(herald.BaseAddress, "herald/client.js").ToString(), config.RootElement.GetProperty("heraldClientScript").GetString());
+        Assert.Contains("import(config.heraldClientScript)", page, StringComparison.Ordinal);
+        using var status = JsonDocument.Parse(await http.GetStringAsync("/jobs?uid=worker-7", Cancellation));
+        var reported = Assert.Single(status.RootElement.GetProperty("jobs").EnumerateArray());
+        Assert.Equal(job, reported.GetProperty("job").GetString());
+        Assert.Equal(3, reported.GetProperty("step").GetInt32());
+        Assert.Equal(3, reported.GetProperty("of").GetInt32());
+        Assert.True(reported.GetProperty("done").GetBoolean());
+        Assert.Empty(JsonDocument.Parse(await http.GetStringAsync("/jobs?uid=someone-else", Cancellation)).RootElement.GetProperty("jobs").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task StartJob_HeraldUnreachable_LogsEachFailedReportOnOneLine_AndTheStatusCallStillKnowsTheJob()
+    {
+        // A port nothing listens on: every publish fails to connect.
+        var heraldPort = HeraldProcess.FreePort();
+        var port = HeraldProcess.FreePort();
+        await using var sample = await HeraldProcess.StartAsync(
+            ["--urls", $"http://127.0.0.1:{port}", "--Herald:Url", $"http://127.0.0.1:{heraldPort}/"],
+            assembly: "TaskRunner.dll",
+            readyMarker: "Now listening on");
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+
+        using var started = await http.PostAsJsonAsync("/jobs", new { uid = "worker-9", steps = 2, stepMilliseconds = 0 }, Cancellation);
+        await Eventually.TrueAsync(
+            () => Task.FromResult(sample.Output.Contains("step 2 could not be reported to user worker-9", StringComparison.Ordinal)),
+            "both steps' failed reports to be logged");
+
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, started.StatusCode);
+        var failures = sample.Output.Split('\n').Where(line => line.Contains("could not be reported", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, failures.Count);
+        Assert.All(failures, line => Assert.Contains("Connection refused", line, StringComparison.Ordinal));
+        Assert.DoesNotContain(sample.Output.Split('\n'), line => line.TrimStart().StartsWith("at ", StringComparison.Ordinal));
+        using var status = JsonDocument.Parse(await http.GetStringAsync("/jobs?uid=worker-9", Cancellation));
+        Assert.True(Assert.Single(status.RootElement.GetProperty("jobs").EnumerateArray()).GetProperty("done").GetBoolean());
     }
 
     [Fact]
