@@ -57,6 +57,15 @@ public sealed partial class PackageTests
     }
 
     /// <summary>The one version of both packages, from Directory.Build.props.</summary>
+    [Fact]
+    public void NpmPackage_OfTheBrowserClient_HasTheSameVersionAndLicenseAsTheNuGetPackages()
+    {
+        using var package = System.Text.Json.JsonDocument.Parse(File.ReadAllText(RepositoryFiles.PathOf("clients", "js", "package.json")));
+
+        Assert.Equal(VersionPrefix(), package.RootElement.GetProperty("version").GetString());
+        Assert.Equal("MIT", package.RootElement.GetProperty("license").GetString());
+    }
+
     private static string VersionPrefix() =>
         XDocument.Load(RepositoryFiles.PathOf("Directory.Build.props")).Descendants("VersionPrefix").Single().Value;
 
