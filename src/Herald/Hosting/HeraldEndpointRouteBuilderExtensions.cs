@@ -78,14 +78,23 @@ public static class HeraldEndpointRouteBuilderExtensions
     private static bool DemoPageEnabled(IServiceProvider services)
     {
         var options = new HeraldOptions();
-        foreach (var setup in services.GetServices<IConfigureOptions<HeraldOptions>>())
+        try
         {
-            setup.Configure(options);
-        }
+            foreach (var setup in services.GetServices<IConfigureOptions<HeraldOptions>>())
+            {
+                setup.Configure(options);
+            }
 
-        foreach (var setup in services.GetServices<IPostConfigureOptions<HeraldOptions>>())
+            foreach (var setup in services.GetServices<IPostConfigureOptions<HeraldOptions>>())
+            {
+                setup.PostConfigure(Options.DefaultName, options);
+            }
+        }
+        catch (InvalidOperationException)
         {
-            setup.PostConfigure(Options.DefaultName, options);
+            // A value the binder cannot convert: the same error stops the host's start with its one clear line, so
+            // whether the page would have been mapped no longer matters, and MapHerald must not raise it first.
+            return false;
         }
 
         return options.DemoPage;

@@ -56,6 +56,16 @@ test("a message sent with an HTTP request to /send appears on the page", async (
   assert.deepEqual(problems, []);
 });
 
+test("the copy button puts the curl command on the clipboard", async (t) => {
+  const { page, problems } = await openDemo(t);
+  await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: new URL(base).origin });
+
+  await page.getByRole("button", { name: "Copy" }).click();
+  await page.locator("#copied", { hasText: "Copied." }).waitFor({ timeout: TIMEOUT });
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), await page.locator("#curl").textContent());
+  assert.deepEqual(problems, []);
+});
+
 test("the user ID is kept across a reload, and a chosen one is used", async (t) => {
   const { page, problems } = await openDemo(t);
   const first = await page.locator("#uid").inputValue();
@@ -63,8 +73,9 @@ test("the user ID is kept across a reload, and a chosen one is used", async (t) 
   await page.locator("#state[data-state=open]").waitFor({ timeout: TIMEOUT });
   assert.equal(await page.locator("#uid").inputValue(), first);
 
-  await page.locator("#uid").fill("chosen-user");
-  await page.locator("#uid").press("Enter");
+  // By its label and the keyboard alone, as a screen-reader or keyboard user would.
+  await page.getByLabel("User ID").fill("chosen-user");
+  await page.getByLabel("User ID").press("Enter");
   await page.locator("#state[data-state=open]").waitFor({ timeout: TIMEOUT });
   await page.locator("#curl", { hasText: "uid=chosen-user&" }).waitFor({ timeout: TIMEOUT });
   assert.equal(await sendWithHttp("chosen-user", "to the chosen one"), 1);
@@ -80,8 +91,8 @@ test("the page's own send form posts to /send and the message arrives, newest fi
   await page.locator("#send-result", { hasText: "delivered to 1 connection" }).waitFor({ timeout: TIMEOUT });
   await page.locator("#messages .data", { hasText: "first" }).waitFor({ timeout: TIMEOUT });
 
-  await page.locator("#message").fill("second");
-  await page.locator("#message").press("Enter");
+  await page.getByLabel("Message", { exact: true }).fill("second");
+  await page.getByLabel("Message", { exact: true }).press("Enter");
   await page.locator("#messages li:first-child .data", { hasText: "second" }).waitFor({ timeout: TIMEOUT });
   assert.equal(await page.locator("#messages li").count(), 2);
   assert.deepEqual(problems, []);
