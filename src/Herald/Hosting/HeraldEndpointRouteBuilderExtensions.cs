@@ -71,9 +71,9 @@ public static class HeraldEndpointRouteBuilderExtensions
 
     /// <summary>
     /// Whether to map the demo page, decided here rather than per request: without it an app must have nothing of
-    /// Herald's at <c>/</c>, so that its own page, static files or fallback route stay untouched. Only this flag is
-    /// read, through the same configuration binding and configure callbacks as the options, without their
-    /// validation: an invalid option must still surface as the host's start-up validation failure, not here.
+    /// Herald's at <c>/</c>, so that its own page, static files or fallback route stay untouched. The options are
+    /// made as the host makes them (the configuration binding, then the configure callbacks) but not validated, and
+    /// only this flag is used: an invalid option must still surface as the host's start-up validation failure, not here.
     /// </summary>
     private static bool DemoPageEnabled(IServiceProvider services)
     {
