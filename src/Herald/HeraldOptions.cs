@@ -214,6 +214,14 @@ public sealed class HeraldOptions
     /// </summary>
     public bool StrictConfiguration { get; set; }
 
+    /// <summary>
+    /// Whether <c>MapHerald</c> serves the demo page at its prefix's <c>/</c> (with <c>/herald/demo.js</c> and
+    /// <c>/herald/demo.css</c>): a page that connects as a user and shows how to push to it. Off by default, so that
+    /// an app that embeds Herald keeps its own <c>/</c>; the standalone server's <c>appsettings.json</c> turns it on.
+    /// Read when <c>MapHerald</c> runs, not on each request (docs/configuration.md).
+    /// </summary>
+    public bool DemoPage { get; set; }
+
     /// <summary>The connect hook (<c>Herald:ConnectHook</c>): off until its URL is set.</summary>
     public HeraldConnectHookOptions ConnectHook { get; } = new();
 

@@ -41,6 +41,7 @@ internal static class HeraldConfigurationKeys
         (nameof(HeraldOptions.AllowAnonymousLogin), Value),
         (nameof(HeraldOptions.AllowedOrigins), ValueList),
         (nameof(HeraldOptions.StrictConfiguration), Value),
+        (nameof(HeraldOptions.DemoPage), Value),
         (nameof(HeraldOptions.ConnectHook), ConfigurationShape.Section(
             (nameof(HeraldConnectHookOptions.Url), Value),
             (nameof(HeraldConnectHookOptions.Timeout), Value),

@@ -5,6 +5,7 @@ using Herald.Connections;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -14,7 +15,8 @@ public static class HeraldEndpointRouteBuilderExtensions
     /// <summary>
     /// Maps <c>/ws</c> (WebSocket), <c>GET|POST /send</c>, <c>POST /api/v1/publish</c>, <c>POST /api/v1/publish/batch</c>,
     /// <c>GET /api/v1/stats</c>, <c>GET /api/v1/users/{uid}</c>, <c>POST /api/v1/users/{uid}/disconnect</c> and the browser client
-    /// <c>GET /herald/client.js</c> (with its types, <c>/herald/client.d.ts</c>) under <paramref name="prefix"/>. The returned group takes the app's own
+    /// <c>GET /herald/client.js</c> (with its types, <c>/herald/client.d.ts</c>) under <paramref name="prefix"/>, and the demo page at
+    /// <c>/</c> when <see cref="HeraldOptions.DemoPage"/> is on. The returned group takes the app's own
     /// conventions (authorization, CORS, rate limiting) for all of them, on top of Herald's own access control of the
     /// HTTP API: the policies <see cref="HeraldApiAuthorization.PublishPolicy"/> and <see cref="HeraldApiAuthorization.AdminPolicy"/>,
     /// which the app may register itself to replace Herald's (docs/security.md).
@@ -48,6 +50,14 @@ public static class HeraldEndpointRouteBuilderExtensions
         // The browser client is a public asset, like the page that loads it: not behind the API's policies either.
         group.MapMethods(ClientScriptEndpoint.ScriptPath, [HttpMethods.Get, HttpMethods.Head], context => clientScript.Value.GetScriptAsync(context)).WithDisplayName("Herald browser client");
         group.MapMethods(ClientScriptEndpoint.TypesPath, [HttpMethods.Get, HttpMethods.Head], context => clientScript.Value.GetTypesAsync(context)).WithDisplayName("Herald browser client types");
+        if (DemoPageEnabled(services))
+        {
+            var demo = new Lazy<DemoPageEndpoint>(services.GetRequiredService<DemoPageEndpoint>);
+            group.MapMethods(DemoPageEndpoint.PagePath, [HttpMethods.Get, HttpMethods.Head], context => demo.Value.GetPageAsync(context)).WithDisplayName("Herald demo page");
+            group.MapMethods(DemoPageEndpoint.ScriptPath, [HttpMethods.Get, HttpMethods.Head], context => demo.Value.GetScriptAsync(context)).WithDisplayName("Herald demo page script");
+            group.MapMethods(DemoPageEndpoint.StylePath, [HttpMethods.Get, HttpMethods.Head], context => demo.Value.GetStyleAsync(context)).WithDisplayName("Herald demo page styles");
+        }
+
         group.MapMethods("/send", [HttpMethods.Get, HttpMethods.Post], Guarded(gate, Publish, context => send.Value.HandleAsync(context))).WithDisplayName("Herald send");
         group.MapPost("/api/v1/publish", Guarded(gate, Publish, context => publish.Value.PublishAsync(context))).WithDisplayName("Herald publish");
         group.MapPost("/api/v1/publish/batch", Guarded(gate, Publish, context => publish.Value.PublishBatchAsync(context))).WithDisplayName("Herald publish batch");
@@ -57,6 +67,37 @@ public static class HeraldEndpointRouteBuilderExtensions
         group.MapGet("/api/v1/users/{**uid}", Guarded(gate, Admin, context => hub.Value.GetUserAsync(context))).WithDisplayName("Herald user presence");
         group.MapPost("/api/v1/users/{**path}", Guarded(gate, Admin, context => hub.Value.PostUserActionAsync(context))).WithDisplayName("Herald user disconnect");
         return group;
+    }
+
+    /// <summary>
+    /// Whether to map the demo page, decided here rather than per request: without it an app must have nothing of
+    /// Herald's at <c>/</c>, so that its own page, static files or fallback route stay untouched. The options are
+    /// made as the host makes them (the configuration binding, then the configure callbacks) but not validated, and
+    /// only this flag is used: an invalid option must still surface as the host's start-up validation failure, not here.
+    /// </summary>
+    private static bool DemoPageEnabled(IServiceProvider services)
+    {
+        var options = new HeraldOptions();
+        try
+        {
+            foreach (var setup in services.GetServices<IConfigureOptions<HeraldOptions>>())
+            {
+                setup.Configure(options);
+            }
+
+            foreach (var setup in services.GetServices<IPostConfigureOptions<HeraldOptions>>())
+            {
+                setup.PostConfigure(Options.DefaultName, options);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // A value the binder cannot convert: the same error stops the host's start with its one clear line, so
+            // whether the page would have been mapped no longer matters, and MapHerald must not raise it first.
+            return false;
+        }
+
+        return options.DemoPage;
     }
 
     /// <summary>

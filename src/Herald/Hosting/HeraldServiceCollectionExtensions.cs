@@ -96,6 +96,7 @@ public static class HeraldServiceCollectionExtensions
         services.TryAddSingleton<PublishEndpoint>();
         services.TryAddSingleton<HubEndpoints>();
         services.TryAddSingleton<ClientScriptEndpoint>();
+        services.TryAddSingleton<DemoPageEndpoint>();
         ApiAccessServices.AddTo(services);
         services.AddHostedService<HeraldLifecycleService>();
         if (!services.Any(static service => service.ServiceType == typeof(HeraldReadinessCheck)))

@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
-using System.Text;
 using Herald.Tests.Infrastructure;
 
 namespace Herald.Tests.Clients;
@@ -59,77 +57,8 @@ public sealed class JsClientTests
         Assert.True(run.ExitCode == 0, $"node --test failed (exit code {run.ExitCode}):\n{run.Output}");
     }
 
-    private static void RequireNodeModules(string path) =>
-        Assert.True(File.Exists(path), $"{path} is missing: run .ci/run, or `npm ci` in clients/js (Node.js 20 or later), before dotnet test.");
+    private static void RequireNodeModules(string path) => NodeProcess.RequireInstalled(path, "clients/js");
 
-    /// <summary>Runs a command in clients/js with a deadline; past it, the whole process tree is killed (by PID).</summary>
-    private static async Task<(int ExitCode, string Output)> RunAsync(string[] command, Dictionary<string, string> environment, TimeSpan timeout)
-    {
-        var startInfo = new ProcessStartInfo(command[0])
-        {
-            WorkingDirectory = ClientDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in command.Skip(1))
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        foreach (var (name, value) in environment)
-        {
-            startInfo.Environment[name] = value;
-        }
-
-        var output = new StringBuilder();
-        using var process = new Process { StartInfo = startInfo };
-        process.OutputDataReceived += (_, line) => Append(output, line.Data);
-        process.ErrorDataReceived += (_, line) => Append(output, line.Data);
-        try
-        {
-            process.Start();
-        }
-        catch (System.ComponentModel.Win32Exception exception)
-        {
-            Assert.Fail($"Cannot start {command[0]} ({exception.Message}): install Node.js 20 or later (.ci/run does).");
-        }
-
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        deadline.CancelAfter(timeout);
-        try
-        {
-            await process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(CancellationToken.None);
-            Assert.Fail($"{string.Join(' ', command)} did not finish within {timeout}; killed. Output:\n{Text(output)}");
-        }
-
-        // WaitForExitAsync returns once the output streams have ended too, so the output is complete here.
-        return (process.ExitCode, Text(output));
-    }
-
-    private static void Append(StringBuilder output, string? line)
-    {
-        if (line is not null)
-        {
-            lock (output)
-            {
-                output.AppendLine(line);
-            }
-        }
-    }
-
-    private static string Text(StringBuilder output)
-    {
-        lock (output)
-        {
-            return output.ToString();
-        }
-    }
+    private static Task<(int ExitCode, string Output)> RunAsync(string[] command, Dictionary<string, string> environment, TimeSpan timeout) =>
+        NodeProcess.RunAsync(ClientDirectory, command, environment, timeout);
 }

@@ -71,6 +71,32 @@ public sealed class ServerProcessTests
     }
 
     [Fact]
+    public async Task StandaloneHost_DefaultRun_ServesTheDemoPageAtTheRoot()
+    {
+        var port = HeraldProcess.FreePort();
+        await using var host = await HeraldProcess.StartAsync(["--urls", $"http://127.0.0.1:{port}"]);
+        using var http = new HttpClient();
+
+        using var page = await http.GetAsync($"http://127.0.0.1:{port}/", Cancellation);
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("herald/demo.js", await page.Content.ReadAsStringAsync(Cancellation), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StandaloneHost_DemoPageOffInEnvironment_AnswersNotFoundAtTheRoot()
+    {
+        var port = HeraldProcess.FreePort();
+        await using var host = await HeraldProcess.StartAsync(
+            ["--urls", $"http://127.0.0.1:{port}"], new Dictionary<string, string> { ["Herald__DemoPage"] = "false" });
+        using var http = new HttpClient();
+
+        using var page = await http.GetAsync($"http://127.0.0.1:{port}/", Cancellation);
+
+        Assert.Equal(HttpStatusCode.NotFound, page.StatusCode);
+    }
+
+    [Fact]
     public async Task StandaloneHost_MisspeltKeyInEnvironment_WarnsWithTheNearestKeyAndStarts()
     {
         await using var host = await HeraldProcess.StartAsync(

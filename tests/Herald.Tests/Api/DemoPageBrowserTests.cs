@@ -1,0 +1,42 @@
+using Herald.Tests.Infrastructure;
+
+namespace Herald.Tests.Api;
+
+/// <summary>
+/// The demo page in a real browser: tests/browser's suite (Playwright driving Debian's Chromium, node's test runner)
+/// against a real server with the page on. It connects, shows what /send pushes, sends from its own form, subscribes
+/// to a topic, resumes after the backend disconnected the user, and says so when the history could not cover the gap.
+/// </summary>
+public sealed class DemoPageBrowserTests
+{
+    private static readonly TimeSpan SuiteTimeout = TimeSpan.FromMinutes(3);
+    private static readonly string SuiteDirectory = RepositoryFiles.PathOf("tests", "browser");
+
+    // Short, so that the suite can outrun it and see a stream not recovered; passed to the suite, which sends fewer
+    // messages than this to a user everywhere else.
+    private const int HistoryMaxMessages = 5;
+
+    [Fact]
+    public async Task BrowserSuite_AgainstARealServer_Passes()
+    {
+        NodeProcess.RequireInstalled(Path.Combine(SuiteDirectory, "node_modules", "playwright-core", "package.json"), "tests/browser");
+        Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: run .ci/run, which installs Debian's chromium (apt-get install chromium).");
+        await using var server = await HeraldTestServer.StartAsync(options =>
+        {
+            options.DemoPage = true;
+            options.HistoryMaxMessages = HistoryMaxMessages;
+        });
+        var environment = new Dictionary<string, string>
+        {
+            ["HERALD_URL"] = server.BaseAddress.ToString(),
+            ["HERALD_HISTORY_MAX_MESSAGES"] = HistoryMaxMessages.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["CHROMIUM_PATH"] = ChromiumPath,
+        };
+
+        var run = await NodeProcess.RunAsync(SuiteDirectory, ["node", "--test", "--test-reporter=spec", "test/"], environment, SuiteTimeout);
+
+        Assert.True(run.ExitCode == 0, $"the browser suite failed (exit code {run.ExitCode}):\n{run.Output}");
+    }
+
+    private static string ChromiumPath => Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium";
+}
