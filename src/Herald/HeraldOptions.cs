@@ -222,6 +222,16 @@ public sealed class HeraldOptions
     /// </summary>
     public bool DemoPage { get; set; }
 
+    /// <summary>
+    /// Whether <c>MapHerald</c> serves the operator's dashboard at its prefix's <c>/admin</c> (with
+    /// <c>/herald/admin.js</c> and <c>/herald/admin.css</c>): live counts and charts, a user lookup, a push and a
+    /// disconnect. The page holds no data; everything it shows and does goes through the Admin-scope HTTP API, so it
+    /// is exactly as protected as the API. Off by default, so that an app that embeds Herald keeps its own
+    /// <c>/admin</c>; the standalone server's <c>appsettings.json</c> turns it on. Read when <c>MapHerald</c> runs
+    /// (docs/operations.md).
+    /// </summary>
+    public bool AdminPage { get; set; }
+
     /// <summary>The connect hook (<c>Herald:ConnectHook</c>): off until its URL is set.</summary>
     public HeraldConnectHookOptions ConnectHook { get; } = new();
 

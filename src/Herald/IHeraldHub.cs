@@ -30,7 +30,7 @@ public interface IHeraldHub
     /// <summary>The hub's counts and running totals right now.</summary>
     HubStats GetStats();
 
-    /// <summary>Whether the user is connected to this node, and with how many connections.</summary>
+    /// <summary>Whether the user is connected to this node, with how many connections and the details of each.</summary>
     /// <exception cref="ArgumentException">The user ID breaks the configured limits.</exception>
     UserPresence GetUser(string userId);
 }

@@ -21,6 +21,7 @@ namespace Herald.Client;
 /// <param name="IdempotencyBytes">Memory the remembered idempotency keys account for, in bytes.</param>
 /// <param name="MessagesReplayed">Copies replayed from the history to a resuming herald.v1 client, counted in <paramref name="MessagesQueued"/> too.</param>
 /// <param name="LimitRefusals">Logins, upgrades, connections and commands the server refused by one of its limits since start.</param>
+/// <param name="Version">The server's version (its Herald assembly's informational version); empty from a server older than the field.</param>
 public sealed record HeraldHubStats(
     int Connections,
     int PendingLogins,
@@ -41,4 +42,5 @@ public sealed record HeraldHubStats(
     int IdempotencyKeys = 0,
     long IdempotencyBytes = 0,
     long MessagesReplayed = 0,
-    long LimitRefusals = 0);
+    long LimitRefusals = 0,
+    string Version = "");

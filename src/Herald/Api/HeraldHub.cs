@@ -3,6 +3,7 @@ using Herald.Diagnostics;
 using Herald.Routing;
 using Herald.Streams;
 using Herald.WebSockets;
+using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
@@ -73,6 +74,10 @@ internal sealed partial class HeraldHub(
         return closed;
     }
 
+    // Read once: the attribute does not change while the process runs.
+    private static readonly string Version =
+        typeof(HeraldHub).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? string.Empty;
+
     public HubStats GetStats()
     {
         var kept = history.Counts;
@@ -96,7 +101,10 @@ internal sealed partial class HeraldHub(
         IdempotencyKeys: idempotency.Count,
         IdempotencyBytes: idempotency.Bytes,
         MessagesReplayed: counters.MessagesReplayed,
-        LimitRefusals: counters.LimitRefusalsTotal);
+        LimitRefusals: counters.LimitRefusalsTotal)
+        {
+            Version = Version,
+        };
     }
 
     public UserPresence GetUser(string userId)
@@ -106,8 +114,12 @@ internal sealed partial class HeraldHub(
             throw new ArgumentException(error, nameof(userId));
         }
 
-        var connections = registry.FindUser(userId)?.Count ?? 0;
-        return new UserPresence(userId, connections > 0, connections);
+        // One snapshot for both the count and the details, so the two always agree.
+        var subscriptions = registry.FindUser(userId)?.Snapshot ?? [];
+        return new UserPresence(userId, subscriptions.Count > 0, subscriptions.Count)
+        {
+            ConnectionDetails = [.. subscriptions.Select(subscription => ((ConnectionMembership)subscription.Subscriber).Describe())],
+        };
     }
 
     private static MessageContent? ReadContent(HeraldPublication publication, out string? error)

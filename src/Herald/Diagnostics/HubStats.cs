@@ -41,4 +41,11 @@ public sealed record HubStats(
     int IdempotencyKeys,
     long IdempotencyBytes,
     long MessagesReplayed,
-    long LimitRefusals);
+    long LimitRefusals)
+{
+    /// <summary>
+    /// Herald's version, the library assembly's informational version. A property rather than a parameter, so code
+    /// that constructs or deconstructs the record keeps compiling.
+    /// </summary>
+    public string Version { get; init; } = string.Empty;
+}

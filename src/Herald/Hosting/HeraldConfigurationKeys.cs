@@ -42,6 +42,7 @@ internal static class HeraldConfigurationKeys
         (nameof(HeraldOptions.AllowedOrigins), ValueList),
         (nameof(HeraldOptions.StrictConfiguration), Value),
         (nameof(HeraldOptions.DemoPage), Value),
+        (nameof(HeraldOptions.AdminPage), Value),
         (nameof(HeraldOptions.ConnectHook), ConfigurationShape.Section(
             (nameof(HeraldConnectHookOptions.Url), Value),
             (nameof(HeraldConnectHookOptions.Timeout), Value),

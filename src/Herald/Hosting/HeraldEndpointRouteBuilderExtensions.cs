@@ -16,7 +16,8 @@ public static class HeraldEndpointRouteBuilderExtensions
     /// Maps <c>/ws</c> (WebSocket), <c>GET|POST /send</c>, <c>POST /api/v1/publish</c>, <c>POST /api/v1/publish/batch</c>,
     /// <c>GET /api/v1/stats</c>, <c>GET /api/v1/users/{uid}</c>, <c>POST /api/v1/users/{uid}/disconnect</c> and the browser client
     /// <c>GET /herald/client.js</c> (with its types, <c>/herald/client.d.ts</c>) under <paramref name="prefix"/>, and the demo page at
-    /// <c>/</c> when <see cref="HeraldOptions.DemoPage"/> is on. The returned group takes the app's own
+    /// <c>/</c> when <see cref="HeraldOptions.DemoPage"/> is on, and the operator's dashboard at <c>/admin</c> when
+    /// <see cref="HeraldOptions.AdminPage"/> is on. The returned group takes the app's own
     /// conventions (authorization, CORS, rate limiting) for all of them, on top of Herald's own access control of the
     /// HTTP API: the policies <see cref="HeraldApiAuthorization.PublishPolicy"/> and <see cref="HeraldApiAuthorization.AdminPolicy"/>,
     /// which the app may register itself to replace Herald's (docs/security.md).
@@ -50,12 +51,23 @@ public static class HeraldEndpointRouteBuilderExtensions
         // The browser client is a public asset, like the page that loads it: not behind the API's policies either.
         group.MapMethods(ClientScriptEndpoint.ScriptPath, [HttpMethods.Get, HttpMethods.Head], context => clientScript.Value.GetScriptAsync(context)).WithDisplayName("Herald browser client");
         group.MapMethods(ClientScriptEndpoint.TypesPath, [HttpMethods.Get, HttpMethods.Head], context => clientScript.Value.GetTypesAsync(context)).WithDisplayName("Herald browser client types");
-        if (DemoPageEnabled(services))
+        var pages = PageOptions(services);
+        if (pages.DemoPage)
         {
             var demo = new Lazy<DemoPageEndpoint>(services.GetRequiredService<DemoPageEndpoint>);
             group.MapMethods(DemoPageEndpoint.PagePath, [HttpMethods.Get, HttpMethods.Head], context => demo.Value.GetPageAsync(context)).WithDisplayName("Herald demo page");
             group.MapMethods(DemoPageEndpoint.ScriptPath, [HttpMethods.Get, HttpMethods.Head], context => demo.Value.GetScriptAsync(context)).WithDisplayName("Herald demo page script");
             group.MapMethods(DemoPageEndpoint.StylePath, [HttpMethods.Get, HttpMethods.Head], context => demo.Value.GetStyleAsync(context)).WithDisplayName("Herald demo page styles");
+        }
+
+        // The dashboard's files are public like the demo page's: they hold no data, and every call the page makes
+        // goes to the Admin-scope API below, which refuses it exactly as it refuses any other caller (docs/operations.md).
+        if (pages.AdminPage)
+        {
+            var admin = new Lazy<AdminPageEndpoint>(services.GetRequiredService<AdminPageEndpoint>);
+            group.MapMethods(AdminPageEndpoint.PagePath, [HttpMethods.Get, HttpMethods.Head], context => admin.Value.GetPageAsync(context)).WithDisplayName("Herald dashboard");
+            group.MapMethods(AdminPageEndpoint.ScriptPath, [HttpMethods.Get, HttpMethods.Head], context => admin.Value.GetScriptAsync(context)).WithDisplayName("Herald dashboard script");
+            group.MapMethods(AdminPageEndpoint.StylePath, [HttpMethods.Get, HttpMethods.Head], context => admin.Value.GetStyleAsync(context)).WithDisplayName("Herald dashboard styles");
         }
 
         group.MapMethods("/send", [HttpMethods.Get, HttpMethods.Post], Guarded(gate, Publish, context => send.Value.HandleAsync(context))).WithDisplayName("Herald send");
@@ -70,12 +82,12 @@ public static class HeraldEndpointRouteBuilderExtensions
     }
 
     /// <summary>
-    /// Whether to map the demo page, decided here rather than per request: without it an app must have nothing of
-    /// Herald's at <c>/</c>, so that its own page, static files or fallback route stay untouched. The options are
+    /// Whether to map the demo page and the dashboard, decided here rather than per request: without them an app must
+    /// have nothing of Herald's at <c>/</c> or <c>/admin</c>, so that its own pages, static files or fallback route stay untouched. The options are
     /// made as the host makes them (the configuration binding, then the configure callbacks) but not validated, and
-    /// only this flag is used: an invalid option must still surface as the host's start-up validation failure, not here.
+    /// only these flags are used: an invalid option must still surface as the host's start-up validation failure, not here.
     /// </summary>
-    private static bool DemoPageEnabled(IServiceProvider services)
+    private static (bool DemoPage, bool AdminPage) PageOptions(IServiceProvider services)
     {
         var options = new HeraldOptions();
         try
@@ -93,11 +105,11 @@ public static class HeraldEndpointRouteBuilderExtensions
         catch (InvalidOperationException)
         {
             // A value the binder cannot convert: the same error stops the host's start with its one clear line, so
-            // whether the page would have been mapped no longer matters, and MapHerald must not raise it first.
-            return false;
+            // whether the pages would have been mapped no longer matters, and MapHerald must not raise it first.
+            return (false, false);
         }
 
-        return options.DemoPage;
+        return (options.DemoPage, options.AdminPage);
     }
 
     /// <summary>

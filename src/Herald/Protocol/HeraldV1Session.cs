@@ -15,6 +15,10 @@ namespace Herald.Protocol;
 internal sealed class HeraldV1Session(WebSocketConnection connection, ConnectionRegistry registry, SessionServices services, HandshakeCredentials? handshake)
     : WireSession(connection, registry, services, handshake)
 {
+    protected override string FlavourName => Subprotocols.HeraldV1;
+
+    protected override IReadOnlyList<string>? DescribeTopics() => TopicsSnapshot();
+
     // Pongs replace each other in the queue: a client that pipelines pings without reading gets one answer waiting, not thousands.
     private static readonly OutboundFrame PongFrame = OutboundFrame.Control(Envelopes.Pong(), replaceKey: "\0pong");
 

@@ -16,6 +16,8 @@ internal sealed class SeedSession(WebSocketConnection connection, ConnectionRegi
 {
     private bool _loggedInByHandshake;
 
+    protected override string FlavourName => "seed";
+
     public override MessageFormat Format => SeedFormat.Instance;
 
     protected override ValueTask OnHandshakeIdentityAsync(ConnectionIdentity identity)

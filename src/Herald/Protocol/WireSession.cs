@@ -177,6 +177,21 @@ internal abstract partial class WireSession : ConnectionMembership, IWebSocketSe
         }
     }
 
+    public sealed override UserConnection Describe() => new(
+        Connection.Id,
+        Connection.RemoteAddress,
+        FlavourName,
+        Connection.OpenedAt,
+        Connection.QueuedMessages,
+        Connection.QueuedBytes,
+        DescribeTopics());
+
+    /// <summary>The flavour as the API names it: <c>seed</c> or <c>herald.v1</c>.</summary>
+    protected abstract string FlavourName { get; }
+
+    /// <summary>The connection's topics for a lookup; null for a flavour without topics.</summary>
+    protected virtual IReadOnlyList<string>? DescribeTopics() => null;
+
     public sealed override bool Disconnect(string reason) =>
         Connection.RequestClose(HeraldCloseCodes.Disconnected, reason, discardQueued: true);
 

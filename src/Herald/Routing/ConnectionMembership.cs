@@ -28,6 +28,26 @@ internal abstract class ConnectionMembership(ConnectionRegistry registry) : Stre
     /// <summary>The topics the connection is on.</summary>
     protected IEnumerable<string> Topics => _topics?.Keys ?? Enumerable.Empty<string>();
 
+    /// <summary>
+    /// A copy of the topics the connection is on, safe from any thread: the receive loop changes the set under its
+    /// lock, and only this copy (an operator's lookup) takes the lock from elsewhere.
+    /// </summary>
+    protected IReadOnlyList<string> TopicsSnapshot()
+    {
+        if (_topics is not { } topics)
+        {
+            return [];
+        }
+
+        lock (topics)
+        {
+            return [.. topics.Keys];
+        }
+    }
+
+    /// <summary>What an operator's lookup shows of this connection (<c>GET /api/v1/users/{uid}</c>).</summary>
+    public abstract UserConnection Describe();
+
     protected bool IsOnTopic(string topic) => _topics?.ContainsKey(topic) == true;
 
     /// <summary>
@@ -59,7 +79,12 @@ internal abstract class ConnectionMembership(ConnectionRegistry registry) : Stre
     {
         ObjectDisposedException.ThrowIf(_left, this);
         var subscription = Subscription.Joining(this, StreamId.ForTopic(topic));
-        (_topics ??= new Dictionary<string, Subscription>(StringComparer.Ordinal)).Add(topic, subscription);
+        var topics = _topics ??= new Dictionary<string, Subscription>(StringComparer.Ordinal);
+        lock (topics)
+        {
+            topics.Add(topic, subscription);
+        }
+
         registry.AddToTopic(subscription);
         return subscription;
     }
@@ -67,9 +92,18 @@ internal abstract class ConnectionMembership(ConnectionRegistry registry) : Stre
     /// <returns>False when the connection was not on the topic.</returns>
     protected bool LeaveTopic(string topic)
     {
-        if (_topics is null || !_topics.Remove(topic, out var subscription))
+        if (_topics is not { } topics)
         {
             return false;
+        }
+
+        Subscription? subscription;
+        lock (topics)
+        {
+            if (!topics.Remove(topic, out subscription))
+            {
+                return false;
+            }
         }
 
         registry.RemoveFromTopic(subscription);

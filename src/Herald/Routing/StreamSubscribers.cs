@@ -23,6 +23,9 @@ internal sealed class StreamSubscribers
 
     public int Count => Volatile.Read(ref _subscriptions).Length;
 
+    /// <summary>The subscriptions of this moment (the array is replaced on every change, never changed).</summary>
+    public IReadOnlyList<Subscription> Snapshot => Volatile.Read(ref _subscriptions);
+
     /// <summary>
     /// Adds the subscription unless the stream already has <paramref name="limit"/> subscribers: the count is
     /// checked under the same lock as the add, so logins racing for the last place cannot overshoot it.

@@ -71,6 +71,12 @@ internal sealed partial class WebSocketConnection
     /// <summary>True once a close was requested, by either side: nothing more can be queued.</summary>
     public bool IsClosing => Volatile.Read(ref _closeRequested) != 0;
 
+    /// <summary>
+    /// When the connection opened, in UTC: worked out from the monotonic timestamp it keeps rather than stored,
+    /// since an idle connection pays for every field.
+    /// </summary>
+    public DateTimeOffset OpenedAt => _services.TimeProvider.GetUtcNow() - _services.TimeProvider.GetElapsedTime(_openedAt);
+
     /// <summary>Frames waiting that count against the queue's budget.</summary>
     public int QueuedMessages => _queue.Count;
 

@@ -1,0 +1,38 @@
+using Herald.Tests.Infrastructure;
+
+namespace Herald.Tests.Api;
+
+/// <summary>
+/// The dashboard in a real browser: tests/browser/admin (Playwright driving Debian's Chromium, node's test runner)
+/// against two real servers with the page on, one without API keys and one with them. It shows the live counts,
+/// pushes to a connected client, looks a user's connection up, disconnects it with 4004, and without a key shows the
+/// API's refusal until the Admin key is given.
+/// </summary>
+public sealed class AdminPageBrowserTests
+{
+    private static readonly TimeSpan SuiteTimeout = TimeSpan.FromMinutes(3);
+    private static readonly string SuiteDirectory = RepositoryFiles.PathOf("tests", "browser");
+
+    [Fact]
+    public async Task BrowserSuite_AgainstRealServers_Passes()
+    {
+        NodeProcess.RequireInstalled(Path.Combine(SuiteDirectory, "node_modules", "playwright-core", "package.json"), "tests/browser");
+        Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: run .ci/run, which installs Debian's chromium (apt-get install chromium).");
+        await using var open = await HeraldTestServer.StartAsync(options => options.AdminPage = true);
+        await using var keyed = await HeraldTestServer.StartAsync(settings: TestApiKeys.Settings(("Herald:AdminPage", "true")));
+        var environment = new Dictionary<string, string>
+        {
+            ["HERALD_URL"] = open.BaseAddress.ToString(),
+            ["HERALD_KEYED_URL"] = keyed.BaseAddress.ToString(),
+            ["HERALD_ADMIN_KEY"] = TestApiKeys.Ops,
+            ["HERALD_PUBLISH_KEY"] = TestApiKeys.Backend,
+            ["CHROMIUM_PATH"] = ChromiumPath,
+        };
+
+        var run = await NodeProcess.RunAsync(SuiteDirectory, ["node", "--test", "--test-reporter=spec", "admin/"], environment, SuiteTimeout);
+
+        Assert.True(run.ExitCode == 0, $"the browser suite failed (exit code {run.ExitCode}):\n{run.Output}");
+    }
+
+    private static string ChromiumPath => Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium";
+}
