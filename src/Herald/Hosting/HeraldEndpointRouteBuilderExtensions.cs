@@ -54,20 +54,14 @@ public static class HeraldEndpointRouteBuilderExtensions
         var pages = PageOptions(services);
         if (pages.DemoPage)
         {
-            var demo = new Lazy<DemoPageEndpoint>(services.GetRequiredService<DemoPageEndpoint>);
-            group.MapMethods(DemoPageEndpoint.PagePath, [HttpMethods.Get, HttpMethods.Head], context => demo.Value.GetPageAsync(context)).WithDisplayName("Herald demo page");
-            group.MapMethods(DemoPageEndpoint.ScriptPath, [HttpMethods.Get, HttpMethods.Head], context => demo.Value.GetScriptAsync(context)).WithDisplayName("Herald demo page script");
-            group.MapMethods(DemoPageEndpoint.StylePath, [HttpMethods.Get, HttpMethods.Head], context => demo.Value.GetStyleAsync(context)).WithDisplayName("Herald demo page styles");
+            EmbeddedPage.Demo().MapTo(group, "Herald demo page");
         }
 
         // The dashboard's files are public like the demo page's: they hold no data, and every call the page makes
         // goes to the Admin-scope API below, which refuses it exactly as it refuses any other caller (docs/operations.md).
         if (pages.AdminPage)
         {
-            var admin = new Lazy<AdminPageEndpoint>(services.GetRequiredService<AdminPageEndpoint>);
-            group.MapMethods(AdminPageEndpoint.PagePath, [HttpMethods.Get, HttpMethods.Head], context => admin.Value.GetPageAsync(context)).WithDisplayName("Herald dashboard");
-            group.MapMethods(AdminPageEndpoint.ScriptPath, [HttpMethods.Get, HttpMethods.Head], context => admin.Value.GetScriptAsync(context)).WithDisplayName("Herald dashboard script");
-            group.MapMethods(AdminPageEndpoint.StylePath, [HttpMethods.Get, HttpMethods.Head], context => admin.Value.GetStyleAsync(context)).WithDisplayName("Herald dashboard styles");
+            EmbeddedPage.Admin().MapTo(group, "Herald dashboard");
         }
 
         group.MapMethods("/send", [HttpMethods.Get, HttpMethods.Post], Guarded(gate, Publish, context => send.Value.HandleAsync(context))).WithDisplayName("Herald send");

@@ -96,8 +96,6 @@ public static class HeraldServiceCollectionExtensions
         services.TryAddSingleton<PublishEndpoint>();
         services.TryAddSingleton<HubEndpoints>();
         services.TryAddSingleton<ClientScriptEndpoint>();
-        services.TryAddSingleton<DemoPageEndpoint>();
-        services.TryAddSingleton<AdminPageEndpoint>();
         ApiAccessServices.AddTo(services);
         services.AddHostedService<HeraldLifecycleService>();
         if (!services.Any(static service => service.ServiceType == typeof(HeraldReadinessCheck)))
