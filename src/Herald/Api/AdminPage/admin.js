@@ -11,6 +11,8 @@ const $ = (id) => document.getElementById(id);
 
 const samples = [];
 let pollTimer = 0;
+// The user the operator looked up, kept live by every poll.
+let lookedUp = null;
 
 function adminKey() {
   return sessionStorage.getItem(KEY_STORAGE);
@@ -76,6 +78,11 @@ async function poll() {
     record(await response.json());
     $("live").textContent = "live";
     $("live").dataset.state = "live";
+    // The looked-up user is live too: a disconnect's connections leave once their close handshake ends, after the
+    // disconnect has answered, and users come and go while the operator watches.
+    if (lookedUp !== null) {
+      await lookUp(lookedUp);
+    }
   } catch (error) {
     if (error instanceof Refused) {
       return;
@@ -168,8 +175,6 @@ function userPath(uid) {
   return `api/v1/users/${uid.split("/").map(encodeURIComponent).join("/")}`;
 }
 
-let lookedUp = null;
-
 async function lookUp(uid) {
   const result = $("lookup-result");
   const table = $("lookup-connections");
@@ -204,7 +209,6 @@ async function lookUp(uid) {
     );
     table.hidden = presence.connectionDetails.length === 0;
     $("disconnect-box").hidden = !presence.online;
-    $("confirm").hidden = true;
   } catch (error) {
     if (!(error instanceof Refused)) {
       result.textContent = error.message;
@@ -215,6 +219,7 @@ async function lookUp(uid) {
 $("lookup-form").addEventListener("submit", (event) => {
   event.preventDefault();
   $("disconnect-result").textContent = "";
+  $("confirm").hidden = true;
   lookUp($("lookup-uid").value);
 });
 
