@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json.Serialization;
 using Herald;
+using Herald.Redis;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using OpenTelemetry.Metrics;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -48,7 +49,14 @@ builder.Services.Configure<KestrelServerOptions>(kestrel =>
 // socket transport): about half the memory per idle connection.
 builder.WebHost.UseHeraldDirectWebSockets();
 builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
-builder.Services.AddHerald();
+var herald = builder.Services.AddHerald();
+
+// Scale-out is configuration alone: a Herald:Redis section (Herald__Redis__Configuration=localhost:6379) puts this
+// node on Redis with every other node of the same prefix (docs/scaling.md); without one, it is a single node in memory.
+if (builder.Configuration.GetSection(HeraldRedisOptions.SectionName).Exists())
+{
+    herald.AddRedis();
+}
 
 // /metrics: Herald's meter and the runtime's, in Prometheus's text format. Both are observable (read at a scrape),
 // so metrics cost nothing per message or request; ASP.NET Core's and Kestrel's meters record a histogram per request

@@ -15,7 +15,7 @@ internal sealed partial class HeraldHub(
     Publisher publisher,
     PublicationRules rules,
     InMemoryHistory history,
-    IdempotencyStore idempotency,
+    IIdempotencyStore idempotency,
     IBackplane backplane,
     WebSocketConnectionSet connections,
     ConnectionRegistry registry,

@@ -14,6 +14,15 @@ internal sealed class Dispatcher(ConnectionRegistry registry)
         _ => registry.DeliverToAll(message),
     };
 
+    /// <summary>This node missed messages of the stream that the history no longer holds: its subscribers that can resume must.</summary>
+    /// <returns>How many of this node's connections started closing.</returns>
+    public int RequestResume(StreamId stream) => stream.Kind switch
+    {
+        StreamKind.User => registry.FindUser(stream.Target)?.RequestResume() ?? 0,
+        StreamKind.Topic => registry.FindTopic(stream.Target)?.RequestResume() ?? 0,
+        _ => registry.RequestResumeOfAll(),
+    };
+
     /// <returns>How many of this node's connections of the user started closing.</returns>
     public int DisconnectUser(string userId, string reason) =>
         registry.FindUser(userId)?.DisconnectAll(reason) ?? 0;

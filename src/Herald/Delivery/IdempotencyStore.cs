@@ -1,10 +1,6 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 
 namespace Herald.Delivery;
-
-/// <summary>What a publish with an idempotency key came to: a result (new or remembered), or a key reused for another message.</summary>
-internal readonly record struct IdempotentOutcome(HeraldPublishResult? Result, string? Conflict);
 
 /// <summary>
 /// Remembers each idempotency key's publish for IdempotencyWindow, at most MaxIdempotencyKeys of them in at most
@@ -14,7 +10,7 @@ internal readonly record struct IdempotentOutcome(HeraldPublishResult? Result, s
 /// (the backplane takes cancellation only before the first stream has the message), so its key is forgotten at
 /// once: a later retry publishes, and a retry that was waiting for it publishes in its place.
 /// </summary>
-internal sealed class IdempotencyStore(HeraldOptions options, TimeProvider timeProvider)
+internal sealed class IdempotencyStore(HeraldOptions options, TimeProvider timeProvider) : IIdempotencyStore
 {
     // What a remembered key costs besides its streams: the entry, its task, the 32-byte fingerprint, the
     // dictionary and queue slots, and the answer with its message ID. Measured sizes rounded up, not exact.
@@ -68,7 +64,7 @@ internal sealed class IdempotencyStore(HeraldOptions options, TimeProvider timeP
 
             if (!existing.Fingerprint.AsSpan().SequenceEqual(entry.Fingerprint))
             {
-                return new IdempotentOutcome(null, $"idempotencyKey '{key}' was used for a different message within the last {options.IdempotencyWindow.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s");
+                return IdempotentOutcome.ConflictFor(key, options.IdempotencyWindow);
             }
 
             try

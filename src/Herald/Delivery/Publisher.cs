@@ -10,7 +10,7 @@ namespace Herald.Delivery;
 /// </summary>
 internal sealed class Publisher(
     IBackplane backplane,
-    IdempotencyStore idempotency,
+    IIdempotencyStore idempotency,
     MessageIdGenerator ids,
     PublicationRules rules,
     HubCounters counters,

@@ -78,5 +78,18 @@ internal static class HeraldConfigurationKeys
                 (nameof(HeraldApiKeyOptions.Scope), Value)))),
             (nameof(HeraldApiOptions.RequestsPerSecond), Value),
             (nameof(HeraldApiOptions.RequestBurst), Value),
-            (nameof(HeraldApiOptions.DirectSend), Value))));
+            (nameof(HeraldApiOptions.DirectSend), Value))),
+
+        // Herald.Redis's options (HeraldRedisOptions, bound by AddRedis from Herald:Redis), named here because this
+        // assembly does not know that one; Herald.Redis.Tests checks the names against the class.
+        (RedisSection, ConfigurationShape.Section(
+            ("Configuration", Value),
+            ("Prefix", Value),
+            ("Fanout", Value),
+            ("NodeHeartbeatInterval", Value),
+            ("NodeTimeout", Value),
+            ("CommandTimeout", Value))));
+
+    /// <summary>The section of Herald.Redis's options under <c>Herald</c>.</summary>
+    public const string RedisSection = "Redis";
 }

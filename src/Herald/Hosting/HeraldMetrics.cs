@@ -17,7 +17,7 @@ internal sealed class HeraldMetrics
 {
     public const string MeterName = HeraldMeter.Name;
 
-    public HeraldMetrics(IMeterFactory meterFactory, WebSocketConnectionSet connections, ConnectionRegistry registry, HubCounters counters, InMemoryHistory history, IdempotencyStore idempotency, LoginAuthority loginAuthority, ApiRequestCounts apiRequests)
+    public HeraldMetrics(IMeterFactory meterFactory, WebSocketConnectionSet connections, ConnectionRegistry registry, HubCounters counters, InMemoryHistory history, IIdempotencyStore idempotency, LoginAuthority loginAuthority, ApiRequestCounts apiRequests)
     {
         var meter = meterFactory.Create(MeterName);
         meter.CreateObservableUpDownCounter("herald.connections", () => connections.Count, "{connection}", "Open WebSocket connections, logged in or not.");

@@ -73,7 +73,7 @@ public static class HeraldServiceCollectionExtensions
         services.TryAddSingleton<IHistory>(static provider => provider.GetRequiredService<InMemoryHistory>());
         services.TryAddSingleton<Dispatcher>();
         services.TryAddSingleton<IBackplane, InMemoryBackplane>();
-        services.TryAddSingleton<IdempotencyStore>();
+        services.TryAddSingleton<IIdempotencyStore, IdempotencyStore>();
         services.TryAddSingleton<MessageIdGenerator>();
         services.TryAddSingleton<PublicationRules>();
         services.TryAddSingleton<Publisher>();

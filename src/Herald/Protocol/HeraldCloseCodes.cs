@@ -37,6 +37,12 @@ public static class HeraldCloseCodes
     public const int MessageRateExceeded = 4006;
 
     /// <summary>
+    /// The node missed messages of one of the connection's streams (its link to the other nodes was down longer
+    /// than the history covers): reconnect and resume, and the <c>joined</c> answer says what could not be recovered.
+    /// </summary>
+    public const int ResumeRequired = 4007;
+
+    /// <summary>
     /// The token is not one Herald accepts: malformed, wrongly signed, an algorithm or key it does not trust, the
     /// wrong issuer or audience, not valid yet, or without a <c>sub</c>.
     /// </summary>

@@ -17,6 +17,9 @@ internal sealed class HeraldV1Session(WebSocketConnection connection, Connection
 {
     protected override string FlavourName => Subprotocols.HeraldV1;
 
+    public override bool RequestResume() =>
+        Connection.RequestClose(HeraldCloseCodes.ResumeRequired, "missed messages: resume", discardQueued: true);
+
     protected override IReadOnlyList<string>? DescribeTopics() => TopicsSnapshot();
 
     // Pongs replace each other in the queue: a client that pipelines pings without reading gets one answer waiting, not thousands.

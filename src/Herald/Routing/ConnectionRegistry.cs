@@ -10,7 +10,7 @@ namespace Herald.Routing;
 /// goes to all of them, walks the open connections. It is changed only through each connection's
 /// <see cref="ConnectionMembership"/>.
 /// </summary>
-internal sealed class ConnectionRegistry(WebSocketConnectionSet connections)
+internal sealed class ConnectionRegistry(WebSocketConnectionSet connections, IStreamInterest? interest = null)
 {
     private readonly ConcurrentDictionary<string, StreamSubscribers> _users = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, StreamSubscribers> _topics = new(StringComparer.Ordinal);
@@ -56,6 +56,22 @@ internal sealed class ConnectionRegistry(WebSocketConnectionSet connections)
         return accepted;
     }
 
+    /// <summary>The broadcast stream missed messages the history no longer holds: every connection that can resume must.</summary>
+    /// <returns>How many connections started closing.</returns>
+    public int RequestResumeOfAll()
+    {
+        var closed = 0;
+        foreach (var connection in connections.Connections)
+        {
+            if (connection.Session is ConnectionMembership { BroadcastRecipient: not null } member && member.RequestResume())
+            {
+                closed++;
+            }
+        }
+
+        return closed;
+    }
+
     /// <summary>A connection logged in: it joins its user's stream (and, by being open and logged in, the broadcast stream).</summary>
     /// <param name="user">Its place on the user's stream.</param>
     /// <param name="maxConnections">How many connections the user may have on this node; the login is refused at that many.</param>
@@ -67,6 +83,7 @@ internal sealed class ConnectionRegistry(WebSocketConnectionSet connections)
             return false;
         }
 
+        interest?.Added(user.Stream);
         Interlocked.Increment(ref _loggedInCount);
         if (isFirst)
         {
@@ -84,6 +101,7 @@ internal sealed class ConnectionRegistry(WebSocketConnectionSet connections)
             return;
         }
 
+        interest?.Removed(user.Stream);
         Interlocked.Decrement(ref _loggedInCount);
         if (removal == SubscriberRemoval.RemovedLast)
         {
@@ -91,9 +109,19 @@ internal sealed class ConnectionRegistry(WebSocketConnectionSet connections)
         }
     }
 
-    internal void AddToTopic(Subscription subscription) => TryAdd(_topics, subscription, int.MaxValue, out _);
+    internal void AddToTopic(Subscription subscription)
+    {
+        TryAdd(_topics, subscription, int.MaxValue, out _);
+        interest?.Added(subscription.Stream);
+    }
 
-    internal void RemoveFromTopic(Subscription subscription) => Remove(_topics, subscription);
+    internal void RemoveFromTopic(Subscription subscription)
+    {
+        if (Remove(_topics, subscription) != SubscriberRemoval.NotFound)
+        {
+            interest?.Removed(subscription.Stream);
+        }
+    }
 
     /// <summary>Adds the subscription to its stream's entry, making the entry if need be, unless the stream is full.</summary>
     /// <returns>False when the stream already has <paramref name="limit"/> subscribers; <paramref name="isFirst"/> is true when the subscription is the stream's first on this node.</returns>

@@ -92,6 +92,21 @@ internal sealed class StreamSubscribers
         return closed;
     }
 
+    /// <returns>How many subscribers started closing to resume.</returns>
+    public int RequestResume()
+    {
+        var closed = 0;
+        foreach (var subscription in Volatile.Read(ref _subscriptions))
+        {
+            if (subscription.Subscriber.RequestResume())
+            {
+                closed++;
+            }
+        }
+
+        return closed;
+    }
+
     /// <returns>How many subscribers accepted the message into their connection's queue.</returns>
     public int Deliver(StreamMessage message)
     {

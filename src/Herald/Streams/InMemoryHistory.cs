@@ -1,7 +1,5 @@
 using System.Buffers;
-using System.Buffers.Text;
 using System.Runtime.CompilerServices;
-using System.Security.Cryptography;
 
 namespace Herald.Streams;
 
@@ -134,10 +132,7 @@ internal sealed class InMemoryHistory : IHistory, IDisposable
             var now = _timeProvider.GetUtcNow();
             if (!_streams.TryGetValue(stream.Name, out var retained) || IsForgotten(retained, now))
             {
-                var outcome = after is not { } position ? (ResumeOutcome?)null
-                    : position.Epoch is null ? ResumeOutcome.Recovered
-                    : ResumeOutcome.EpochChanged;
-                return ValueTask.FromResult(new HistoryRead(StreamPosition.Start, outcome, []));
+                return ValueTask.FromResult(new HistoryRead(StreamPosition.Start, ResumeComparison.WithoutEpoch(after), []));
             }
 
             var head = new StreamPosition(retained.Epoch, retained.LastSeq);
@@ -156,25 +151,7 @@ internal sealed class InMemoryHistory : IHistory, IDisposable
                 }
             }
 
-            ResumeOutcome result;
-            var replayAfter = 0L;
-            if (from.Epoch is null)
-            {
-                result = firstKept <= 1 ? ResumeOutcome.Recovered : ResumeOutcome.WindowExceeded;
-            }
-            else if (from.Epoch != retained.Epoch || from.Seq > retained.LastSeq)
-            {
-                result = ResumeOutcome.EpochChanged;
-            }
-            else if (from.Seq >= firstKept - 1)
-            {
-                result = ResumeOutcome.Recovered;
-                replayAfter = from.Seq;
-            }
-            else
-            {
-                result = ResumeOutcome.WindowExceeded;
-            }
+            var result = ResumeComparison.Compare(from, retained.Epoch, retained.LastSeq, firstKept, out var replayAfter);
 
             var replay = new List<StreamMessage>();
             foreach (var entry in retained.Messages)
@@ -206,13 +183,6 @@ internal sealed class InMemoryHistory : IHistory, IDisposable
         }
     }
 
-    private static string NewEpoch()
-    {
-        Span<byte> random = stackalloc byte[8];
-        RandomNumberGenerator.Fill(random);
-        return Base64Url.EncodeToString(random);
-    }
-
     private bool IsForgotten(RetainedStream stream, DateTimeOffset now) => now - stream.LastPublishedAt >= _maxAge;
 
     private bool IsKept(in RetainedEntry entry, DateTimeOffset now) => now.UtcTicks - entry.UtcTicks < _maxAge.Ticks;
@@ -241,7 +211,7 @@ internal sealed class InMemoryHistory : IHistory, IDisposable
     private RetainedStream Add(string name)
     {
         var slot = _freeSlots.TryPop(out var free) ? free : _slots.Count;
-        var stream = new RetainedStream(name, NewEpoch(), slot);
+        var stream = new RetainedStream(name, StreamEpoch.New(), slot);
         if (slot == _slots.Count)
         {
             _slots.Add(stream);

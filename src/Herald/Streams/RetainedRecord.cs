@@ -22,9 +22,7 @@ internal static class RetainedRecord
     public static void Write(ByteLog log, PublishedMessage message)
     {
         Span<byte> header = stackalloc byte[HeaderBytes];
-        message.Uuid.TryWriteBytes(header[..IdBytes]);
-        header[FlagsAt] = message.Content.IsJson ? JsonFlag : (byte)0;
-        BinaryPrimitives.WriteInt32LittleEndian(header[KeyLengthAt..], message.Key?.Length ?? NoKey);
+        WriteHeader(header, message);
         log.Write(header);
         if (message.Key is { } key)
         {
@@ -32,6 +30,40 @@ internal static class RetainedRecord
         }
 
         log.Write(message.Content.Utf8.Span);
+    }
+
+    /// <summary>The record as one array, for a history kept outside this process.</summary>
+    public static byte[] ToArray(PublishedMessage message)
+    {
+        var record = new byte[LengthOf(message)];
+        WriteHeader(record, message);
+        var keyBytes = MemoryMarshal.AsBytes((message.Key ?? string.Empty).AsSpan());
+        keyBytes.CopyTo(record.AsSpan(HeaderBytes));
+        message.Content.Utf8.Span.CopyTo(record.AsSpan(HeaderBytes + keyBytes.Length));
+        return record;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="record"/> can be read: its header is whole and its key fits. A record from outside
+    /// this process (another node's, through Redis) is checked before it is read; the content's UTF-8 was checked
+    /// when it was published.
+    /// </summary>
+    public static bool IsWellFormed(ReadOnlySpan<byte> record)
+    {
+        if (record.Length < HeaderBytes || record[FlagsAt] > JsonFlag)
+        {
+            return false;
+        }
+
+        var keyLength = BinaryPrimitives.ReadInt32LittleEndian(record[KeyLengthAt..]);
+        return keyLength == NoKey || (keyLength >= 0 && keyLength <= (record.Length - HeaderBytes) / 2);
+    }
+
+    private static void WriteHeader(Span<byte> header, PublishedMessage message)
+    {
+        message.Uuid.TryWriteBytes(header[..IdBytes]);
+        header[FlagsAt] = message.Content.IsJson ? JsonFlag : (byte)0;
+        BinaryPrimitives.WriteInt32LittleEndian(header[KeyLengthAt..], message.Key?.Length ?? NoKey);
     }
 
     /// <param name="record">One whole record, as <see cref="Write"/> wrote it.</param>

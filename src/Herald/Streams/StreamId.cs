@@ -37,5 +37,13 @@ internal sealed record StreamId
 
     public static StreamId ForTopic(string topic) => new(StreamKind.Topic, topic, TopicPrefix + topic);
 
+    /// <summary>The stream whose wire name is <paramref name="name"/>, as a backplane carries it between nodes.</summary>
+    /// <returns>Null when the name is none of the three kinds'.</returns>
+    public static StreamId? FromName(string name) =>
+        name == BroadcastName ? Broadcast
+        : name.StartsWith(UserPrefix, StringComparison.Ordinal) ? new(StreamKind.User, name[UserPrefix.Length..], name)
+        : name.StartsWith(TopicPrefix, StringComparison.Ordinal) ? new(StreamKind.Topic, name[TopicPrefix.Length..], name)
+        : null;
+
     public override string ToString() => Name;
 }

@@ -22,4 +22,12 @@ internal abstract class StreamSubscriber
     /// <summary>The application asked for the user to be disconnected.</summary>
     /// <returns>False when the subscriber was already closing.</returns>
     public abstract bool Disconnect(string reason);
+
+    /// <summary>
+    /// The node missed messages of one of the subscriber's streams that the history no longer holds: a subscriber
+    /// that can resume is closed, dropping what is queued, so that its resume learns what was lost. One that cannot
+    /// (the seed flavour) carries on.
+    /// </summary>
+    /// <returns>True when the subscriber started closing.</returns>
+    public virtual bool RequestResume() => false;
 }

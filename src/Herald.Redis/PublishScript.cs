@@ -1,0 +1,42 @@
+using StackExchange.Redis;
+
+namespace Herald.Redis;
+
+/// <summary>
+/// A publish to one stream, as one atomic step in Redis: the stream's epoch (made when it has none, which also
+/// empties a history left without its epoch), the next seq, the message appended to the history and the history
+/// trimmed to the newest messages, both keys' expiry set to the age window, the message published to the nodes,
+/// and the stream's connection count across the nodes. Redis runs a script alone, so every node sees one stream's
+/// messages in seq order, and a resume on any node reads exactly what was published.
+/// </summary>
+internal static class PublishScript
+{
+    // KEYS: meta, history, presence. ARGV: a fresh epoch, the payload header (StreamPayload.Header), the record, the
+    // time (ms since the Unix epoch, for the history entry), the history's message limit, the age window in ms, the
+    // channel, 1 when the channel is sharded. Returns { epoch, seq, connections }.
+    public const string Text = """
+        local epoch = redis.call('HGET', KEYS[1], 'e')
+        if not epoch then
+          epoch = ARGV[1]
+          redis.call('DEL', KEYS[2])
+          redis.call('HSET', KEYS[1], 'e', epoch)
+        end
+        local seq = redis.call('HINCRBY', KEYS[1], 's', 1)
+        redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[5], seq .. '-0', 't', ARGV[4], 'r', ARGV[3])
+        redis.call('PEXPIRE', KEYS[1], ARGV[6])
+        redis.call('PEXPIRE', KEYS[2], ARGV[6])
+        local payload = ARGV[2] .. epoch .. '\n' .. seq .. '\n' .. ARGV[3]
+        if ARGV[8] == '1' then
+          redis.call('SPUBLISH', ARGV[7], payload)
+        else
+          redis.call('PUBLISH', ARGV[7], payload)
+        end
+        local connections = 0
+        for _, count in ipairs(redis.call('HVALS', KEYS[3])) do
+          connections = connections + tonumber(count)
+        end
+        return { epoch, seq, connections }
+        """;
+
+    public static readonly LuaScript Script = LuaScript.Prepare(Text);
+}

@@ -1,0 +1,60 @@
+using System.Globalization;
+using Herald.Delivery;
+using Herald.Streams;
+using StackExchange.Redis;
+
+namespace Herald.Redis;
+
+/// <summary>
+/// The backplane of several nodes: a publish is one script in Redis per stream (<see cref="PublishScript"/>), which
+/// gives the message its seq, keeps it and sends it to the nodes; this node dispatches its own publish at once.
+/// </summary>
+internal sealed class RedisBackplane(
+    RedisConnection redis,
+    RedisKeys keys,
+    StreamChannels channels,
+    ClusterPresence presence,
+    Dispatcher dispatcher,
+    HeraldRedisOptions redisOptions,
+    HeraldOptions options) : IBackplane
+{
+    private readonly string _historyLimit = options.HistoryMaxMessages.ToString(CultureInfo.InvariantCulture);
+    private readonly string _ageWindow = ((long)options.HistoryMaxAge.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+
+    public async ValueTask<StreamDelivery> PublishAsync(StreamId stream, PublishedMessage message, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var (channel, sharded) = redisOptions.Fanout == HeraldRedisFanout.Subscribed
+            ? (keys.StreamChannel(stream), "1")
+            : (keys.EverythingChannel, "0");
+        var reply = (RedisResult[])(await redis.Database.ScriptEvaluateAsync(
+            PublishScript.Text,
+            [keys.Meta(stream), keys.History(stream), keys.Presence(stream)],
+            [
+                StreamEpoch.New(),
+                StreamPayload.Header(stream, message.Time),
+                RetainedRecord.ToArray(message),
+                message.Time.UtcTicks,
+                _historyLimit,
+                _ageWindow,
+                channel.ToString(),
+                sharded,
+            ]))!;
+        var published = new StreamMessage(stream, (string)reply[0]!, (long)reply[1], message);
+        channels.Offer(published);
+        return new StreamDelivery(published, (int)reply[2]);
+    }
+
+    /// <summary>
+    /// Closes the user's connections on this node at once, and tells the other nodes to close theirs. The count is
+    /// this node's closed connections and what the cluster's presence says the other nodes hold.
+    /// </summary>
+    public async ValueTask<int> DisconnectUserAsync(string userId, string reason, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var elsewhere = await presence.CountElsewhereAsync(StreamId.ForUser(userId));
+        var here = dispatcher.DisconnectUser(userId, reason);
+        await redis.Subscriber.PublishAsync(keys.ControlChannel, new ControlMessage(redis.NodeId, userId, reason).ToBytes());
+        return here + elsewhere;
+    }
+}

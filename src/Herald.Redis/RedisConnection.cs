@@ -1,0 +1,48 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using StackExchange.Redis;
+
+namespace Herald.Redis;
+
+/// <summary>
+/// This node's connection to Redis: one multiplexer for commands and pub/sub, made at start without waiting for
+/// Redis (a node serves its own connections while Redis is away, and the multiplexer reconnects by itself).
+/// </summary>
+internal sealed class RedisConnection : IAsyncDisposable
+{
+    private readonly Lazy<ConnectionMultiplexer> _multiplexer;
+
+    public RedisConnection(HeraldRedisOptions options)
+    {
+        NodeId = $"{Environment.MachineName}-{NewSuffix()}";
+        var configuration = ConfigurationOptions.Parse(options.Configuration!);
+        configuration.AbortOnConnectFail = false;
+        configuration.ClientName ??= $"herald-{NodeId}";
+        configuration.AsyncTimeout = configuration.SyncTimeout = (int)options.CommandTimeout.TotalMilliseconds;
+        _multiplexer = new Lazy<ConnectionMultiplexer>(() => ConnectionMultiplexer.Connect(configuration));
+    }
+
+    /// <summary>This node's name in Redis: its presence entries and heartbeat carry it. New with every start.</summary>
+    public string NodeId { get; }
+
+    public ConnectionMultiplexer Multiplexer => _multiplexer.Value;
+
+    public IDatabase Database => Multiplexer.GetDatabase();
+
+    public ISubscriber Subscriber => Multiplexer.GetSubscriber();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_multiplexer.IsValueCreated)
+        {
+            await _multiplexer.Value.DisposeAsync();
+        }
+    }
+
+    private static string NewSuffix()
+    {
+        Span<byte> random = stackalloc byte[6];
+        RandomNumberGenerator.Fill(random);
+        return Base64Url.EncodeToString(random);
+    }
+}

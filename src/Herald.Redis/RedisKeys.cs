@@ -1,0 +1,34 @@
+using Herald.Streams;
+using StackExchange.Redis;
+
+namespace Herald.Redis;
+
+/// <summary>
+/// The names of everything Herald keeps in Redis (docs/scaling.md, "Keys"). A stream's keys and channel share the
+/// hash tag <c>{name}</c>, so that in Redis Cluster they live in one slot and its publish script may touch them all.
+/// </summary>
+internal sealed class RedisKeys(HeraldRedisOptions options)
+{
+    private readonly string _prefix = options.Prefix;
+
+    /// <summary>The stream's epoch (<c>e</c>) and last seq (<c>s</c>), a hash.</summary>
+    public RedisKey Meta(StreamId stream) => $"{_prefix}:{{{stream.Name}}}:meta";
+
+    /// <summary>The stream's kept messages, a Redis stream whose entry IDs are <c>seq-0</c>.</summary>
+    public RedisKey History(StreamId stream) => $"{_prefix}:{{{stream.Name}}}:history";
+
+    /// <summary>Each node's connection count on the stream, a hash from node ID to count.</summary>
+    public RedisKey Presence(StreamId stream) => $"{_prefix}:{{{stream.Name}}}:presence";
+
+    /// <summary>The sharded channel a stream's messages are published on.</summary>
+    public RedisChannel StreamChannel(StreamId stream) => RedisChannel.Sharded($"{_prefix}:{{{stream.Name}}}:channel");
+
+    /// <summary>The channel of <see cref="HeraldRedisFanout.Everything"/>, which every node subscribes to.</summary>
+    public RedisChannel EverythingChannel => RedisChannel.Literal($"{_prefix}:everything");
+
+    /// <summary>An idempotency key's claim or result (its own hash tag: a key is not tied to one stream).</summary>
+    public RedisKey Idempotency(string key) => $"{_prefix}:idempotency:{{{key}}}";
+
+    /// <summary>The channel of commands to every node (disconnect a user).</summary>
+    public RedisChannel ControlChannel => RedisChannel.Literal($"{_prefix}:control");
+}

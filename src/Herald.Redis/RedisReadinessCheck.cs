@@ -1,0 +1,15 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Herald.Redis;
+
+/// <summary>A node is ready only while it reaches Redis: without it, it cannot publish, and its clients could not resume elsewhere.</summary>
+internal sealed class RedisReadinessCheck(RedisConnection redis) : IHealthCheck
+{
+    /// <summary>The check's name in a health report.</summary>
+    public const string Name = "herald-redis";
+
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(redis.Multiplexer.IsConnected
+            ? HealthCheckResult.Healthy("Redis reachable")
+            : HealthCheckResult.Unhealthy("Redis unreachable"));
+}

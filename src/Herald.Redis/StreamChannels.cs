@@ -1,0 +1,211 @@
+using System.Collections.Concurrent;
+using Herald.Delivery;
+using Herald.Diagnostics;
+using Herald.Routing;
+using Herald.Streams;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+
+namespace Herald.Redis;
+
+/// <summary>
+/// The streams this node receives from Redis. With <see cref="HeraldRedisFanout.Subscribed"/>, the node subscribes
+/// to a stream's channel when its first local subscription joins and unsubscribes when the last one leaves; with
+/// <see cref="HeraldRedisFanout.Everything"/> it receives every stream on one channel and keeps only those it
+/// watches. Either way each watched stream's messages are put in seq order, gaps repaired from the history
+/// (<see cref="WatchedStream"/>), and dispatched to the local subscribers. The broadcast stream is always watched.
+/// </summary>
+internal sealed partial class StreamChannels(
+    RedisConnection redis,
+    RedisKeys keys,
+    RedisHistoryStore history,
+    ClusterPresence presence,
+    HeraldRedisOptions options,
+    IServiceProvider services,
+    ILogger<StreamChannels> logger) : IStreamInterest
+{
+    private readonly ConcurrentDictionary<string, WatchedStream> _watched = new(StringComparer.Ordinal);
+
+    // Resolved on first use: the dispatcher needs the registry, which needs this class as its stream interest.
+    private Dispatcher? _dispatcher;
+
+    private Dispatcher Dispatcher => _dispatcher ??= services.GetRequiredService<Dispatcher>();
+
+    /// <summary>Streams watched now, the broadcast stream among them.</summary>
+    public int Count => _watched.Count;
+
+    /// <summary>Subscribes to what every node receives: the broadcast stream, and with Everything, every stream.</summary>
+    public async Task StartAsync()
+    {
+        if (options.Fanout == HeraldRedisFanout.Everything)
+        {
+            await redis.Subscriber.SubscribeAsync(keys.EverythingChannel, (_, value) => OnMessage(value));
+        }
+
+        Added(StreamId.Broadcast);
+        await WhenReadyAsync(StreamId.Broadcast);
+    }
+
+    public void Added(StreamId stream)
+    {
+        while (true)
+        {
+            var watched = _watched.GetOrAdd(stream.Name, static (_, state) => new WatchedStream(state.stream, state.Self.OnMessage), (stream, Self: this));
+            if (watched.TryAddInterest(out var isFirst))
+            {
+                if (isFirst)
+                {
+                    watched.Ready = SubscribeAsync(watched);
+                }
+
+                presence.CountChanged(watched);
+                return;
+            }
+
+            // Retired between the lookup and the add; its removal from the map is imminent.
+            _watched.TryRemove(new KeyValuePair<string, WatchedStream>(stream.Name, watched));
+        }
+    }
+
+    public void Removed(StreamId stream)
+    {
+        if (!_watched.TryGetValue(stream.Name, out var watched))
+        {
+            return;
+        }
+
+        var retired = watched.RemoveInterest();
+        presence.CountChanged(watched);
+        if (!retired)
+        {
+            return;
+        }
+
+        _watched.TryRemove(new KeyValuePair<string, WatchedStream>(stream.Name, watched));
+        if (options.Fanout == HeraldRedisFanout.Subscribed)
+        {
+            _ = UnsubscribeAsync(watched);
+        }
+    }
+
+    /// <summary>Waits until the node receives the stream, so that a history read after it misses nothing published later.</summary>
+    public Task WhenReadyAsync(StreamId stream) =>
+        _watched.TryGetValue(stream.Name, out var watched) ? watched.Ready : Task.CompletedTask;
+
+    /// <summary>Dispatches this node's own publish at once, rather than when Redis echoes it.</summary>
+    public void Offer(StreamMessage message)
+    {
+        if (_watched.TryGetValue(message.Stream.Name, out var watched) && watched.Offer(message, Dispatch))
+        {
+            _ = RepairAsync(watched);
+        }
+    }
+
+    /// <summary>After Redis was away, every watched stream is read again: what was published meanwhile is dispatched.</summary>
+    public void CatchUp()
+    {
+        foreach (var watched in _watched.Values)
+        {
+            if (watched.Ready.IsFaulted)
+            {
+                watched.Ready = SubscribeAsync(watched);
+            }
+            else
+            {
+                _ = RepairAsync(watched);
+            }
+        }
+    }
+
+    private async Task SubscribeAsync(WatchedStream watched)
+    {
+        if (options.Fanout == HeraldRedisFanout.Subscribed)
+        {
+            await redis.Subscriber.SubscribeAsync(keys.StreamChannel(watched.Stream), watched.Handler);
+        }
+
+        var head = await history.ReadAsync(watched.Stream, after: null);
+        if (watched.SetBaseline(head.Head, Dispatch))
+        {
+            _ = RepairAsync(watched);
+        }
+    }
+
+    private async Task UnsubscribeAsync(WatchedStream watched)
+    {
+        try
+        {
+            await watched.Ready;
+        }
+        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        {
+            // A subscription that never came about needs no undoing beyond the unsubscribe below.
+        }
+
+        try
+        {
+            await redis.Subscriber.UnsubscribeAsync(keys.StreamChannel(watched.Stream), watched.Handler);
+        }
+        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        {
+            // Redis is away; the multiplexer resubscribes only the channels still subscribed when it is back.
+        }
+    }
+
+    private void OnMessage(RedisValue value)
+    {
+        var message = StreamPayload.Read(((ReadOnlyMemory<byte>)value).Span);
+        if (message is null)
+        {
+            Log.PayloadIgnored(logger, ((ReadOnlyMemory<byte>)value).Length);
+            return;
+        }
+
+        Offer(message);
+    }
+
+    private void Dispatch(StreamMessage message) => Dispatcher.Deliver(message);
+
+    private async Task RepairAsync(WatchedStream watched)
+    {
+        while (watched.StartRepair() is { } position)
+        {
+            HistoryRead read;
+            try
+            {
+                read = await history.ReadAsync(watched.Stream, position);
+            }
+            catch (Exception exception) when (exception is RedisException or TimeoutException)
+            {
+                // Redis is away; the reconnect's catch-up repairs the stream.
+                watched.AbandonRepair();
+                Log.RepairFailed(logger, exception, LogText.Escape(watched.Stream.Name)!);
+                return;
+            }
+
+            var (_, again) = watched.CompleteRepair(read, Dispatch, () =>
+            {
+                var closed = Dispatcher.RequestResume(watched.Stream);
+                Log.GapNotCovered(logger, LogText.Escape(watched.Stream.Name)!, position.Epoch ?? "-", position.Seq, read.Head.Epoch ?? "-", read.Head.Seq, closed);
+            });
+
+            if (!again)
+            {
+                return;
+            }
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(RedisEventIds.PayloadIgnored, LogLevel.Warning, "A message of {Bytes} bytes on a Herald channel was not a Herald message: ignored", EventName = "RedisPayloadIgnored")]
+        public static partial void PayloadIgnored(ILogger logger, int bytes);
+
+        [LoggerMessage(RedisEventIds.RepairFailed, LogLevel.Warning, "Stream {Stream} missed messages and could not be read from Redis; it is read again once Redis is back", EventName = "RedisRepairFailed")]
+        public static partial void RepairFailed(ILogger logger, Exception exception, string stream);
+
+        [LoggerMessage(RedisEventIds.GapNotCovered, LogLevel.Warning, "Stream {Stream} missed messages after {Epoch}/{Seq} that the history no longer holds (it is at {HeadEpoch}/{HeadSeq}): {Connections} herald.v1 connections here closed with 4007 to resume", EventName = "RedisGapNotCovered")]
+        public static partial void GapNotCovered(ILogger logger, string stream, string epoch, long seq, string headEpoch, long headSeq, int connections);
+    }
+}

@@ -1,0 +1,251 @@
+using Herald.Streams;
+using StackExchange.Redis;
+using StreamPosition = Herald.Streams.StreamPosition;
+
+namespace Herald.Redis;
+
+/// <summary>
+/// A stream this node has subscribers on, as the node receives it from Redis: how many of its subscriptions are on
+/// it, and the epoch and seq of the last message it dispatched. Messages arrive from pub/sub in no promised order
+/// and may be missed (a dropped subscription, a slow subscriber cut off by Redis); a message that does not follow
+/// the last one is held, and the stream is repaired from the history: every message after the last one is
+/// dispatched in seq order, then what was held and still follows. So each local subscriber gets the stream's
+/// messages once and in order, or, when the history no longer holds what was missed, is told so.
+/// </summary>
+/// <param name="stream">The stream.</param>
+/// <param name="receive">What a message on the stream's channel is given to.</param>
+internal sealed class WatchedStream(StreamId stream, Action<RedisValue> receive)
+{
+    private readonly Lock _gate = new();
+    private readonly SortedList<long, StreamMessage> _held = [];
+    private string? _epoch;
+    private long _lastSeq;
+    private bool _baselined;
+    private bool _repairing;
+    private int _interest;
+
+    public StreamId Stream { get; } = stream;
+
+    /// <summary>What the node's subscription to the stream's own channel calls: one delegate per entry, so that unsubscribing a retired entry never removes a newer entry's.</summary>
+    public Action<RedisChannel, RedisValue> Handler { get; } = (_, value) => receive(value);
+
+    /// <summary>Done once the node is subscribed and knows where the stream stood then.</summary>
+    public Task Ready { get; set; } = Task.CompletedTask;
+
+    /// <summary>True once the last subscription left: the entry is dropped, and a new subscriber makes a new one.</summary>
+    public bool Retired { get; private set; }
+
+    /// <summary>How many of this node's subscriptions are on the stream now.</summary>
+    public int Interest
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _interest;
+            }
+        }
+    }
+
+    /// <returns>False when the entry is retired.</returns>
+    public bool TryAddInterest(out bool isFirst)
+    {
+        lock (_gate)
+        {
+            isFirst = _interest == 0;
+            if (Retired)
+            {
+                return false;
+            }
+
+            _interest++;
+            return true;
+        }
+    }
+
+    /// <returns>True when that was the last subscription: the entry is retired.</returns>
+    public bool RemoveInterest()
+    {
+        lock (_gate)
+        {
+            if (--_interest > 0)
+            {
+                return false;
+            }
+
+            Retired = true;
+            return true;
+        }
+    }
+
+    /// <summary>Where the stream stood when the node subscribed: messages up to it were published before.</summary>
+    /// <returns>True when the stream needs a repair from the history (the caller starts one).</returns>
+    public bool SetBaseline(StreamPosition head, Action<StreamMessage> dispatch)
+    {
+        lock (_gate)
+        {
+            _baselined = true;
+            (_epoch, _lastSeq) = (head.Epoch, head.Seq);
+
+            // What arrived between the subscription and the head read was published after the subscription: it goes
+            // to the local subscribers even when the head already counts it.
+            var repair = false;
+            foreach (var message in TakeHeld())
+            {
+                if (message.Epoch == _epoch && message.Seq <= _lastSeq)
+                {
+                    dispatch(message);
+                }
+                else
+                {
+                    repair |= Accept(message, dispatch);
+                }
+            }
+
+            return repair;
+        }
+    }
+
+    /// <summary>A message from Redis, or from this node's own publish.</summary>
+    /// <returns>True when the stream needs a repair from the history (the caller starts one).</returns>
+    public bool Offer(StreamMessage message, Action<StreamMessage> dispatch)
+    {
+        lock (_gate)
+        {
+            if (!_baselined || _repairing)
+            {
+                _held.TryAdd(message.Seq, message);
+                return false;
+            }
+
+            return Accept(message, dispatch);
+        }
+    }
+
+    /// <summary>Marks the stream as repairing, unless it already is.</summary>
+    /// <returns>The position to read the history after, or null when a repair is under way.</returns>
+    public StreamPosition? StartRepair()
+    {
+        lock (_gate)
+        {
+            if (_repairing || !_baselined)
+            {
+                return null;
+            }
+
+            _repairing = true;
+            return new StreamPosition(_epoch, _lastSeq);
+        }
+    }
+
+    /// <summary>Gives up a repair that could not read the history; what is held waits for the next one.</summary>
+    public void AbandonRepair()
+    {
+        lock (_gate)
+        {
+            _repairing = false;
+        }
+    }
+
+    /// <summary>
+    /// Dispatches what the history read after the last position holds, then what was held and follows it.
+    /// </summary>
+    /// <returns>Whether the history covered the gap, and whether another repair is needed (a held message still does not follow).</returns>
+    /// <param name="read">The history after the position <see cref="StartRepair"/> gave.</param>
+    /// <param name="dispatch">Queues a message to the local subscribers.</param>
+    /// <param name="uncovered">Called, before anything more is dispatched, when the history no longer holds all that was missed.</param>
+    public (bool Covered, bool RepairAgain) CompleteRepair(HistoryRead read, Action<StreamMessage> dispatch, Action uncovered)
+    {
+        lock (_gate)
+        {
+            _repairing = false;
+            var covered = read.Outcome switch
+            {
+                null or ResumeOutcome.Recovered => true,
+
+                // The stream started over (it was forgotten, or Redis lost it): covered if its new epoch is all kept.
+                ResumeOutcome.EpochChanged => read.Head.Seq == 0 || read.Messages is [{ Seq: 1 }, ..],
+                _ => false,
+            };
+            if (!covered)
+            {
+                uncovered();
+            }
+
+            if (read.Head.Epoch != _epoch)
+            {
+                (_epoch, _lastSeq) = (read.Head.Epoch, 0);
+            }
+
+            foreach (var message in read.Messages)
+            {
+                if (message.Seq > _lastSeq)
+                {
+                    dispatch(message);
+                    _lastSeq = message.Seq;
+                }
+            }
+
+            _lastSeq = Math.Max(_lastSeq, read.Head.Seq);
+
+            // The history's epoch is the truth: a held message of another one is a straggler from before it.
+            var again = false;
+            foreach (var message in TakeHeld())
+            {
+                if (message.Epoch == _epoch)
+                {
+                    again |= Accept(message, dispatch);
+                }
+            }
+
+            return (covered, again);
+        }
+    }
+
+    /// <summary>The held messages, oldest first, leaving none held. The caller holds the gate.</summary>
+    private StreamMessage[] TakeHeld()
+    {
+        var held = _held.Values.ToArray();
+        _held.Clear();
+        return held;
+    }
+
+    /// <summary>The caller holds the gate.</summary>
+    private bool Accept(StreamMessage message, Action<StreamMessage> dispatch)
+    {
+        if (_repairing)
+        {
+            _held.TryAdd(message.Seq, message);
+            return false;
+        }
+
+        if (message.Epoch == _epoch && message.Seq <= _lastSeq)
+        {
+            return false;
+        }
+
+        // The next message, or the first of a new epoch (the stream started over: nothing of the new one is missing).
+        if ((message.Epoch == _epoch && message.Seq == _lastSeq + 1) || (message.Epoch != _epoch && message.Seq == 1))
+        {
+            _epoch = message.Epoch;
+            dispatch(message);
+            _lastSeq = message.Seq;
+            while (_held.Count > 0 && _held.Keys[0] <= _lastSeq + 1)
+            {
+                var next = _held.Values[0];
+                _held.RemoveAt(0);
+                if (next.Epoch == _epoch && next.Seq == _lastSeq + 1)
+                {
+                    dispatch(next);
+                    _lastSeq = next.Seq;
+                }
+            }
+
+            return false;
+        }
+
+        // A gap, or another epoch: held until the history says what came in between.
+        _held.TryAdd(message.Seq, message);
+        return true;
+    }
+}
