@@ -62,16 +62,14 @@ public sealed class RedisServer : IAsyncDisposable
         var server = new RedisServer(executable, Directory.CreateTempSubdirectory("herald-redis-"), persistent);
         try
         {
-            for (var attempt = 1; ; attempt++)
+            var started = false;
+            for (var attempt = 1; !started && attempt <= PortAttempts; attempt++)
             {
                 server.Port = FreePort();
-                if (await server.TryStartAsync() || attempt == PortAttempts)
-                {
-                    break;
-                }
+                started = await server.TryStartAsync();
             }
 
-            if (server._process is null)
+            if (!started)
             {
                 throw new InvalidOperationException($"redis-server did not start on a free port in {PortAttempts} attempts:\n{server.Output}");
             }
