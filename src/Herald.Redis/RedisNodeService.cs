@@ -26,7 +26,8 @@ internal sealed partial class RedisNodeService(
         {
             await redis.Subscriber.SubscribeAsync(keys.ControlChannel, (_, value) => OnControl(value));
             await channels.StartAsync();
-            Log.Connected(logger, redis.NodeId, multiplexer.Configuration);
+            // The endpoints only: the configuration string may hold a password.
+            Log.Connected(logger, redis.NodeId, string.Join(",", multiplexer.GetEndPoints().Select(static endpoint => endpoint.ToString())));
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
@@ -64,13 +65,13 @@ internal sealed partial class RedisNodeService(
 
     private static partial class Log
     {
-        [LoggerMessage(RedisEventIds.Connected, LogLevel.Information, "Node {Node} joined the cluster through Redis at {Configuration}", EventName = "RedisConnected")]
-        public static partial void Connected(ILogger logger, string node, string configuration);
+        [LoggerMessage(RedisEventIds.RedisConnected, LogLevel.Information, "Node {Node} joined the cluster through Redis at {Endpoints}", EventName = nameof(RedisEventIds.RedisConnected))]
+        public static partial void Connected(ILogger logger, string node, string endpoints);
 
-        [LoggerMessage(RedisEventIds.ConnectionLost, LogLevel.Warning, "Node {Node} lost Redis ({Failure}): it serves its own connections, refuses publishes with 503 and reports not ready until Redis is back", EventName = "RedisConnectionLost")]
+        [LoggerMessage(RedisEventIds.RedisConnectionLost, LogLevel.Warning, "Node {Node} lost Redis ({Failure}): it serves its own connections, refuses publishes with 503 and reports not ready until Redis is back", EventName = nameof(RedisEventIds.RedisConnectionLost))]
         public static partial void ConnectionLost(ILogger logger, Exception? exception, string node, string failure);
 
-        [LoggerMessage(RedisEventIds.ConnectionRestored, LogLevel.Information, "Node {Node} is back on Redis: reading its {Streams} watched streams again", EventName = "RedisConnectionRestored")]
+        [LoggerMessage(RedisEventIds.RedisConnectionRestored, LogLevel.Information, "Node {Node} is back on Redis: reading its {Streams} watched streams again", EventName = nameof(RedisEventIds.RedisConnectionRestored))]
         public static partial void ConnectionRestored(ILogger logger, string node, int streams);
     }
 }

@@ -199,13 +199,13 @@ internal sealed partial class StreamChannels(
 
     private static partial class Log
     {
-        [LoggerMessage(RedisEventIds.PayloadIgnored, LogLevel.Warning, "A message of {Bytes} bytes on a Herald channel was not a Herald message: ignored", EventName = "RedisPayloadIgnored")]
+        [LoggerMessage(RedisEventIds.RedisPayloadIgnored, LogLevel.Warning, "A message of {Bytes} bytes on a Herald channel was not a Herald message: ignored", EventName = nameof(RedisEventIds.RedisPayloadIgnored))]
         public static partial void PayloadIgnored(ILogger logger, int bytes);
 
-        [LoggerMessage(RedisEventIds.RepairFailed, LogLevel.Warning, "Stream {Stream} missed messages and could not be read from Redis; it is read again once Redis is back", EventName = "RedisRepairFailed")]
+        [LoggerMessage(RedisEventIds.RedisRepairFailed, LogLevel.Warning, "Stream {Stream} missed messages and could not be read from Redis; it is read again once Redis is back", EventName = nameof(RedisEventIds.RedisRepairFailed))]
         public static partial void RepairFailed(ILogger logger, Exception exception, string stream);
 
-        [LoggerMessage(RedisEventIds.GapNotCovered, LogLevel.Warning, "Stream {Stream} missed messages after {Epoch}/{Seq} that the history no longer holds (it is at {HeadEpoch}/{HeadSeq}): {Connections} herald.v1 connections here closed with 4007 to resume", EventName = "RedisGapNotCovered")]
+        [LoggerMessage(RedisEventIds.RedisGapNotCovered, LogLevel.Warning, "Stream {Stream} missed messages after {Epoch}/{Seq} that the history no longer holds (it is at {HeadEpoch}/{HeadSeq}): {Connections} herald.v1 connections here closed with 4007 to resume", EventName = nameof(RedisEventIds.RedisGapNotCovered))]
         public static partial void GapNotCovered(ILogger logger, string stream, string epoch, long seq, string headEpoch, long headSeq, int connections);
     }
 }
