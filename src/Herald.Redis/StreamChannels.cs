@@ -118,17 +118,23 @@ internal sealed partial class StreamChannels(
         }
     }
 
+    /// <summary>
+    /// Where the stream stood, then the subscription, then what was published in between: so a message published
+    /// after this node's first subscriber joined reaches it, even one no later message would show the gap of.
+    /// </summary>
     private async Task SubscribeAsync(WatchedStream watched)
     {
+        var head = await history.ReadAsync(watched.Stream, after: null);
+        var repair = watched.SetBaseline(head.Head, Dispatch);
         if (options.Fanout == HeraldRedisFanout.Subscribed)
         {
             await redis.Subscriber.SubscribeAsync(keys.StreamChannel(watched.Stream), watched.Handler);
+            repair = true;
         }
 
-        var head = await history.ReadAsync(watched.Stream, after: null);
-        if (watched.SetBaseline(head.Head, Dispatch))
+        if (repair)
         {
-            _ = RepairAsync(watched);
+            await RepairAsync(watched);
         }
     }
 
