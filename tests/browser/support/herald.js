@@ -12,10 +12,13 @@ export function heraldCommand() {
 /** Starts `command` and resolves once `url`'s /readyz answers 200. */
 export async function startHerald(command, url) {
   const [file, ...args] = command;
-  const child = spawn(file, args, { stdio: "ignore" });
+  const child = spawn(file, args, { stdio: ["ignore", "pipe", "pipe"] });
+  // Kept for the error when it does not start (an address in use, say); read all along so that it never blocks.
+  let output = "";
+  for (const stream of [child.stdout, child.stderr]) stream.on("data", (chunk) => (output = (output + chunk).slice(-4000)));
   const deadline = Date.now() + TIMEOUT;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`Herald exited with ${child.exitCode} before it was ready`);
+    if (child.exitCode !== null) throw new Error(`Herald exited with ${child.exitCode} before it was ready:\n${output}`);
     try {
       if ((await fetch(new URL("readyz", url))).ok) return child;
     } catch {
