@@ -12,4 +12,8 @@ internal static class RedisEventIds
     public const int PayloadIgnored = 510;
     public const int RepairFailed = 511;
     public const int GapNotCovered = 512;
+    public const int NodeGone = 520;
+    public const int HeartbeatFailed = 521;
+    public const int PresenceWriteFailed = 522;
+    public const int PresenceRewritten = 523;
 }
