@@ -10,8 +10,8 @@ namespace Herald.Redis;
 /// Who is connected across the cluster: each node's connection count on each user and topic stream it has
 /// subscribers on, kept in the stream's presence hash under the node's ID, and the stream's name in the node's
 /// streams set (<see cref="RedisKeys.NodeStreams"/>) for whoever cleans up after the node. Changes are marked dirty
-/// and written by one loop: a lone change is written at once, and the changes that come while a write is under way
-/// go together in the next, so churn costs no command per login. The broadcast stream's count goes in the node's
+/// and written by one loop: a lone change is written at once, and the changes that follow within a few ms (or while
+/// a write is under way) go together in the next, each stream once, so churn costs no command per login. The broadcast stream's count goes in the node's
 /// heartbeat instead (<see cref="NodeHeartbeat"/>): every logged-in connection is on it, and one field every node
 /// rewrites on every login would be the cluster's hottest key.
 /// </summary>
@@ -22,6 +22,8 @@ internal sealed partial class ClusterPresence(
     IServiceProvider services,
     ILogger<ClusterPresence> logger) : IAsyncDisposable
 {
+    private static readonly TimeSpan WriteSpacing = TimeSpan.FromMilliseconds(5);
+
     // Stream name -> the stream, and whether its entries must be written whatever this node believes Redis holds.
     private readonly ConcurrentDictionary<string, (StreamId Stream, bool Force)> _dirty = new(StringComparer.Ordinal);
 
@@ -147,6 +149,10 @@ internal sealed partial class ClusterPresence(
                 await _wake.WaitAsync(_stopping.Token);
                 Volatile.Write(ref _wakePending, 0);
                 await WriteDirtyAsync();
+
+                // A change after a quiet spell is written at once; those that follow it gather for a moment, so a
+                // burst of logins costs a write per stream every few ms rather than one per login.
+                await Task.Delay(WriteSpacing, _stopping.Token);
             }
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
