@@ -121,9 +121,6 @@ internal sealed partial class ClusterPresence(
         {
             await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
-
-        _stopping.Dispose();
-        _wake.Dispose();
     }
 
     private void MarkDirty(StreamId stream, bool force)

@@ -81,7 +81,8 @@ internal sealed partial class NodeHeartbeat(
     /// <summary>Stops the heartbeats and removes this node's entries, so that its connections leave the cluster's presence now.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (_stopping.IsCancellationRequested)
+        // Never started (the host did not start): nothing of this node is in Redis.
+        if (_stopping.IsCancellationRequested || _loop is null)
         {
             return;
         }
@@ -92,7 +93,6 @@ internal sealed partial class NodeHeartbeat(
             await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
-        _stopping.Dispose();
         await presence.DisposeAsync();
         try
         {

@@ -147,9 +147,27 @@ public sealed class ClusterPresenceTests(SharedRedis redis)
         Assert.Contains(cluster[0].Server.Logs.Entries, entry => entry.EventId == RedisEventIds.NodeGone && entry.Message.Contains(crashedId, StringComparison.Ordinal));
     }
 
-    private Task<HeraldCluster> StartClusterAsync(string prefix, int nodes = 3) => HeraldCluster.StartAsync(
+    [Fact]
+    public async Task RedisRestartedEmpty_EachNodeRewritesItsPresence()
+    {
+        await using var own = await RedisServer.StartAsync();
+        var prefix = RedisTestPrefix.New();
+        await using var cluster = await StartClusterAsync(prefix, nodes: 2, server: own);
+        await using var client = await cluster[1].Server.ConnectAsUserAsync("phoenix");
+        await Eventually.TrueAsync(async () => (await GetUserAsync(cluster[0], "phoenix")).GetProperty("online").GetBoolean(), "phoenix online on node A");
+
+        // Without persistence Redis comes back empty: every presence entry and heartbeat is lost.
+        await own.RestartAsync(kill: true);
+
+        await using var check = await own.ConnectAsync();
+        await Eventually.TrueAsync(async () => (await check.GetDatabase().HashGetAsync($"{prefix}:{{user:phoenix}}:presence", NodeId(cluster[1].Server))) == 1, "node B to rewrite its presence", timeout: TimeSpan.FromSeconds(20));
+        await Eventually.TrueAsync(async () => (await GetUserAsync(cluster[0], "phoenix")).GetProperty("connections").GetInt32() == 1, "phoenix online on node A again");
+        Assert.Contains(cluster[1].Server.Logs.Entries, entry => entry.EventId == RedisEventIds.PresenceRewritten);
+    }
+
+    private Task<HeraldCluster> StartClusterAsync(string prefix, int nodes = 3, RedisServer? server = null) => HeraldCluster.StartAsync(
         nodes,
-        HeraldRedisSettings.For(redis.Server, prefix, new Dictionary<string, string?>
+        HeraldRedisSettings.For(server ?? redis.Server, prefix, new Dictionary<string, string?>
         {
             ["Herald:Redis:NodeHeartbeatInterval"] = HeartbeatInterval.ToString(),
             ["Herald:Redis:NodeTimeout"] = NodeTimeout.ToString(),
