@@ -26,6 +26,7 @@ internal sealed partial class NodeHeartbeat(
     private readonly CancellationTokenSource _stopping = new();
     private Task? _loop;
     private bool _failing;
+    private bool _joined;
 
     public void Start() => _loop ??= Task.Run(LoopAsync);
 
@@ -42,17 +43,14 @@ internal sealed partial class NodeHeartbeat(
             var previous = (long)reply[0];
             var gone = (RedisResult[])reply[1]!;
             var live = ClusterNodes.Read(reply, 2);
-            if (previous < live.Now - (long)options.NodeTimeout.TotalMilliseconds)
+
+            // A node that beat before but whose last heartbeat is gone (a janitor removed it) or older than
+            // NodeTimeout may have been cleaned up as gone: its presence must be written again.
+            var late = _joined && previous < live.Now - (long)options.NodeTimeout.TotalMilliseconds;
+            _joined = true;
+            if (late || presence.RewritePending)
             {
-                // Never beat before (0), or so long ago that a janitor may have removed this node's presence.
-                if (previous > 0 || presence.RewritePending)
-                {
-                    presence.RewriteAll(previous > 0 ? "its heartbeat was late, it may have been cleaned up as gone" : "after a write failed");
-                }
-            }
-            else if (presence.RewritePending)
-            {
-                presence.RewriteAll("after a write failed");
+                presence.RewriteAll(late ? "its heartbeat was late, it may have been cleaned up as gone" : "after a write failed");
             }
 
             foreach (var node in gone)

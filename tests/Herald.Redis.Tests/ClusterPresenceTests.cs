@@ -169,6 +169,25 @@ public sealed class ClusterPresenceTests(SharedRedis redis)
         Assert.Contains(cluster[1].Server.Logs.Entries, entry => entry.EventId == RedisEventIds.PresenceRewritten);
     }
 
+    [Fact]
+    public async Task NodeCleanedUpAsGone_RewritesItsPresenceAtItsNextHeartbeat()
+    {
+        var prefix = RedisTestPrefix.New();
+        await using var cluster = await StartClusterAsync(prefix, nodes: 1);
+        var id = NodeId(cluster[0].Server);
+        await using var client = await cluster[0].Server.ConnectAsUserAsync("sleeper");
+        var presence = (RedisKey)$"{prefix}:{{user:sleeper}}:presence";
+        await Eventually.TrueAsync(async () => (await redis.Database.HashGetAsync(presence, id)).HasValue, "the node's presence field");
+
+        // What another node's janitor does to a node that stalled past NodeTimeout.
+        await redis.Database.HashDeleteAsync(presence, id);
+        await redis.Database.KeyDeleteAsync([$"{prefix}:{{nodes}}:node:{id}", $"{prefix}:{{nodes}}:node:{id}:streams"]);
+        await redis.Database.SortedSetRemoveAsync($"{prefix}:{{nodes}}:nodes", id);
+
+        await Eventually.TrueAsync(async () => await redis.Database.HashGetAsync(presence, id) == 1
+            && await redis.Database.SetContainsAsync($"{prefix}:{{nodes}}:node:{id}:streams", "user:sleeper"), "the node to write its presence again");
+    }
+
     private Task<HeraldCluster> StartClusterAsync(string prefix, int nodes = 3, RedisServer? server = null) => HeraldCluster.StartAsync(
         nodes,
         HeraldRedisSettings.For(server ?? redis.Server, prefix, new Dictionary<string, string?>
