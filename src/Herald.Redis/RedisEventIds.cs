@@ -12,4 +12,8 @@ internal static class RedisEventIds
     public const int RedisPayloadIgnored = 510;
     public const int RedisRepairFailed = 511;
     public const int RedisGapNotCovered = 512;
+    public const int RedisNodeGone = 520;
+    public const int RedisHeartbeatFailed = 521;
+    public const int RedisPresenceWriteFailed = 522;
+    public const int RedisPresenceRewritten = 523;
 }

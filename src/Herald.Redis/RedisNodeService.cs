@@ -8,12 +8,15 @@ namespace Herald.Redis;
 /// <summary>
 /// Joins this node to the cluster at start: connects to Redis (without waiting for it: a node serves its own
 /// connections while Redis is away), subscribes to the control channel and the always-watched streams, and after
-/// every reconnect reads the watched streams again, so that what was published meanwhile reaches this node.
+/// every reconnect reads the watched streams again, so that what was published meanwhile reaches this node, and
+/// rewrites its presence. Starts the presence writes and the heartbeats, and at a graceful stop removes both.
 /// </summary>
 internal sealed partial class RedisNodeService(
     RedisConnection redis,
     RedisKeys keys,
     StreamChannels channels,
+    ClusterPresence presence,
+    NodeHeartbeat heartbeat,
     Dispatcher dispatcher,
     ILogger<RedisNodeService> logger) : IHostedService
 {
@@ -22,6 +25,8 @@ internal sealed partial class RedisNodeService(
         var multiplexer = redis.Multiplexer;
         multiplexer.ConnectionFailed += OnConnectionFailed;
         multiplexer.ConnectionRestored += OnConnectionRestored;
+        presence.Start();
+        heartbeat.Start();
         try
         {
             await redis.Subscriber.SubscribeAsync(keys.ControlChannel, (_, value) => OnControl(value));
@@ -36,7 +41,8 @@ internal sealed partial class RedisNodeService(
         }
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>A graceful stop: this node's presence and heartbeat leave Redis at once, rather than after NodeTimeout.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken) => await heartbeat.DisposeAsync();
 
     private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs failure)
     {
@@ -48,6 +54,12 @@ internal sealed partial class RedisNodeService(
 
     private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs restored)
     {
+        if (restored.ConnectionType == ConnectionType.Interactive)
+        {
+            // What this node wrote while Redis was away was lost: its own counts are the truth.
+            presence.RewriteAll("Redis reconnected");
+        }
+
         if (restored.ConnectionType == ConnectionType.Subscription)
         {
             Log.ConnectionRestored(logger, redis.NodeId, channels.Count);

@@ -35,6 +35,12 @@ internal sealed partial class StreamChannels(
     /// <summary>Streams watched now, the broadcast stream among them.</summary>
     public int Count => _watched.Count;
 
+    /// <summary>This node's subscriptions on the stream now: its logged-in connections on it (0 when it watches none).</summary>
+    public int CountOf(StreamId stream) => _watched.TryGetValue(stream.Name, out var watched) ? watched.Interest : 0;
+
+    /// <summary>The streams watched now, the broadcast stream among them.</summary>
+    public IEnumerable<StreamId> Streams => _watched.Values.Select(static watched => watched.Stream);
+
     /// <summary>Subscribes to what every node receives: the broadcast stream, and with Everything, every stream.</summary>
     public async Task StartAsync()
     {
@@ -59,7 +65,7 @@ internal sealed partial class StreamChannels(
                     watched.Ready = SubscribeAsync(watched);
                 }
 
-                presence.CountChanged(watched);
+                presence.CountChanged(stream);
                 return;
             }
 
@@ -76,7 +82,7 @@ internal sealed partial class StreamChannels(
         }
 
         var retired = watched.RemoveInterest();
-        presence.CountChanged(watched);
+        presence.CountChanged(stream);
         if (!retired)
         {
             return;
