@@ -142,6 +142,9 @@ internal sealed partial class StreamChannels(
         {
             await RepairAsync(watched);
         }
+
+        // Done: the entry need not keep this method's task alive for as long as the stream is watched.
+        watched.Ready = Task.CompletedTask;
     }
 
     private async Task UnsubscribeAsync(WatchedStream watched)

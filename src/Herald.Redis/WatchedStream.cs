@@ -11,13 +11,15 @@ namespace Herald.Redis;
 /// the last one is held, and the stream is repaired from the history: every message after the last one is
 /// dispatched in seq order, then what was held and still follows. So each local subscriber gets the stream's
 /// messages once and in order, or, when the history no longer holds what was missed, is told so.
+/// There is one per stream a node has subscribers on (a user's, on the node of its tabs), so it locks itself (its
+/// object header) rather than a <see cref="Lock"/> of its own; nothing outside this class locks it.
 /// </summary>
 /// <param name="stream">The stream.</param>
 /// <param name="receive">What a message on the stream's channel is given to.</param>
 internal sealed class WatchedStream(StreamId stream, Action<RedisValue> receive)
 {
-    private readonly Lock _gate = new();
-    private readonly SortedList<long, StreamMessage> _held = [];
+    // Held messages are rare (a gap, a reorder, a repair under way): the list is made when one is.
+    private SortedList<long, StreamMessage>? _held;
     private string? _epoch;
     private long _lastSeq;
     private bool _baselined;
@@ -40,7 +42,7 @@ internal sealed class WatchedStream(StreamId stream, Action<RedisValue> receive)
     {
         get
         {
-            lock (_gate)
+            lock (this)
             {
                 return _interest;
             }
@@ -50,7 +52,7 @@ internal sealed class WatchedStream(StreamId stream, Action<RedisValue> receive)
     /// <returns>False when the entry is retired.</returns>
     public bool TryAddInterest(out bool isFirst)
     {
-        lock (_gate)
+        lock (this)
         {
             isFirst = _interest == 0;
             if (Retired)
@@ -66,7 +68,7 @@ internal sealed class WatchedStream(StreamId stream, Action<RedisValue> receive)
     /// <returns>True when that was the last subscription: the entry is retired.</returns>
     public bool RemoveInterest()
     {
-        lock (_gate)
+        lock (this)
         {
             if (--_interest > 0)
             {
@@ -82,7 +84,7 @@ internal sealed class WatchedStream(StreamId stream, Action<RedisValue> receive)
     /// <returns>True when the stream needs a repair from the history (the caller starts one).</returns>
     public bool SetBaseline(StreamPosition head, Action<StreamMessage> dispatch)
     {
-        lock (_gate)
+        lock (this)
         {
             _baselined = true;
             (_epoch, _lastSeq) = (head.Epoch, head.Seq);
@@ -110,11 +112,11 @@ internal sealed class WatchedStream(StreamId stream, Action<RedisValue> receive)
     /// <returns>True when the stream needs a repair from the history (the caller starts one).</returns>
     public bool Offer(StreamMessage message, Action<StreamMessage> dispatch)
     {
-        lock (_gate)
+        lock (this)
         {
             if (!_baselined || _repairing)
             {
-                _held.TryAdd(message.Seq, message);
+                Hold(message);
                 return false;
             }
 
@@ -126,7 +128,7 @@ internal sealed class WatchedStream(StreamId stream, Action<RedisValue> receive)
     /// <returns>The position to read the history after, or null when a repair is under way.</returns>
     public StreamPosition? StartRepair()
     {
-        lock (_gate)
+        lock (this)
         {
             if (_repairing || !_baselined)
             {
@@ -141,7 +143,7 @@ internal sealed class WatchedStream(StreamId stream, Action<RedisValue> receive)
     /// <summary>Gives up a repair that could not read the history; what is held waits for the next one.</summary>
     public void AbandonRepair()
     {
-        lock (_gate)
+        lock (this)
         {
             _repairing = false;
         }
@@ -156,7 +158,7 @@ internal sealed class WatchedStream(StreamId stream, Action<RedisValue> receive)
     /// <param name="uncovered">Called, before anything more is dispatched, when the history no longer holds all that was missed.</param>
     public (bool Covered, bool RepairAgain) CompleteRepair(HistoryRead read, Action<StreamMessage> dispatch, Action uncovered)
     {
-        lock (_gate)
+        lock (this)
         {
             _repairing = false;
             var covered = read.Outcome switch
@@ -205,9 +207,14 @@ internal sealed class WatchedStream(StreamId stream, Action<RedisValue> receive)
     /// <summary>The held messages, oldest first, leaving none held. The caller holds the gate.</summary>
     private StreamMessage[] TakeHeld()
     {
-        var held = _held.Values.ToArray();
-        _held.Clear();
-        return held;
+        if (_held is not { Count: > 0 } held)
+        {
+            return [];
+        }
+
+        var taken = held.Values.ToArray();
+        held.Clear();
+        return taken;
     }
 
     /// <summary>The caller holds the gate.</summary>
@@ -215,7 +222,7 @@ internal sealed class WatchedStream(StreamId stream, Action<RedisValue> receive)
     {
         if (_repairing)
         {
-            _held.TryAdd(message.Seq, message);
+            Hold(message);
             return false;
         }
 
@@ -230,10 +237,10 @@ internal sealed class WatchedStream(StreamId stream, Action<RedisValue> receive)
             _epoch = message.Epoch;
             dispatch(message);
             _lastSeq = message.Seq;
-            while (_held.Count > 0 && _held.Keys[0] <= _lastSeq + 1)
+            while (_held is { Count: > 0 } held && held.Keys[0] <= _lastSeq + 1)
             {
-                var next = _held.Values[0];
-                _held.RemoveAt(0);
+                var next = held.Values[0];
+                held.RemoveAt(0);
                 if (next.Epoch == _epoch && next.Seq == _lastSeq + 1)
                 {
                     dispatch(next);
@@ -245,7 +252,10 @@ internal sealed class WatchedStream(StreamId stream, Action<RedisValue> receive)
         }
 
         // A gap, or another epoch: held until the history says what came in between.
-        _held.TryAdd(message.Seq, message);
+        Hold(message);
         return true;
     }
+
+    /// <summary>The caller holds the lock.</summary>
+    private void Hold(StreamMessage message) => (_held ??= []).TryAdd(message.Seq, message);
 }
