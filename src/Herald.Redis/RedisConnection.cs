@@ -27,6 +27,12 @@ internal sealed class RedisConnection : IAsyncDisposable
 
     public ConnectionMultiplexer Multiplexer => _multiplexer.Value;
 
+    /// <summary>The oldest Redis Herald runs on: sharded pub/sub, and SPUBLISH inside scripts, came with 7.0.</summary>
+    public static Version MinimumVersion { get; } = new(7, 0);
+
+    /// <summary>A connected Redis server older than <see cref="MinimumVersion"/>, if any: the node is then not ready.</summary>
+    public IServer? TooOld => Multiplexer.GetServers().FirstOrDefault(static server => server.IsConnected && server.Version < MinimumVersion);
+
     public IDatabase Database => Multiplexer.GetDatabase();
 
     public ISubscriber Subscriber => Multiplexer.GetSubscriber();

@@ -33,6 +33,10 @@ internal sealed partial class RedisNodeService(
             await channels.StartAsync();
             // The endpoints only: the configuration string may hold a password.
             Log.Connected(logger, redis.NodeId, string.Join(",", multiplexer.GetEndPoints().Select(static endpoint => endpoint.ToString())));
+            if (redis.TooOld is { } old)
+            {
+                Log.TooOld(logger, old.Version.ToString(), old.EndPoint.ToString() ?? "-", RedisConnection.MinimumVersion.ToString());
+            }
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
@@ -77,6 +81,9 @@ internal sealed partial class RedisNodeService(
 
     private static partial class Log
     {
+        [LoggerMessage(RedisEventIds.RedisTooOld, LogLevel.Error, "Redis {Version} at {Endpoint} is older than {Minimum}, which Herald needs (sharded pub/sub): publishes fail and the node reports not ready", EventName = nameof(RedisEventIds.RedisTooOld))]
+        public static partial void TooOld(ILogger logger, string version, string endpoint, string minimum);
+
         [LoggerMessage(RedisEventIds.RedisConnected, LogLevel.Information, "Node {Node} joined the cluster through Redis at {Endpoints}", EventName = nameof(RedisEventIds.RedisConnected))]
         public static partial void Connected(ILogger logger, string node, string endpoints);
 

@@ -9,7 +9,8 @@ internal sealed class RedisReadinessCheck(RedisConnection redis) : IHealthCheck
     public const string Name = "herald-redis";
 
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(redis.Multiplexer.IsConnected
-            ? HealthCheckResult.Healthy("Redis reachable")
-            : HealthCheckResult.Unhealthy("Redis unreachable"));
+        Task.FromResult(
+            !redis.Multiplexer.IsConnected ? HealthCheckResult.Unhealthy("Redis unreachable")
+            : redis.TooOld is { } old ? HealthCheckResult.Unhealthy($"Redis {old.Version} at {old.EndPoint} is older than {RedisConnection.MinimumVersion}")
+            : HealthCheckResult.Healthy("Redis reachable"));
 }
