@@ -90,8 +90,12 @@ internal sealed partial class StreamChannels(
     }
 
     /// <summary>Waits until the node receives the stream, so that a history read after it misses nothing published later.</summary>
+    /// <remarks>
+    /// A subscription that failed while Redis was away is tried again here, by the join that needs it, as well as by
+    /// the reconnect's <see cref="CatchUp"/>: one that failed just after the reconnect would otherwise wait for the next.
+    /// </remarks>
     public Task WhenReadyAsync(StreamId stream) =>
-        _watched.TryGetValue(stream.Name, out var watched) ? watched.Ready : Task.CompletedTask;
+        _watched.TryGetValue(stream.Name, out var watched) ? watched.RetryIfFailed(SubscribeAsync) : Task.CompletedTask;
 
     /// <summary>Dispatches this node's own publish at once, rather than when Redis echoes it.</summary>
     public void Offer(StreamMessage message)
@@ -107,22 +111,21 @@ internal sealed partial class StreamChannels(
     {
         foreach (var watched in _watched.Values)
         {
-            if (watched.Ready.IsFaulted)
-            {
-                watched.Ready = SubscribeAsync(watched);
-            }
-            else
+            if (!watched.Ready.IsFaulted)
             {
                 _ = RepairAsync(watched);
             }
+
+            watched.RetryIfFailed(SubscribeAsync);
         }
     }
 
     private async Task SubscribeAsync(WatchedStream watched)
     {
-        if (options.Fanout == HeraldRedisFanout.Subscribed)
+        if (options.Fanout == HeraldRedisFanout.Subscribed && !watched.Subscribed)
         {
             await redis.Subscriber.SubscribeAsync(keys.StreamChannel(watched.Stream), watched.Handler);
+            watched.Subscribed = true;
         }
 
         var head = await history.ReadAsync(watched.Stream, after: null);
