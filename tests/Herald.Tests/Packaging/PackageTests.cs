@@ -8,7 +8,7 @@ using Herald.Tests.Infrastructure;
 namespace Herald.Tests.Packaging;
 
 /// <summary>
-/// The two NuGet packages as <c>dotnet pack</c> makes them, from the assemblies this test run already built
+/// The NuGet packages as <c>dotnet pack</c> makes them, from the assemblies this test run already built
 /// (<c>--no-build</c>, a second or two): their metadata, README and files.
 /// </summary>
 public sealed partial class PackageTests
@@ -18,6 +18,7 @@ public sealed partial class PackageTests
     [Theory]
     [InlineData("Herald", "aspnetcore")]
     [InlineData("Herald.Client", "client")]
+    [InlineData("Herald.Redis", "redis")]
     public async Task Pack_Library_HasItsMetadataReadmeAndAssembly(string id, string tag)
     {
         using var output = new TempDirectory();
@@ -56,7 +57,7 @@ public sealed partial class PackageTests
         Assert.StartsWith("MIT License", File.ReadAllText(RepositoryFiles.PathOf("LICENSE")), StringComparison.Ordinal);
     }
 
-    /// <summary>The one version of both packages, from Directory.Build.props.</summary>
+    /// <summary>The one version of every package, from Directory.Build.props.</summary>
     [Fact]
     public void NpmPackage_OfTheBrowserClient_HasTheSameVersionAndLicenseAsTheNuGetPackages()
     {
