@@ -22,12 +22,17 @@ internal static class FailureNode
     /// <summary>How late a refusal may come past CommandTimeout on a loaded machine and still count as not hanging.</summary>
     public static readonly TimeSpan Slack = TimeSpan.FromSeconds(1.5);
 
-    public static Task<HeraldTestServer> StartAsync(RedisServer redis, string prefix, Action<HeraldOptions>? configure = null) =>
+    /// <param name="redis">The test's Redis.</param>
+    /// <param name="prefix">The cluster's key prefix.</param>
+    /// <param name="configure">Herald's options.</param>
+    /// <param name="connectionOptions">Appended to the connection string (<c>name=…</c>), to single the node's connections out in Redis.</param>
+    public static Task<HeraldTestServer> StartAsync(RedisServer redis, string prefix, Action<HeraldOptions>? configure = null, string? connectionOptions = null) =>
         HeraldTestServer.StartAsync(
             configure: configure,
             settings: HeraldRedisSettings.For(redis, prefix, new Dictionary<string, string?>
             {
                 ["Herald:Redis:CommandTimeout"] = CommandTimeout.ToString(),
+                [HeraldRedisSettings.ConfigurationKey] = connectionOptions is null ? redis.ConnectionString : $"{redis.ConnectionString},{connectionOptions}",
             }),
             configureBuilder: builder =>
             {
