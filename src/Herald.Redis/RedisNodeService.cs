@@ -26,7 +26,7 @@ internal sealed partial class RedisNodeService(
         {
             await redis.Subscriber.SubscribeAsync(keys.ControlChannel, (_, value) => OnControl(value));
             await channels.StartAsync();
-            Log.Connected(logger, redis.NodeId, multiplexer.Configuration);
+            Log.Connected(logger, redis.NodeId, ConfigurationOptions.Parse(multiplexer.Configuration).ToString(includePassword: false));
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
@@ -50,8 +50,11 @@ internal sealed partial class RedisNodeService(
         if (restored.ConnectionType == ConnectionType.Subscription)
         {
             Log.ConnectionRestored(logger, redis.NodeId, channels.Count);
-            channels.CatchUp();
         }
+
+        // Either connection: a repair that failed because the command connection was still away is done again
+        // when it is back, rather than waiting for a message to show the gap.
+        _ = channels.CatchUpAsync();
     }
 
     private void OnControl(RedisValue value)

@@ -92,7 +92,7 @@ internal sealed partial class StreamChannels(
     /// <summary>Waits until the node receives the stream, so that a history read after it misses nothing published later.</summary>
     /// <remarks>
     /// A subscription that failed while Redis was away is tried again here, by the join that needs it, as well as by
-    /// the reconnect's <see cref="CatchUp"/>: one that failed just after the reconnect would otherwise wait for the next.
+    /// the reconnect's <see cref="CatchUpAsync"/>: one that failed just after the reconnect would otherwise wait for the next.
     /// </remarks>
     public Task WhenReadyAsync(StreamId stream) =>
         _watched.TryGetValue(stream.Name, out var watched) ? watched.RetryIfFailed(SubscribeAsync) : Task.CompletedTask;
@@ -107,8 +107,22 @@ internal sealed partial class StreamChannels(
     }
 
     /// <summary>After Redis was away, every watched stream is read again: what was published meanwhile is dispatched.</summary>
-    public void CatchUp()
+    /// <remarks>
+    /// First a ping on the subscription connection: the multiplexer resubscribes the channels on it as it comes
+    /// back, and the answer to a ping sent after them means they are in force, so no message published after the
+    /// history read below can be missed. Without an answer Redis is away again, and its next return catches up.
+    /// </remarks>
+    public async Task CatchUpAsync()
     {
+        try
+        {
+            await redis.Subscriber.PingAsync();
+        }
+        catch (Exception exception) when (RedisUnavailable.Is(exception))
+        {
+            return;
+        }
+
         foreach (var watched in _watched.Values)
         {
             if (!watched.Ready.IsFaulted)
@@ -116,7 +130,7 @@ internal sealed partial class StreamChannels(
                 _ = RepairAsync(watched);
             }
 
-            watched.RetryIfFailed(SubscribeAsync);
+            _ = watched.RetryIfFailed(SubscribeAsync);
         }
     }
 
