@@ -1,36 +1,236 @@
+using System.Collections.Concurrent;
 using Herald.Streams;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
 namespace Herald.Redis;
 
 /// <summary>
-/// Who is connected across the cluster: each node's connection count on each stream it has subscribers on, kept
-/// in the stream's presence hash under the node's ID.
+/// Who is connected across the cluster: each node's connection count on each user and topic stream it has
+/// subscribers on, kept in the stream's presence hash under the node's ID, and the stream's name in the node's
+/// streams set (<see cref="RedisKeys.NodeStreams"/>) for whoever cleans up after the node. Changes are marked dirty
+/// and written by one loop: a lone change is written at once, and the changes that follow within a few ms (or while
+/// a write is under way) go together in the next, each stream once, so churn costs no command per login. The broadcast stream's count goes in the node's
+/// heartbeat instead (<see cref="NodeHeartbeat"/>): every logged-in connection is on it, and one field every node
+/// rewrites on every login would be the cluster's hottest key.
 /// </summary>
-internal sealed class ClusterPresence(RedisConnection redis, RedisKeys keys)
+internal sealed partial class ClusterPresence(
+    RedisConnection redis,
+    RedisKeys keys,
+    ClusterNodes nodes,
+    IServiceProvider services,
+    ILogger<ClusterPresence> logger) : IAsyncDisposable
 {
-    /// <summary>This node's subscriptions on the stream changed (<see cref="WatchedStream.Interest"/>, 0 once it is retired).</summary>
-    public void CountChanged(WatchedStream watched)
+    private static readonly TimeSpan WriteSpacing = TimeSpan.FromMilliseconds(5);
+
+    // Stream name -> the stream, and whether its entries must be written whatever this node believes Redis holds.
+    private readonly ConcurrentDictionary<string, (StreamId Stream, bool Force)> _dirty = new(StringComparer.Ordinal);
+
+    // The streams whose entries may be in Redis: written before their field, forgotten once their removal succeeded.
+    // Only the write loop touches it.
+    private readonly HashSet<string> _written = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _wake = new(0);
+    private readonly CancellationTokenSource _stopping = new();
+    private int _wakePending;
+    private int _rewritePending;
+    private int _rewriteWritten;
+    private bool _failing;
+    private Task? _loop;
+
+    // Resolved on first use: the channels call this class, so they cannot be a constructor argument.
+    private StreamChannels? _channels;
+
+    private StreamChannels Channels => _channels ??= services.GetRequiredService<StreamChannels>();
+
+    /// <summary>Starts the write loop.</summary>
+    public void Start() => _loop ??= Task.Run(WriteLoopAsync);
+
+    /// <summary>This node's count on the stream changed (<see cref="StreamChannels"/> calls it on every join and leave).</summary>
+    public void CountChanged(StreamId stream)
     {
-        var count = watched.Interest;
-        _ = count == 0
-            ? redis.Database.HashDeleteAsync(keys.Presence(watched.Stream), redis.NodeId, CommandFlags.FireAndForget)
-            : redis.Database.HashSetAsync(keys.Presence(watched.Stream), redis.NodeId, count, flags: CommandFlags.FireAndForget);
+        if (stream.Kind != StreamKind.Broadcast && !_stopping.IsCancellationRequested)
+        {
+            MarkDirty(stream, force: false);
+        }
     }
 
-    /// <summary>The stream's connections on the other nodes.</summary>
-    public async Task<int> CountElsewhereAsync(StreamId stream)
+    /// <summary>
+    /// Writes every entry of this node again from its own counts: after Redis was away (what was written meanwhile
+    /// was lost), or after the node was counted as gone and cleaned up.
+    /// </summary>
+    public void RewriteAll(string why)
     {
-        var counts = await redis.Database.HashGetAllAsync(keys.Presence(stream));
-        var total = 0;
-        foreach (var entry in counts)
+        if (_stopping.IsCancellationRequested)
         {
-            if (entry.Name != redis.NodeId)
+            return;
+        }
+
+        Volatile.Write(ref _rewritePending, 0);
+        Log.PresenceRewritten(logger, redis.NodeId, why);
+
+        // Also the streams this node may have left entries on and no longer watches: their removal may have been lost.
+        Volatile.Write(ref _rewriteWritten, 1);
+        foreach (var stream in Channels.Streams)
+        {
+            if (stream.Kind != StreamKind.Broadcast)
             {
-                total += (int)entry.Value;
+                MarkDirty(stream, force: true);
             }
         }
 
-        return total;
+        Wake();
+    }
+
+    /// <summary>Whether a write failed since the last rewrite; the heartbeat rewrites once Redis answers again.</summary>
+    public bool RewritePending => Volatile.Read(ref _rewritePending) == 1;
+
+    /// <summary>The stream's connections on each live node, this node's from its own count.</summary>
+    public async Task<Dictionary<string, int>> LiveCountsAsync(StreamId stream)
+    {
+        var fields = redis.Database.HashGetAllAsync(keys.Presence(stream));
+        var live = await nodes.LiveAsync();
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var entry in await fields)
+        {
+            var node = (string)entry.Name!;
+            if (node != redis.NodeId && live.ContainsKey(node) && (int)entry.Value is > 0 and var count)
+            {
+                counts[node] = count;
+            }
+        }
+
+        if (Channels.CountOf(stream) is > 0 and var here)
+        {
+            counts[redis.NodeId] = here;
+        }
+
+        return counts;
+    }
+
+    /// <summary>Stops writing; <see cref="NodeJanitor"/> then removes this node's entries at once.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync();
+        if (_loop is not null)
+        {
+            await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    private void MarkDirty(StreamId stream, bool force)
+    {
+        _dirty.AddOrUpdate(stream.Name, static (_, change) => change, static (_, old, change) => (change.Stream, old.Force || change.Force), (Stream: stream, Force: force));
+        Wake();
+    }
+
+    private void Wake()
+    {
+        if (Interlocked.Exchange(ref _wakePending, 1) == 0)
+        {
+            _wake.Release();
+        }
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                await _wake.WaitAsync(_stopping.Token);
+                Volatile.Write(ref _wakePending, 0);
+                await WriteDirtyAsync();
+
+                // A change after a quiet spell is written at once; those that follow it gather for a moment, so a
+                // burst of logins costs a write per stream every few ms rather than one per login.
+                await Task.Delay(WriteSpacing, _stopping.Token);
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            // Stopping: the janitor removes every entry of this node, written or not.
+        }
+    }
+
+    private async Task WriteDirtyAsync()
+    {
+        var changes = new List<(StreamId Stream, bool Force)>(_dirty.Count);
+        foreach (var name in _dirty.Keys)
+        {
+            if (_dirty.TryRemove(name, out var change))
+            {
+                changes.Add(change);
+            }
+        }
+
+        if (Interlocked.Exchange(ref _rewriteWritten, 0) == 1)
+        {
+            var watched = changes.Select(static change => change.Stream.Name).ToHashSet(StringComparer.Ordinal);
+            changes.AddRange(_written.Where(name => !watched.Contains(name)).Select(static name => (StreamId.FromName(name)!, true)));
+        }
+
+        if (changes.Count == 0)
+        {
+            return;
+        }
+
+        var batch = redis.Database.CreateBatch();
+        var writes = new List<Task>(2 * changes.Count);
+        var removed = new List<string>();
+        var streamsKey = keys.NodeStreams(redis.NodeId);
+        foreach (var (stream, force) in changes)
+        {
+            var count = Channels.CountOf(stream);
+            var presenceKey = keys.Presence(stream);
+            if (count > 0)
+            {
+                // The name before the field: a janitor that finds the field's node gone must find the field too.
+                if (_written.Add(stream.Name) || force)
+                {
+                    writes.Add(batch.SetAddAsync(streamsKey, stream.Name));
+                }
+
+                writes.Add(batch.HashSetAsync(presenceKey, redis.NodeId, count));
+            }
+            else if (_written.Contains(stream.Name) || force)
+            {
+                writes.Add(batch.HashDeleteAsync(presenceKey, redis.NodeId));
+                writes.Add(batch.SetRemoveAsync(streamsKey, stream.Name));
+                removed.Add(stream.Name);
+            }
+        }
+
+        batch.Execute();
+        try
+        {
+            await Task.WhenAll(writes);
+            _written.ExceptWith(removed);
+            _failing = false;
+        }
+        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        {
+            // Which of the batch's writes landed is unknown: the next rewrite writes every entry again.
+            Volatile.Write(ref _rewritePending, 1);
+            if (!_failing)
+            {
+                _failing = true;
+                Log.PresenceWriteFailed(logger, exception, redis.NodeId, writes.Count);
+            }
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(RedisEventIds.RedisPresenceWriteFailed, LogLevel.Warning, "Node {Node} could not write {Commands} presence changes to Redis; it rewrites all its presence once Redis answers again", EventName = nameof(RedisEventIds.RedisPresenceWriteFailed))]
+        public static partial void PresenceWriteFailed(ILogger logger, Exception exception, string node, int commands);
+
+        [LoggerMessage(RedisEventIds.RedisPresenceRewritten, LogLevel.Information, "Node {Node} rewrites all its presence in Redis from its own connections ({Why})", EventName = nameof(RedisEventIds.RedisPresenceRewritten))]
+        public static partial void PresenceRewritten(ILogger logger, string node, string why);
     }
 }

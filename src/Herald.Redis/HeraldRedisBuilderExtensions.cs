@@ -1,4 +1,5 @@
 using Herald.Delivery;
+using Herald.Diagnostics;
 using Herald.Redis;
 using Herald.Routing;
 using Herald.Streams;
@@ -32,12 +33,16 @@ public static class HeraldRedisBuilderExtensions
         services.TryAddSingleton<RedisHistoryStore>();
         services.TryAddSingleton<StreamChannels>();
         services.TryAddSingleton<ClusterPresence>();
+        services.TryAddSingleton<ClusterNodes>();
+        services.TryAddSingleton<NodeJanitor>();
+        services.TryAddSingleton<NodeHeartbeat>();
 
         // Replacing the single node's parts: AddHerald registered them with TryAdd, so these win whichever runs first.
         services.Replace(ServiceDescriptor.Singleton<IStreamInterest>(static provider => provider.GetRequiredService<StreamChannels>()));
         services.Replace(ServiceDescriptor.Singleton<IHistory, RedisHistory>());
         services.Replace(ServiceDescriptor.Singleton<IBackplane, RedisBackplane>());
         services.Replace(ServiceDescriptor.Singleton<IIdempotencyStore, RedisIdempotencyStore>());
+        services.Replace(ServiceDescriptor.Singleton<IClusterView, RedisClusterView>());
         if (!services.Any(static service => service.ServiceType == typeof(RedisReadinessCheck)))
         {
             services.AddSingleton<RedisReadinessCheck>();

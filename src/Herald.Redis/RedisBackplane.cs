@@ -1,5 +1,6 @@
 using System.Globalization;
 using Herald.Delivery;
+using Herald.Routing;
 using Herald.Streams;
 using StackExchange.Redis;
 
@@ -14,6 +15,8 @@ internal sealed class RedisBackplane(
     RedisKeys keys,
     StreamChannels channels,
     ClusterPresence presence,
+    ClusterNodes nodes,
+    ConnectionRegistry registry,
     Dispatcher dispatcher,
     HeraldRedisOptions redisOptions,
     HeraldOptions options) : IBackplane
@@ -52,12 +55,16 @@ internal sealed class RedisBackplane(
 
         var published = new StreamMessage(stream, (string)reply[0]!, (long)reply[1], message);
         channels.Offer(published);
-        return new StreamDelivery(published, (int)reply[2]);
+
+        // The broadcast stream has no presence hash (every login would rewrite it): its reach is every logged-in
+        // connection, this node's now and the others' as of their last heartbeats.
+        var delivered = stream.Kind == StreamKind.Broadcast ? registry.LoggedInCount + nodes.BroadcastElsewhere : (int)reply[2];
+        return new StreamDelivery(published, delivered);
     }
 
     /// <summary>
     /// Closes the user's connections on this node at once, and tells the other nodes to close theirs. The count is
-    /// this node's closed connections and what the cluster's presence says the other nodes hold.
+    /// this node's closed connections and what the cluster's presence says the other live nodes hold.
     /// </summary>
     public async ValueTask<int> DisconnectUserAsync(string userId, string reason, CancellationToken cancellationToken)
     {
@@ -65,7 +72,8 @@ internal sealed class RedisBackplane(
         int elsewhere;
         try
         {
-            elsewhere = await presence.CountElsewhereAsync(StreamId.ForUser(userId));
+            var counts = await presence.LiveCountsAsync(StreamId.ForUser(userId));
+            elsewhere = counts.Where(count => count.Key != redis.NodeId).Sum(static count => count.Value);
         }
         catch (Exception exception) when (RedisUnavailable.Is(exception))
         {

@@ -6,10 +6,14 @@ namespace Herald.Redis;
 /// </summary>
 internal static class RedisEventIds
 {
-    public const int Connected = 500;
-    public const int ConnectionLost = 501;
-    public const int ConnectionRestored = 502;
-    public const int PayloadIgnored = 510;
-    public const int RepairFailed = 511;
-    public const int GapNotCovered = 512;
+    public const int RedisConnected = 500;
+    public const int RedisConnectionLost = 501;
+    public const int RedisConnectionRestored = 502;
+    public const int RedisPayloadIgnored = 510;
+    public const int RedisRepairFailed = 511;
+    public const int RedisGapNotCovered = 512;
+    public const int RedisNodeGone = 520;
+    public const int RedisHeartbeatFailed = 521;
+    public const int RedisPresenceWriteFailed = 522;
+    public const int RedisPresenceRewritten = 523;
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Herald.Streams;
 using StackExchange.Redis;
 using StreamPosition = Herald.Streams.StreamPosition;
@@ -11,19 +10,17 @@ namespace Herald.Redis;
 /// </summary>
 internal sealed class RedisHistoryStore(RedisConnection redis, RedisKeys keys, HeraldOptions options, TimeProvider timeProvider)
 {
-    // KEYS: meta, history. ARGV: 1 to read the messages too, the history's message limit. Returns {} for a stream
-    // without an epoch, else { epoch, last seq, entries }, the entries those the limit keeps (the trim is approximate).
+    // KEYS: meta, history. ARGV: 1 to read the messages too. Returns {} for a stream without an epoch, else
+    // { epoch, last seq, entries }, the entries oldest first as PublishScript appends them.
     private const string ReadScript = """
         local meta = redis.call('HMGET', KEYS[1], 'e', 's')
         if not meta[1] then
           return {}
         end
-        local last = tonumber(meta[2])
         if ARGV[1] ~= '1' then
-          return { meta[1], last }
+          return { meta[1], tonumber(meta[2]) }
         end
-        local first = math.max(last - tonumber(ARGV[2]) + 1, 1)
-        return { meta[1], last, redis.call('XRANGE', KEYS[2], first .. '-0', '+') }
+        return { meta[1], tonumber(meta[2]), redis.call('LRANGE', KEYS[2], 0, -1) }
         """;
 
     public async ValueTask<HistoryRead> ReadAsync(StreamId stream, StreamPosition? after)
@@ -31,7 +28,7 @@ internal sealed class RedisHistoryStore(RedisConnection redis, RedisKeys keys, H
         var reply = await redis.Database.ScriptEvaluateAsync(
             ReadScript,
             [keys.Meta(stream), keys.History(stream)],
-            [after is null ? "0" : "1", options.HistoryMaxMessages]);
+            [after is null ? "0" : "1"]);
         var parts = (RedisResult[])reply!;
         if (parts.Length == 0)
         {
@@ -57,26 +54,7 @@ internal sealed class RedisHistoryStore(RedisConnection redis, RedisKeys keys, H
         var kept = new List<StreamMessage>(entries.Length);
         foreach (var entry in entries)
         {
-            var fields = (RedisResult[])entry!;
-            var id = (string)fields[0]!;
-            var seq = long.Parse(id.AsSpan(0, id.IndexOf('-', StringComparison.Ordinal)), NumberStyles.None, CultureInfo.InvariantCulture);
-            var values = (RedisResult[])fields[1]!;
-            long ticks = 0;
-            byte[]? record = null;
-            for (var i = 0; i + 1 < values.Length; i += 2)
-            {
-                switch ((string)values[i]!)
-                {
-                    case "t":
-                        ticks = (long)values[i + 1];
-                        break;
-                    case "r":
-                        record = (byte[])values[i + 1]!;
-                        break;
-                }
-            }
-
-            if (ticks > oldest && record is not null && RetainedRecord.IsWellFormed(record))
+            if (HistoryEntry.TryRead((byte[])entry!, out var seq, out var ticks, out var record) && ticks > oldest)
             {
                 kept.Add(new StreamMessage(stream, head.Epoch!, seq, RetainedRecord.Read(record, new DateTimeOffset(ticks, TimeSpan.Zero))));
             }

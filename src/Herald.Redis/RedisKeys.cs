@@ -29,6 +29,18 @@ internal sealed class RedisKeys(HeraldRedisOptions options)
     /// <summary>An idempotency key's claim or result (its own hash tag: a key is not tied to one stream).</summary>
     public RedisKey Idempotency(string key) => $"{_prefix}:idempotency:{{{key}}}";
 
+    /// <summary>
+    /// The nodes that sent a heartbeat, a sorted set from node ID to its last heartbeat (ms since the Unix epoch, by
+    /// Redis's clock). The node keys share the hash tag <c>{nodes}</c>, so that the heartbeat script may touch them together.
+    /// </summary>
+    public RedisKey Nodes => $"{_prefix}:{{nodes}}:nodes";
+
+    /// <summary>A node's counts as of its last heartbeat, a hash that expires NodeTimeout after it.</summary>
+    public RedisKey Node(string nodeId) => $"{_prefix}:{{nodes}}:node:{nodeId}";
+
+    /// <summary>The names of the streams a node has presence fields on, a set, so that whoever cleans up after the node finds them.</summary>
+    public RedisKey NodeStreams(string nodeId) => $"{_prefix}:{{nodes}}:node:{nodeId}:streams";
+
     /// <summary>The channel of commands to every node (disconnect a user).</summary>
     public RedisChannel ControlChannel => RedisChannel.Literal($"{_prefix}:control");
 }

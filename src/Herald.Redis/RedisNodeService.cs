@@ -8,12 +8,15 @@ namespace Herald.Redis;
 /// <summary>
 /// Joins this node to the cluster at start: connects to Redis (without waiting for it: a node serves its own
 /// connections while Redis is away), subscribes to the control channel and the always-watched streams, and after
-/// every reconnect reads the watched streams again, so that what was published meanwhile reaches this node.
+/// every reconnect reads the watched streams again, so that what was published meanwhile reaches this node, and
+/// rewrites its presence. Starts the presence writes and the heartbeats, and at a graceful stop removes both.
 /// </summary>
 internal sealed partial class RedisNodeService(
     RedisConnection redis,
     RedisKeys keys,
     StreamChannels channels,
+    ClusterPresence presence,
+    NodeHeartbeat heartbeat,
     Dispatcher dispatcher,
     ILogger<RedisNodeService> logger) : IHostedService
 {
@@ -22,11 +25,14 @@ internal sealed partial class RedisNodeService(
         var multiplexer = redis.Multiplexer;
         multiplexer.ConnectionFailed += OnConnectionFailed;
         multiplexer.ConnectionRestored += OnConnectionRestored;
+        presence.Start();
+        heartbeat.Start();
         try
         {
             await redis.Subscriber.SubscribeAsync(keys.ControlChannel, (_, value) => OnControl(value));
             await channels.StartAsync();
-            Log.Connected(logger, redis.NodeId, ConfigurationOptions.Parse(multiplexer.Configuration).ToString(includePassword: false));
+            // The endpoints only: the configuration string may hold a password.
+            Log.Connected(logger, redis.NodeId, string.Join(",", multiplexer.GetEndPoints().Select(static endpoint => endpoint.ToString())));
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
@@ -35,7 +41,8 @@ internal sealed partial class RedisNodeService(
         }
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>A graceful stop: this node's presence and heartbeat leave Redis at once, rather than after NodeTimeout.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken) => await heartbeat.DisposeAsync();
 
     private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs failure)
     {
@@ -47,6 +54,12 @@ internal sealed partial class RedisNodeService(
 
     private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs restored)
     {
+        if (restored.ConnectionType == ConnectionType.Interactive)
+        {
+            // What this node wrote while Redis was away was lost: its own counts are the truth.
+            presence.RewriteAll("Redis reconnected");
+        }
+
         if (restored.ConnectionType == ConnectionType.Subscription)
         {
             Log.ConnectionRestored(logger, redis.NodeId, channels.Count);
@@ -67,13 +80,13 @@ internal sealed partial class RedisNodeService(
 
     private static partial class Log
     {
-        [LoggerMessage(RedisEventIds.Connected, LogLevel.Information, "Node {Node} joined the cluster through Redis at {Configuration}", EventName = "RedisConnected")]
-        public static partial void Connected(ILogger logger, string node, string configuration);
+        [LoggerMessage(RedisEventIds.RedisConnected, LogLevel.Information, "Node {Node} joined the cluster through Redis at {Endpoints}", EventName = nameof(RedisEventIds.RedisConnected))]
+        public static partial void Connected(ILogger logger, string node, string endpoints);
 
-        [LoggerMessage(RedisEventIds.ConnectionLost, LogLevel.Warning, "Node {Node} lost Redis ({Failure}): it serves its own connections, refuses publishes with 503 and reports not ready until Redis is back", EventName = "RedisConnectionLost")]
+        [LoggerMessage(RedisEventIds.RedisConnectionLost, LogLevel.Warning, "Node {Node} lost Redis ({Failure}): it serves its own connections, refuses publishes with 503 and reports not ready until Redis is back", EventName = nameof(RedisEventIds.RedisConnectionLost))]
         public static partial void ConnectionLost(ILogger logger, Exception? exception, string node, string failure);
 
-        [LoggerMessage(RedisEventIds.ConnectionRestored, LogLevel.Information, "Node {Node} is back on Redis: reading its {Streams} watched streams again", EventName = "RedisConnectionRestored")]
+        [LoggerMessage(RedisEventIds.RedisConnectionRestored, LogLevel.Information, "Node {Node} is back on Redis: reading its {Streams} watched streams again", EventName = nameof(RedisEventIds.RedisConnectionRestored))]
         public static partial void ConnectionRestored(ILogger logger, string node, int streams);
     }
 }

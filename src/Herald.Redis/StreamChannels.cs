@@ -35,6 +35,12 @@ internal sealed partial class StreamChannels(
     /// <summary>Streams watched now, the broadcast stream among them.</summary>
     public int Count => _watched.Count;
 
+    /// <summary>This node's subscriptions on the stream now: its logged-in connections on it (0 when it watches none).</summary>
+    public int CountOf(StreamId stream) => _watched.TryGetValue(stream.Name, out var watched) ? watched.Interest : 0;
+
+    /// <summary>The streams watched now, the broadcast stream among them.</summary>
+    public IEnumerable<StreamId> Streams => _watched.Values.Select(static watched => watched.Stream);
+
     /// <summary>Subscribes to what every node receives: the broadcast stream, and with Everything, every stream.</summary>
     public async Task StartAsync()
     {
@@ -59,7 +65,7 @@ internal sealed partial class StreamChannels(
                     watched.Ready = SubscribeAsync(watched);
                 }
 
-                presence.CountChanged(watched);
+                presence.CountChanged(stream);
                 return;
             }
 
@@ -76,7 +82,7 @@ internal sealed partial class StreamChannels(
         }
 
         var retired = watched.RemoveInterest();
-        presence.CountChanged(watched);
+        presence.CountChanged(stream);
         if (!retired)
         {
             return;
@@ -134,18 +140,31 @@ internal sealed partial class StreamChannels(
         }
     }
 
+    /// <summary>
+    /// Where the stream stood, then the subscription, then what was published in between: so a message published
+    /// after this node's first subscriber joined reaches it, even one no later message would show the gap of.
+    /// </summary>
     private async Task SubscribeAsync(WatchedStream watched)
     {
+        // A retry after Redis was away goes on from the position it reached (a new baseline would skip what came
+        // in between) and subscribes only if that is what failed.
+        var repair = true;
+        if (!watched.IsBaselined)
+        {
+            var head = await history.ReadAsync(watched.Stream, after: null);
+            repair = watched.SetBaseline(head.Head, Dispatch);
+        }
+
         if (options.Fanout == HeraldRedisFanout.Subscribed && !watched.Subscribed)
         {
             await redis.Subscriber.SubscribeAsync(keys.StreamChannel(watched.Stream), watched.Handler);
             watched.Subscribed = true;
+            repair = true;
         }
 
-        var head = await history.ReadAsync(watched.Stream, after: null);
-        if (watched.SetBaseline(head.Head, Dispatch))
+        if (repair)
         {
-            _ = RepairAsync(watched);
+            await RepairAsync(watched);
         }
     }
 
@@ -216,13 +235,13 @@ internal sealed partial class StreamChannels(
 
     private static partial class Log
     {
-        [LoggerMessage(RedisEventIds.PayloadIgnored, LogLevel.Warning, "A message of {Bytes} bytes on a Herald channel was not a Herald message: ignored", EventName = "RedisPayloadIgnored")]
+        [LoggerMessage(RedisEventIds.RedisPayloadIgnored, LogLevel.Warning, "A message of {Bytes} bytes on a Herald channel was not a Herald message: ignored", EventName = nameof(RedisEventIds.RedisPayloadIgnored))]
         public static partial void PayloadIgnored(ILogger logger, int bytes);
 
-        [LoggerMessage(RedisEventIds.RepairFailed, LogLevel.Warning, "Stream {Stream} missed messages and could not be read from Redis; it is read again once Redis is back", EventName = "RedisRepairFailed")]
+        [LoggerMessage(RedisEventIds.RedisRepairFailed, LogLevel.Warning, "Stream {Stream} missed messages and could not be read from Redis; it is read again once Redis is back", EventName = nameof(RedisEventIds.RedisRepairFailed))]
         public static partial void RepairFailed(ILogger logger, Exception exception, string stream);
 
-        [LoggerMessage(RedisEventIds.GapNotCovered, LogLevel.Warning, "Stream {Stream} missed messages after {Epoch}/{Seq} that the history no longer holds (it is at {HeadEpoch}/{HeadSeq}): {Connections} herald.v1 connections here closed with 4007 to resume", EventName = "RedisGapNotCovered")]
+        [LoggerMessage(RedisEventIds.RedisGapNotCovered, LogLevel.Warning, "Stream {Stream} missed messages after {Epoch}/{Seq} that the history no longer holds (it is at {HeadEpoch}/{HeadSeq}): {Connections} herald.v1 connections here closed with 4007 to resume", EventName = nameof(RedisEventIds.RedisGapNotCovered))]
         public static partial void GapNotCovered(ILogger logger, string stream, string epoch, long seq, string headEpoch, long headSeq, int connections);
     }
 }

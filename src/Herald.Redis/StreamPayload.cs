@@ -1,4 +1,3 @@
-using System.Buffers.Text;
 using System.Text;
 using Herald.Streams;
 
@@ -21,14 +20,14 @@ internal static class StreamPayload
     /// <returns>Null when <paramref name="payload"/> is not a payload (another program publishing on Herald's channel).</returns>
     public static StreamMessage? Read(ReadOnlySpan<byte> payload)
     {
-        if (!TryReadNumber(ref payload, out var nameLength) || nameLength > payload.Length)
+        if (!HistoryEntry.TryReadNumber(ref payload, out var nameLength) || nameLength > payload.Length)
         {
             return null;
         }
 
         var stream = StreamId.FromName(Encoding.UTF8.GetString(payload[..(int)nameLength]));
         payload = payload[(int)nameLength..];
-        if (stream is null || !TryReadNumber(ref payload, out var ticks) || ticks > DateTimeOffset.MaxValue.UtcTicks)
+        if (stream is null || !HistoryEntry.TryReadNumber(ref payload, out var ticks) || ticks > DateTimeOffset.MaxValue.UtcTicks)
         {
             return null;
         }
@@ -41,24 +40,11 @@ internal static class StreamPayload
 
         var epoch = Encoding.ASCII.GetString(payload[..newline]);
         payload = payload[(newline + 1)..];
-        if (!TryReadNumber(ref payload, out var seq) || !RetainedRecord.IsWellFormed(payload))
+        if (!HistoryEntry.TryReadNumber(ref payload, out var seq) || !RetainedRecord.IsWellFormed(payload))
         {
             return null;
         }
 
         return new StreamMessage(stream, epoch, seq, RetainedRecord.Read(payload, new DateTimeOffset(ticks, TimeSpan.Zero)));
-    }
-
-    private static bool TryReadNumber(ref ReadOnlySpan<byte> payload, out long value)
-    {
-        var newline = payload.IndexOf((byte)'\n');
-        if (newline <= 0 || !Utf8Parser.TryParse(payload[..newline], out value, out var consumed) || consumed != newline || value < 0)
-        {
-            value = 0;
-            return false;
-        }
-
-        payload = payload[(newline + 1)..];
-        return true;
     }
 }

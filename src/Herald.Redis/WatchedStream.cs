@@ -29,7 +29,7 @@ internal sealed class WatchedStream(StreamId stream, Action<RedisValue> receive)
     /// <summary>What the node's subscription to the stream's own channel calls: one delegate per entry, so that unsubscribing a retired entry never removes a newer entry's.</summary>
     public Action<RedisChannel, RedisValue> Handler { get; } = (_, value) => receive(value);
 
-    /// <summary>Done once the node is subscribed and knows where the stream stood then.</summary>
+    /// <summary>Done once the node knows where the stream stood, receives it, and has caught up on what came in between.</summary>
     public Task Ready { get; set; } = Task.CompletedTask;
 
     /// <summary>
@@ -99,7 +99,19 @@ internal sealed class WatchedStream(StreamId stream, Action<RedisValue> receive)
         }
     }
 
-    /// <summary>Where the stream stood when the node subscribed: messages up to it were published before.</summary>
+    /// <summary>True once <see cref="SetBaseline"/> ran: the node knows where the stream stood.</summary>
+    public bool IsBaselined
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _baselined;
+            }
+        }
+    }
+
+    /// <summary>Where the stream stood when the node began to watch it: messages up to it were published before.</summary>
     /// <returns>True when the stream needs a repair from the history (the caller starts one).</returns>
     public bool SetBaseline(StreamPosition head, Action<StreamMessage> dispatch)
     {
@@ -108,8 +120,8 @@ internal sealed class WatchedStream(StreamId stream, Action<RedisValue> receive)
             _baselined = true;
             (_epoch, _lastSeq) = (head.Epoch, head.Seq);
 
-            // What arrived between the subscription and the head read was published after the subscription: it goes
-            // to the local subscribers even when the head already counts it.
+            // What this node published itself between the first subscriber's join and the head read came after the
+            // join: it goes to the local subscribers even when the head already counts it.
             var repair = false;
             foreach (var message in TakeHeld())
             {

@@ -66,14 +66,14 @@ internal sealed class HeraldApiDocument : IOpenApiDocumentTransformer
         document.Paths["/api/v1/stats"] = Get(document, new OpenApiOperation
         {
             OperationId = "stats",
-            Summary = "The hub's counts and running totals.",
+            Summary = "The hub's counts and running totals; on a Redis cluster the sums over the live nodes, with node and nodes.",
             Description = admin,
             Responses = Answers(("200", "The counts.", stats)),
         });
         document.Paths["/api/v1/users/{uid}"] = Get(document, new OpenApiOperation
         {
             OperationId = "userPresence",
-            Summary = "Whether a user is connected, and with how many connections. The uid is the rest of the path, '/' included.",
+            Summary = "Whether a user is connected, and with how many connections (on a Redis cluster: over the live nodes, with nodes). The uid is the rest of the path, '/' included.",
             Description = admin,
             Parameters = [Uid()],
             Responses = Answers(("200", "The user's presence.", presence), ("400", "An empty or too long uid.", null)),

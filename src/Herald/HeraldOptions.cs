@@ -216,7 +216,7 @@ public sealed class HeraldOptions
 
     /// <summary>
     /// Whether <c>MapHerald</c> serves the demo page at its prefix's <c>/</c> (with <c>/herald/demo.js</c> and
-    /// <c>/herald/demo.css</c>): a page that connects as a user and shows how to push to it. Off by default, so that
+    /// <c>/herald/demo.css</c>, after <c>/herald/pages.css</c>, the style sheet it shares with the dashboard): a page that connects as a user and shows how to push to it. Off by default, so that
     /// an app that embeds Herald keeps its own <c>/</c>; the standalone server's <c>appsettings.json</c> turns it on.
     /// Read when <c>MapHerald</c> runs, not on each request (docs/configuration.md).
     /// </summary>
@@ -224,7 +224,7 @@ public sealed class HeraldOptions
 
     /// <summary>
     /// Whether <c>MapHerald</c> serves the operator's dashboard at its prefix's <c>/admin</c> (with
-    /// <c>/herald/admin.js</c> and <c>/herald/admin.css</c>): live counts and charts, a user lookup, a push and a
+    /// <c>/herald/admin.js</c> and <c>/herald/admin.css</c>, after the shared <c>/herald/pages.css</c>): live counts and charts, a user lookup, a push and a
     /// disconnect. The page holds no data; everything it shows and does goes through the Admin-scope HTTP API, so it
     /// is exactly as protected as the API. Off by default, so that an app that embeds Herald keeps its own
     /// <c>/admin</c>; the standalone server's <c>appsettings.json</c> turns it on. Read when <c>MapHerald</c> runs

@@ -27,10 +27,24 @@ public interface IHeraldHub
     /// <exception cref="ArgumentException">The user ID is invalid, or the reason is over 100 bytes of UTF-8.</exception>
     ValueTask<int> DisconnectUserAsync(string userId, string? reason = null, CancellationToken cancellationToken = default);
 
-    /// <summary>The hub's counts and running totals right now.</summary>
+    /// <summary>This node's counts and running totals right now (on a single node, the hub's; for the cluster's, <see cref="GetStatsAsync"/>).</summary>
     HubStats GetStats();
 
-    /// <summary>Whether the user is connected to this node, with how many connections and the details of each.</summary>
+    /// <summary>Whether the user is connected to this node, with how many connections and the details of each (for the cluster, <see cref="GetUserAsync"/>).</summary>
     /// <exception cref="ArgumentException">The user ID breaks the configured limits.</exception>
     UserPresence GetUser(string userId);
+
+    /// <summary>
+    /// The whole hub's counts, as <c>GET /api/v1/stats</c> answers: on a single node the same as <see cref="GetStats"/>;
+    /// on a cluster (Herald.Redis) the sums over the live nodes, with <see cref="HubStats.Node"/> and <see cref="HubStats.Nodes"/>.
+    /// </summary>
+    ValueTask<HubStats> GetStatsAsync(CancellationToken cancellationToken = default) => ValueTask.FromResult(GetStats());
+
+    /// <summary>
+    /// Whether the user is connected anywhere in the hub, as <c>GET /api/v1/users/{uid}</c> answers: on a single node
+    /// the same as <see cref="GetUser"/>; on a cluster (Herald.Redis) the connections over the live nodes, with
+    /// <see cref="UserPresence.Nodes"/>, and this node's <see cref="UserPresence.ConnectionDetails"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The user ID breaks the configured limits.</exception>
+    ValueTask<UserPresence> GetUserAsync(string userId, CancellationToken cancellationToken = default) => ValueTask.FromResult(GetUser(userId));
 }

@@ -10,10 +10,17 @@ namespace Herald.Api;
 /// (<see cref="EmbeddedAsset"/>). The page gets a strict Content-Security-Policy: everything from its own origin,
 /// scripts and styles as files (no inline code, so no <c>'unsafe-inline'</c>), <c>'self'</c> in connect-src covering
 /// the same origin's ws:// and wss:// (CSP Level 3), the data: image its empty favicon, and nothing may frame it, so no
-/// other site can overlay its buttons.
+/// other site can overlay its buttons. Both pages also load the style sheet they share, <c>/herald/pages.css</c>
+/// (<see cref="MapSharedStyle"/>), before their own.
 /// </summary>
 internal sealed class EmbeddedPage
 {
+    /// <summary>The shared style sheet's path under the <c>MapHerald</c> prefix.</summary>
+    public const string SharedStylePath = "/herald/pages.css";
+
+    // Loaded at the first request, as each page's files are.
+    private static readonly Lazy<EmbeddedAsset> SharedStyle = new(() => EmbeddedAsset.Load("Herald.pages.css", "text/css; charset=utf-8"));
+
     private readonly string _name;
     private readonly string _contentSecurityPolicy;
     private readonly Lazy<EmbeddedAsset> _page;
@@ -64,6 +71,10 @@ internal sealed class EmbeddedPage
         endpoints.MapMethods(ScriptPath, methods, context => _script.Value.ServeAsync(context)).WithDisplayName($"{displayName} script");
         endpoints.MapMethods(StylePath, methods, context => _style.Value.ServeAsync(context)).WithDisplayName($"{displayName} styles");
     }
+
+    /// <summary>Maps the style sheet every page links before its own, once whichever pages are on.</summary>
+    public static void MapSharedStyle(IEndpointRouteBuilder endpoints) =>
+        endpoints.MapMethods(SharedStylePath, [HttpMethods.Get, HttpMethods.Head], context => SharedStyle.Value.ServeAsync(context)).WithDisplayName("Herald page styles");
 
     private Task GetPageAsync(HttpContext context)
     {

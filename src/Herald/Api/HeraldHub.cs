@@ -20,6 +20,7 @@ internal sealed partial class HeraldHub(
     WebSocketConnectionSet connections,
     ConnectionRegistry registry,
     HubCounters counters,
+    IClusterView cluster,
     TimeProvider timeProvider,
     ILoggerFactory loggerFactory) : IHeraldHub
 {
@@ -121,6 +122,10 @@ internal sealed partial class HeraldHub(
             ConnectionDetails = [.. subscriptions.Select(subscription => ((ConnectionMembership)subscription.Subscriber).Describe())],
         };
     }
+
+    public ValueTask<HubStats> GetStatsAsync(CancellationToken cancellationToken = default) => cluster.GetStatsAsync(GetStats(), cancellationToken);
+
+    public ValueTask<UserPresence> GetUserAsync(string userId, CancellationToken cancellationToken = default) => cluster.GetUserAsync(GetUser(userId), cancellationToken);
 
     private static MessageContent? ReadContent(HeraldPublication publication, out string? error)
     {

@@ -12,18 +12,19 @@ internal sealed class HubEndpoints(IHeraldHub hub, HeraldOptions options)
 {
     private const string DisconnectAction = "/disconnect";
 
-    public Task GetStatsAsync(HttpContext context) =>
-        context.Response.WriteAsJsonAsync(hub.GetStats(), ApiJsonContext.Default.HubStats, cancellationToken: context.RequestAborted);
+    public async Task GetStatsAsync(HttpContext context) =>
+        await context.Response.WriteAsJsonAsync(await hub.GetStatsAsync(context.RequestAborted), ApiJsonContext.Default.HubStats, cancellationToken: context.RequestAborted);
 
-    public Task GetUserAsync(HttpContext context)
+    public async Task GetUserAsync(HttpContext context)
     {
         var uid = context.Request.RouteValues["uid"] as string;
         if (UserIdRules.Validate(uid, options.MaxUserIdLength) is { } error)
         {
-            return Problems.InvalidParameter("uid", error).ExecuteAsync(context);
+            await Problems.InvalidParameter("uid", error).ExecuteAsync(context);
+            return;
         }
 
-        return context.Response.WriteAsJsonAsync(hub.GetUser(uid!), ApiJsonContext.Default.UserPresence, cancellationToken: context.RequestAborted);
+        await context.Response.WriteAsJsonAsync(await hub.GetUserAsync(uid!, context.RequestAborted), ApiJsonContext.Default.UserPresence, cancellationToken: context.RequestAborted);
     }
 
     /// <summary>

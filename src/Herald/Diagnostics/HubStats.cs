@@ -1,6 +1,12 @@
+using System.Text.Json.Serialization;
+
 namespace Herald;
 
-/// <summary>The hub's state, as <c>GET /api/v1/stats</c> returns it; docs/http-api.md describes each field.</summary>
+/// <summary>
+/// The hub's state, as <c>GET /api/v1/stats</c> returns it; docs/http-api.md describes each field. On one node it
+/// is the node's; on a cluster (<see cref="IHeraldHub.GetStatsAsync"/> on Redis) the counts are the sums over
+/// the live nodes, and <see cref="Node"/> and <see cref="Nodes"/> say which.
+/// </summary>
 /// <param name="Connections">Open WebSocket connections, logged in or not.</param>
 /// <param name="PendingLogins">Open connections that have not logged in yet.</param>
 /// <param name="Users">Distinct users with at least one logged-in connection.</param>
@@ -48,4 +54,12 @@ public sealed record HubStats(
     /// that constructs or deconstructs the record keeps compiling.
     /// </summary>
     public string Version { get; init; } = string.Empty;
+
+    /// <summary>On a cluster, the ID of the node that answered; null (and left out of the JSON) on a single node.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Node { get; init; }
+
+    /// <summary>On a cluster, every live node, the answering one first; null (and left out of the JSON) on a single node.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<ClusterNode>? Nodes { get; init; }
 }

@@ -52,6 +52,11 @@ public static class HeraldEndpointRouteBuilderExtensions
         group.MapMethods(ClientScriptEndpoint.ScriptPath, [HttpMethods.Get, HttpMethods.Head], context => clientScript.Value.GetScriptAsync(context)).WithDisplayName("Herald browser client");
         group.MapMethods(ClientScriptEndpoint.TypesPath, [HttpMethods.Get, HttpMethods.Head], context => clientScript.Value.GetTypesAsync(context)).WithDisplayName("Herald browser client types");
         var pages = PageOptions(services);
+        if (pages.DemoPage || pages.AdminPage)
+        {
+            EmbeddedPage.MapSharedStyle(group);
+        }
+
         if (pages.DemoPage)
         {
             EmbeddedPage.Demo().MapTo(group, "Herald demo page");

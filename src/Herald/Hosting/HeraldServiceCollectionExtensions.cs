@@ -77,6 +77,7 @@ public static class HeraldServiceCollectionExtensions
         services.TryAddSingleton<MessageIdGenerator>();
         services.TryAddSingleton<PublicationRules>();
         services.TryAddSingleton<Publisher>();
+        services.TryAddSingleton<IClusterView, SingleNodeView>();
         services.TryAddSingleton<IHeraldHub, HeraldHub>();
 
         services.TryAddSingleton<MappedPrefixes>();

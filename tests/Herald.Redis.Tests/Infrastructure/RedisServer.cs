@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using StackExchange.Redis;
 
 namespace Herald.Redis.Tests.Infrastructure;
@@ -65,7 +63,7 @@ public sealed class RedisServer : IAsyncDisposable
             var started = false;
             for (var attempt = 1; !started && attempt <= PortAttempts; attempt++)
             {
-                server.Port = FreePort();
+                server.Port = HeraldProcess.FreePort();
                 started = await server.TryStartAsync();
             }
 
@@ -171,13 +169,6 @@ public sealed class RedisServer : IAsyncDisposable
         searchPath.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .Select(folder => Path.Combine(folder, "redis-server"))
             .FirstOrDefault(File.Exists);
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     /// <returns>True once it is ready and answers PING; false when it exited first (its port was taken).</returns>
     private async Task<bool> TryStartAsync()

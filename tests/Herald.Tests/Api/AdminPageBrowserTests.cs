@@ -5,8 +5,9 @@ namespace Herald.Tests.Api;
 /// <summary>
 /// The dashboard in a real browser: tests/browser/admin (Playwright driving Debian's Chromium, node's test runner)
 /// against two real servers with the page on, one without API keys and one with them. It shows the live counts,
-/// pushes to a connected client, looks a user's connection up, disconnects it with 4004, and without a key shows the
-/// API's refusal until the Admin key is given.
+/// pushes to a connected seed client and, to a topic, a user and everyone, to the demo page (a herald.v1 page of the JS
+/// client), looks a user's connection up, disconnects it with 4004, and without a key shows the API's refusal until the
+/// Admin key is given.
 /// </summary>
 public sealed class AdminPageBrowserTests
 {
@@ -18,7 +19,12 @@ public sealed class AdminPageBrowserTests
     {
         NodeProcess.RequireInstalled(Path.Combine(SuiteDirectory, "node_modules", "playwright-core", "package.json"), "tests/browser");
         Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: run .ci/run, which installs Debian's chromium (apt-get install chromium).");
-        await using var open = await HeraldTestServer.StartAsync(options => options.AdminPage = true);
+        // The demo page too: the real herald.v1 page that receives what the dashboard pushes.
+        await using var open = await HeraldTestServer.StartAsync(options =>
+        {
+            options.AdminPage = true;
+            options.DemoPage = true;
+        });
         await using var keyed = await HeraldTestServer.StartAsync(settings: TestApiKeys.Settings(("Herald:AdminPage", "true")));
         var environment = new Dictionary<string, string>
         {

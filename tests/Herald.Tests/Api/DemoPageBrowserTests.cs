@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Herald.Tests.Infrastructure;
 
 namespace Herald.Tests.Api;
@@ -5,7 +6,9 @@ namespace Herald.Tests.Api;
 /// <summary>
 /// The demo page in a real browser: tests/browser's suite (Playwright driving Debian's Chromium, node's test runner)
 /// against a real server with the page on. It connects, shows what /send pushes, sends from its own form, subscribes
-/// to a topic, resumes after the backend disconnected the user, and says so when the history could not cover the gap.
+/// to a topic, resumes after the backend disconnected the user, after a dropped network (through a proxy) and after a
+/// reload, and says so when the history could not cover the gap. demo-restart.test.js starts the built standalone
+/// server itself, on an address this test picks, so that it can restart it.
 /// </summary>
 public sealed class DemoPageBrowserTests
 {
@@ -26,9 +29,19 @@ public sealed class DemoPageBrowserTests
             options.DemoPage = true;
             options.HistoryMaxMessages = HistoryMaxMessages;
         });
+        var restartUrl = $"http://127.0.0.1:{HeraldProcess.FreePort()}/";
+        string[] herald =
+        [
+            Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet",
+            Path.Combine(AppContext.BaseDirectory, "Herald.Server.dll"),
+            "--urls", restartUrl.TrimEnd('/'),
+            "--Logging:LogLevel:Default=Warning",
+        ];
         var environment = new Dictionary<string, string>
         {
             ["HERALD_URL"] = server.BaseAddress.ToString(),
+            ["HERALD_COMMAND"] = JsonSerializer.Serialize(herald),
+            ["HERALD_RESTART_URL"] = restartUrl,
             ["HERALD_HISTORY_MAX_MESSAGES"] = HistoryMaxMessages.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["CHROMIUM_PATH"] = ChromiumPath,
         };

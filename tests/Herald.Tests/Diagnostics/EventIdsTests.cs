@@ -34,9 +34,10 @@ public sealed partial class EventIdsTests
             .Select(method => method.GetCustomAttribute<LoggerMessageAttribute>())
             .OfType<LoggerMessageAttribute>()
             .Select(m => $"{m.EventId} {m.EventName}");
+        // The 5xx rows are Herald.Redis's, which Herald.Redis.Tests checks against that assembly.
         var documented = RepositoryFiles.ReadLines("docs/operations.md")
             .Select(line => EventRow().Match(line))
-            .Where(match => match.Success)
+            .Where(match => match.Success && match.Groups[1].Value[0] != '5')
             .Select(match => $"{match.Groups[1].Value} {match.Groups[2].Value}")
             .Order(StringComparer.Ordinal);
 

@@ -41,7 +41,15 @@ public sealed partial class OpenApiDocumentTests
         var connections = root.GetProperty("paths").GetProperty("/api/v1/stats").GetProperty("get").GetProperty("responses").GetProperty("200")
             .GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("properties").GetProperty("connections");
         Assert.Equal("integer", connections.GetProperty("type").GetString());
+
+        // The cluster's fields (on Redis) are described, though a single node leaves them out of its answers.
+        Assert.True(AnswerSchema(root, "/api/v1/stats").TryGetProperty("nodes", out _) && AnswerSchema(root, "/api/v1/stats").TryGetProperty("node", out _));
+        Assert.True(AnswerSchema(root, "/api/v1/users/{uid}").TryGetProperty("nodes", out _));
     }
+
+    private static JsonElement AnswerSchema(JsonElement root, string path) =>
+        root.GetProperty("paths").GetProperty(path).GetProperty("get").GetProperty("responses").GetProperty("200")
+            .GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("properties");
 
     /// <summary>The endpoints of docs/http-api.md's first table, one per method: "`GET` or `POST /send`" is two.</summary>
     private static List<string> DocumentedEndpoints()

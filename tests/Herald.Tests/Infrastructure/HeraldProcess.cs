@@ -85,11 +85,27 @@ public sealed class HeraldProcess : IAsyncDisposable
     }
 
     /// <summary>A loopback TCP port that was free a moment ago.</summary>
+    /// <summary>
+    /// A loopback port free now, for a process that binds it later (or again, after a restart). Taken below the
+    /// kernel's ephemeral range (32768-60999 on Linux), which outgoing connections draw from: a port from that range,
+    /// free when asked, was at times taken by some connection of the busy suite before the process bound it.
+    /// </summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        while (true)
+        {
+            var port = Random.Shared.Next(10_000, 20_000);
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // In use: another one.
+            }
+        }
     }
 
     /// <summary>Sends SIGTERM, as a service manager or container runtime does to stop the server.</summary>

@@ -173,3 +173,42 @@ test("with API keys, the page without a key shows the refusal, a Publish key get
   await page.reload();
   await page.locator("#live[data-state=live]").waitFor({ timeout: TIMEOUT });
 });
+
+test("pushes from the dashboard to a topic, a user and everyone reach a herald.v1 page through the JS client", async (t) => {
+  // The demo page: a real page of the browser client, logged in over herald.v1 and subscribed to a topic.
+  const { page: demo, problems: demoProblems } = await openPage(browser, t);
+  await demo.goto(base);
+  await demo.locator("#state[data-state=open]").waitFor({ timeout: TIMEOUT });
+  const uid = await demo.locator("#uid").inputValue();
+  await demo.locator("#topic").fill("dashboard-news");
+  await demo.getByRole("button", { name: "Subscribe" }).click();
+  await demo.locator("#topics li[data-topic='dashboard-news'][data-confirmed=true]").waitFor({ timeout: TIMEOUT });
+  const { page, problems } = await openDashboard(t);
+  await page.locator("#topics", { hasText: /^1$/ }).waitFor({ timeout: TIMEOUT });
+
+  const pushes = [
+    ["a topic", "dashboard-news", '{"headline":"to the topic"}', "topic:dashboard-news", '"headline": "to the topic"'],
+    ["a user", uid, "to the user", `user:${uid}`, "to the user"],
+    ["everyone", null, "to everyone", "broadcast", "to everyone"],
+  ];
+  for (const [target, to, data, stream, shown] of pushes) {
+    await page.getByLabel(target, { exact: true }).check();
+    // "everyone" disables the field: a broadcast has no target.
+    if (to !== null) await page.getByLabel("User ID or topic").fill(to);
+    await page.getByLabel("Message (text, or JSON)").fill(data);
+    const previous = await page.locator("#push-result").textContent();
+    await page.getByRole("button", { name: "Publish" }).click();
+    await demo.locator(`#messages li[data-stream="${stream}"] .data`, { hasText: shown }).waitFor({ timeout: TIMEOUT });
+    // Each answer names its message's ID, so a new one differs from the last.
+    await page.waitForFunction(
+      (previous) => {
+        const text = document.getElementById("push-result").textContent;
+        return text !== previous && text.endsWith("delivered to 1 connection.");
+      },
+      previous,
+      { timeout: TIMEOUT },
+    );
+  }
+  assert.deepEqual(demoProblems, []);
+  assert.deepEqual(problems, []);
+});

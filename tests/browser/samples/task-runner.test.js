@@ -3,51 +3,25 @@
 // that it can stop and start it again on the same address, and stops it by its PID at the end.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { launch, openPage } from "../support/browser.js";
+import { heraldCommand, startHerald, stopHerald } from "../support/herald.js";
 
 const TIMEOUT = 20_000;
-const heraldCommand = JSON.parse(process.env.HERALD_COMMAND ?? "null");
+const command = heraldCommand();
 const heraldUrl = process.env.HERALD_URL;
 const sampleUrl = process.env.TASKRUNNER_URL;
 let browser;
 let herald;
 
-async function startHerald() {
-  const [file, ...args] = heraldCommand;
-  const child = spawn(file, args, { stdio: "ignore" });
-  const deadline = Date.now() + TIMEOUT;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`Herald exited with ${child.exitCode} before it was ready`);
-    try {
-      if ((await fetch(new URL("readyz", heraldUrl))).ok) return child;
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  child.kill("SIGKILL");
-  throw new Error(`Herald was not ready at ${heraldUrl} within ${TIMEOUT} ms`);
-}
-
-async function stopHerald() {
-  if (!herald || herald.exitCode !== null) return;
-  const exited = new Promise((resolve) => herald.once("exit", resolve));
-  herald.kill("SIGTERM");
-  const timer = setTimeout(() => herald.kill("SIGKILL"), TIMEOUT);
-  await exited;
-  clearTimeout(timer);
-}
-
 before(async () => {
-  assert.ok(heraldCommand && heraldUrl && sampleUrl, "HERALD_COMMAND, HERALD_URL and TASKRUNNER_URL are not set: run this through dotnet test (TaskRunnerBrowserTests)");
-  herald = await startHerald();
+  assert.ok(command && heraldUrl && sampleUrl, "HERALD_COMMAND, HERALD_URL and TASKRUNNER_URL are not set: run this through dotnet test (TaskRunnerBrowserTests)");
+  herald = await startHerald(command, heraldUrl);
   browser = await launch();
 });
 
 after(async () => {
   await browser?.close();
-  await stopHerald();
+  await stopHerald(herald);
 });
 
 async function openSample(t) {
@@ -85,9 +59,9 @@ test("across a Herald restart mid-job the page reconnects, reloads the job from 
   const item = page.locator(`#jobs li[data-job="${job}"]`);
   await item.getByText("step 2 of 12").waitFor({ timeout: TIMEOUT });
 
-  await stopHerald();
+  await stopHerald(herald);
   await page.locator("#state[data-state=reconnecting]").waitFor({ timeout: TIMEOUT });
-  herald = await startHerald();
+  herald = await startHerald(command, heraldUrl);
 
   await page.locator("#state[data-state=open]").waitFor({ timeout: TIMEOUT * 2 });
   await page.getByText("the jobs were reloaded from the backend").waitFor({ timeout: TIMEOUT });

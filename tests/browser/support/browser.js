@@ -11,14 +11,15 @@ export function heraldUrl() {
   return url;
 }
 
-export async function launch() {
+/** Chromium, headless; `args` are more command-line switches for it. */
+export async function launch(args = []) {
   if (!existsSync(executablePath)) {
     throw new Error(`${executablePath} is missing: run .ci/run (it installs Debian's chromium), or set CHROMIUM_PATH.`);
   }
   // Chromium's sandbox needs user namespaces, which it refuses to set up as root (CI containers run as root): only
   // there is it turned off. As any other user the sandbox stays on.
-  const args = process.getuid?.() === 0 ? ["--no-sandbox"] : [];
-  return chromium.launch({ executablePath, headless: true, args });
+  const sandbox = process.getuid?.() === 0 ? ["--no-sandbox"] : [];
+  return chromium.launch({ executablePath, headless: true, args: [...sandbox, ...args] });
 }
 
 /** A new page that fails the test on any console error or uncaught exception, so a broken page cannot pass. */

@@ -2,6 +2,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { launch, openPage, heraldUrl } from "../support/browser.js";
+import { startProxy } from "../support/proxy.js";
 
 const TIMEOUT = 15_000;
 // BrowserTests starts the server with a history this short, so that a test can outrun it.
@@ -17,9 +18,9 @@ after(async () => {
   await browser?.close();
 });
 
-async function openDemo(t) {
+async function openDemo(t, url = base) {
   const opened = await openPage(browser, t);
-  await opened.page.goto(base);
+  await opened.page.goto(url);
   await opened.page.locator("#state[data-state=open]").waitFor({ timeout: TIMEOUT });
   return opened;
 }
@@ -32,6 +33,17 @@ async function sendWithHttp(uid, message) {
   const text = await response.text();
   assert.equal(response.status, 200, text);
   return JSON.parse(text).delivered;
+}
+
+// Until the server has seen the user's last connection close, so that a send is for the history only.
+async function offline(uid) {
+  const deadline = Date.now() + TIMEOUT;
+  for (;;) {
+    const presence = await (await fetch(new URL(`api/v1/users/${encodeURIComponent(uid)}`, base))).json();
+    if (presence.connections === 0) return;
+    if (Date.now() > deadline) throw new Error(`${uid} still has ${presence.connections} connection(s)`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 test("the page connects as a random user and shows the curl command for it", async (t) => {
@@ -151,5 +163,49 @@ test("when the history no longer covers the gap, the page says messages were los
 
   await page.getByRole("button", { name: "Connect" }).click();
   await page.locator("#notice[data-kind=missed]", { hasText: `Could not recover the messages missed on user:${uid}` }).waitFor({ timeout: TIMEOUT });
+  assert.deepEqual(problems, []);
+});
+
+test("when the network drops, the page reconnects by itself and resumes what was sent meanwhile, nothing lost", async (t) => {
+  const proxy = await startProxy(base);
+  t.after(() => proxy.close());
+  const { page, problems } = await openDemo(t, proxy.url);
+  const uid = await page.locator("#uid").inputValue();
+  assert.equal(await sendWithHttp(uid, "before the drop"), 1);
+  await page.locator("#messages .data", { hasText: "before the drop" }).waitFor({ timeout: TIMEOUT });
+
+  proxy.cut();
+  await page.locator("#state[data-state=reconnecting]").waitFor({ timeout: TIMEOUT });
+  await offline(uid);
+  assert.equal(await sendWithHttp(uid, "while dropped 1"), 0);
+  assert.equal(await sendWithHttp(uid, "while dropped 2"), 0);
+  proxy.restore();
+
+  // No click: the client's own backoff brings it back.
+  await page.locator("#notice[data-kind=resumed]", { hasText: "2 missed message(s) replayed, nothing lost" }).waitFor({ timeout: TIMEOUT * 2 });
+  await page.locator("#messages li:first-child .data", { hasText: "while dropped 2" }).waitFor({ timeout: TIMEOUT });
+  assert.deepEqual(await page.locator("#messages .data").allTextContents(), ["while dropped 2", "while dropped 1", "before the drop"]);
+  // The attempts made while the link was cut are the browser's console errors; nothing else may be.
+  assert.deepEqual(problems.filter((problem) => !problem.includes("WebSocket connection to")), []);
+});
+
+test("a reload resumes from the position kept in sessionStorage: only what was sent meanwhile is replayed", async (t) => {
+  const { page, problems } = await openDemo(t);
+  const uid = await page.locator("#uid").inputValue();
+  assert.equal(await sendWithHttp(uid, "before the reload"), 1);
+  await page.locator("#messages .data", { hasText: "before the reload" }).waitFor({ timeout: TIMEOUT });
+  // Closed by the backend, so that nothing connects while the messages are sent.
+  await fetch(new URL(`api/v1/users/${encodeURIComponent(uid)}/disconnect`, base), { method: "POST" });
+  await page.locator("#state[data-state=closed]").waitFor({ timeout: TIMEOUT });
+  assert.equal(await sendWithHttp(uid, "during the reload 1"), 0);
+  assert.equal(await sendWithHttp(uid, "during the reload 2"), 0);
+
+  await page.reload();
+  await page.locator("#state[data-state=open]").waitFor({ timeout: TIMEOUT });
+  await page.locator("#messages li:first-child .data", { hasText: "during the reload 2" }).waitFor({ timeout: TIMEOUT });
+  // A page without the saved position would start from everything retained, "before the reload" too.
+  assert.deepEqual(await page.locator("#messages .data").allTextContents(), ["during the reload 2", "during the reload 1"]);
+  const saved = await page.evaluate(() => Object.keys(sessionStorage).filter((key) => key.startsWith("herald:")));
+  assert.equal(saved.length, 1);
   assert.deepEqual(problems, []);
 });

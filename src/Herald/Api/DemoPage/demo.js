@@ -120,6 +120,7 @@ let currentUid = null;
 // Logins of this page as the current user, over every client it made for them: after the first, a "joined" that
 // recovered is a resume (after a reconnect, or after Connect again once the backend disconnected the user).
 let opens = 0;
+let missed = []; // streams this login could not recover
 
 function connect(uid) {
   client?.close();
@@ -141,7 +142,10 @@ function connect(uid) {
   client.on("state", (change) => {
     showState(change);
     // The client's "open" comes at the welcome, before that login's "joined".
-    if (change.state === "open") opens++;
+    if (change.state === "open") {
+      opens++;
+      missed = [];
+    }
     if (change.state === "closed" && change.code === 4004) {
       notify("The backend disconnected this user (4004), so the client stopped. Press Connect to log in again: it resumes where it stopped.", "error");
     }
@@ -154,8 +158,13 @@ function connect(uid) {
     }
   });
   client.on("missed", ({ stream, reason }) => {
-    const why = reason === "epoch_changed" ? "the server's history started over (a restart?)" : "they left the server's history";
-    notify(`Could not recover the messages missed on ${stream}: ${why}. Some messages are lost.`, "missed");
+    // One notice for every stream of the login (the user's and the broadcast's after a restart), not the last one's.
+    missed.push(stream);
+    const why =
+      reason === "epoch_changed"
+        ? "the server restarted (or its history of them expired), so anything sent while this page was disconnected is lost"
+        : "they left the server's history before this page came back. Some messages are lost";
+    notify(`Could not recover the messages missed on ${missed.join(" and ")}: ${why}.`, "missed");
   });
   client.on("error", (e) => notify(`Herald: ${e.code}: ${e.message}`, "error"));
   renderTopics();
