@@ -30,19 +30,29 @@ internal sealed class RedisBackplane(
         var (channel, sharded) = redisOptions.Fanout == HeraldRedisFanout.Subscribed
             ? (keys.StreamChannel(stream), "1")
             : (keys.EverythingChannel, "0");
-        var reply = (RedisResult[])(await redis.Database.ScriptEvaluateAsync(
-            PublishScript.Text,
-            [keys.Meta(stream), keys.History(stream), keys.Presence(stream)],
-            [
-                StreamEpoch.New(),
-                StreamPayload.Header(stream, message.Time),
-                RetainedRecord.ToArray(message),
-                message.Time.UtcTicks,
-                _historyLimit,
-                _ageWindow,
-                channel.ToString(),
-                sharded,
-            ]))!;
+        RedisResult[] reply;
+        try
+        {
+            reply = (RedisResult[])(await redis.Database.ScriptEvaluateAsync(
+                PublishScript.Text,
+                [keys.Meta(stream), keys.History(stream), keys.Presence(stream)],
+                [
+                    StreamEpoch.New(),
+                    StreamPayload.Header(stream, message.Time),
+                    RetainedRecord.ToArray(message),
+                    message.Time.UtcTicks,
+                    _historyLimit,
+                    _ageWindow,
+                    channel.ToString(),
+                    sharded,
+                ]))!;
+        }
+        catch (Exception exception) when (RedisUnavailable.Is(exception))
+        {
+            // Sent and unanswered, the script may have run: the caller is told to retry with an idempotency key.
+            throw RedisUnavailable.From(exception, redisOptions);
+        }
+
         var published = new StreamMessage(stream, (string)reply[0]!, (long)reply[1], message);
         channels.Offer(published);
 
@@ -59,10 +69,29 @@ internal sealed class RedisBackplane(
     public async ValueTask<int> DisconnectUserAsync(string userId, string reason, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var counts = await presence.LiveCountsAsync(StreamId.ForUser(userId));
-        var elsewhere = counts.Where(count => count.Key != redis.NodeId).Sum(static count => count.Value);
+        int elsewhere;
+        try
+        {
+            var counts = await presence.LiveCountsAsync(StreamId.ForUser(userId));
+            elsewhere = counts.Where(count => count.Key != redis.NodeId).Sum(static count => count.Value);
+        }
+        catch (Exception exception) when (RedisUnavailable.Is(exception))
+        {
+            // Refused before anything is closed: the caller retries the whole disconnect, not half of it.
+            throw RedisUnavailable.From(exception, redisOptions);
+        }
+
         var here = dispatcher.DisconnectUser(userId, reason);
-        await redis.Subscriber.PublishAsync(keys.ControlChannel, new ControlMessage(redis.NodeId, userId, reason).ToBytes());
+        try
+        {
+            await redis.Subscriber.PublishAsync(keys.ControlChannel, new ControlMessage(redis.NodeId, userId, reason).ToBytes());
+        }
+        catch (Exception exception) when (RedisUnavailable.Is(exception))
+        {
+            // This node's connections are closed; the other nodes' may not be, so the caller must retry.
+            throw RedisUnavailable.From(exception, redisOptions);
+        }
+
         return here + elsewhere;
     }
 }

@@ -19,6 +19,11 @@ internal sealed class RedisConnection : IAsyncDisposable
         configuration.AbortOnConnectFail = false;
         configuration.ClientName ??= $"herald-{NodeId}";
         configuration.AsyncTimeout = configuration.SyncTimeout = (int)options.CommandTimeout.TotalMilliseconds;
+
+        // Without a connection a command fails at once (the API answers 503 then) rather than waiting in the
+        // multiplexer's backlog for CommandTimeout and its once-a-second timeout check: and it was never sent, so a
+        // publish refused so is certainly not published.
+        configuration.BacklogPolicy = BacklogPolicy.FailFast;
         _multiplexer = new Lazy<ConnectionMultiplexer>(() => ConnectionMultiplexer.Connect(configuration));
     }
 

@@ -47,6 +47,21 @@ internal sealed class RedisIdempotencyStore(
         Func<Publication, CancellationToken, ValueTask<HeraldPublishResult>> publish,
         CancellationToken cancellationToken)
     {
+        try
+        {
+            return await ClaimAndPublishAsync(publication, publish, cancellationToken);
+        }
+        catch (Exception exception) when (RedisUnavailable.Is(exception))
+        {
+            throw RedisUnavailable.From(exception, redisOptions);
+        }
+    }
+
+    private async ValueTask<IdempotentOutcome> ClaimAndPublishAsync(
+        Publication publication,
+        Func<Publication, CancellationToken, ValueTask<HeraldPublishResult>> publish,
+        CancellationToken cancellationToken)
+    {
         var key = keys.Idempotency(publication.IdempotencyKey!);
         var fingerprint = Convert.ToHexString(publication.Fingerprint());
         var claim = $"{Pending}\n{fingerprint}\n{redis.NodeId}\n{Guid.NewGuid():N}";

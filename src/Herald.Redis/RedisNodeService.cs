@@ -67,8 +67,11 @@ internal sealed partial class RedisNodeService(
         if (restored.ConnectionType == ConnectionType.Subscription)
         {
             Log.ConnectionRestored(logger, redis.NodeId, channels.Count);
-            channels.CatchUp();
         }
+
+        // Either connection: a repair that failed because the command connection was still away is done again
+        // when it is back, rather than waiting for a message to show the gap.
+        _ = channels.CatchUpAsync();
     }
 
     private void OnControl(RedisValue value)

@@ -96,8 +96,12 @@ internal sealed partial class StreamChannels(
     }
 
     /// <summary>Waits until the node receives the stream, so that a history read after it misses nothing published later.</summary>
+    /// <remarks>
+    /// A subscription that failed while Redis was away is tried again here, by the join that needs it, as well as by
+    /// the reconnect's <see cref="CatchUpAsync"/>: one that failed just after the reconnect would otherwise wait for the next.
+    /// </remarks>
     public Task WhenReadyAsync(StreamId stream) =>
-        _watched.TryGetValue(stream.Name, out var watched) ? watched.Ready : Task.CompletedTask;
+        _watched.TryGetValue(stream.Name, out var watched) ? watched.RetryIfFailed(SubscribeAsync) : Task.CompletedTask;
 
     /// <summary>Dispatches this node's own publish at once, rather than when Redis echoes it.</summary>
     public void Offer(StreamMessage message)
@@ -109,18 +113,30 @@ internal sealed partial class StreamChannels(
     }
 
     /// <summary>After Redis was away, every watched stream is read again: what was published meanwhile is dispatched.</summary>
-    public void CatchUp()
+    /// <remarks>
+    /// First a ping on the subscription connection: the multiplexer resubscribes the channels on it as it comes
+    /// back, and the answer to a ping sent after them means they are in force, so no message published after the
+    /// history read below can be missed. Without an answer Redis is away again, and its next return catches up.
+    /// </remarks>
+    public async Task CatchUpAsync()
     {
+        try
+        {
+            await redis.Subscriber.PingAsync();
+        }
+        catch (Exception exception) when (RedisUnavailable.Is(exception))
+        {
+            return;
+        }
+
         foreach (var watched in _watched.Values)
         {
-            if (watched.Ready.IsFaulted)
-            {
-                watched.Ready = SubscribeAsync(watched);
-            }
-            else
+            if (!watched.Ready.IsFaulted)
             {
                 _ = RepairAsync(watched);
             }
+
+            _ = watched.RetryIfFailed(SubscribeAsync);
         }
     }
 
@@ -130,11 +146,19 @@ internal sealed partial class StreamChannels(
     /// </summary>
     private async Task SubscribeAsync(WatchedStream watched)
     {
-        var head = await history.ReadAsync(watched.Stream, after: null);
-        var repair = watched.SetBaseline(head.Head, Dispatch);
-        if (options.Fanout == HeraldRedisFanout.Subscribed)
+        // A retry after Redis was away goes on from the position it reached (a new baseline would skip what came
+        // in between) and subscribes only if that is what failed.
+        var repair = true;
+        if (!watched.IsBaselined)
+        {
+            var head = await history.ReadAsync(watched.Stream, after: null);
+            repair = watched.SetBaseline(head.Head, Dispatch);
+        }
+
+        if (options.Fanout == HeraldRedisFanout.Subscribed && !watched.Subscribed)
         {
             await redis.Subscriber.SubscribeAsync(keys.StreamChannel(watched.Stream), watched.Handler);
+            watched.Subscribed = true;
             repair = true;
         }
 

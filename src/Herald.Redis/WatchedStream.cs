@@ -34,6 +34,27 @@ internal sealed class WatchedStream(StreamId stream, Action<RedisValue> receive)
     /// <summary>Done once the node knows where the stream stood, receives it, and has caught up on what came in between.</summary>
     public Task Ready { get; set; } = Task.CompletedTask;
 
+    /// <summary>
+    /// True once Redis confirmed the subscription to the stream's channel: a retry after a later failure (the head
+    /// read) must not add the handler a second time.
+    /// </summary>
+    public bool Subscribed { get; set; }
+
+    /// <summary>Starts <paramref name="subscribe"/> again when <see cref="Ready"/> failed (Redis was away), once however many callers ask.</summary>
+    /// <returns>The new <see cref="Ready"/>, or the one that had not failed.</returns>
+    public Task RetryIfFailed(Func<WatchedStream, Task> subscribe)
+    {
+        lock (_gate)
+        {
+            if (Ready.IsFaulted && !Retired)
+            {
+                Ready = subscribe(this);
+            }
+
+            return Ready;
+        }
+    }
+
     /// <summary>True once the last subscription left: the entry is dropped, and a new subscriber makes a new one.</summary>
     public bool Retired { get; private set; }
 
@@ -77,6 +98,18 @@ internal sealed class WatchedStream(StreamId stream, Action<RedisValue> receive)
 
             Retired = true;
             return true;
+        }
+    }
+
+    /// <summary>True once <see cref="SetBaseline"/> ran: the node knows where the stream stood.</summary>
+    public bool IsBaselined
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _baselined;
+            }
         }
     }
 

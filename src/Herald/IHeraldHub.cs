@@ -9,6 +9,7 @@ public interface IHeraldHub
     /// <summary>Sends <paramref name="message"/> as text to the user's stream: every live connection of the user gets it, and it is kept in the stream's history.</summary>
     /// <returns>How many connections the message was queued for; 0 when the user has none.</returns>
     /// <exception cref="ArgumentException">The user ID or the message breaks the configured limits.</exception>
+    /// <exception cref="BackplaneUnavailableException">With Redis (<c>AddRedis()</c>): the cluster's Redis is unreachable or did not answer within its command timeout. Nothing was accepted; after a timeout the message may still have gone out, so retry with an idempotency key to publish exactly once. Retry after its <see cref="BackplaneUnavailableException.RetryAfter"/>.</exception>
     ValueTask<int> SendToUserAsync(string userId, string message, CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -17,6 +18,7 @@ public interface IHeraldHub
     /// </summary>
     /// <returns>The message's ID, and its seq and reach in each stream.</returns>
     /// <exception cref="ArgumentException">The publication breaks a rule (the message says which), or reuses an idempotency key for a different message.</exception>
+    /// <exception cref="BackplaneUnavailableException">With Redis (<c>AddRedis()</c>): the cluster's Redis is unreachable or did not answer within its command timeout. Nothing was accepted; after a timeout the message may still have gone out, so retry with an idempotency key to publish exactly once. Retry after its <see cref="BackplaneUnavailableException.RetryAfter"/>.</exception>
     ValueTask<HeraldPublishResult> PublishAsync(HeraldPublication publication, CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -25,6 +27,7 @@ public interface IHeraldHub
     /// </summary>
     /// <returns>How many connections were closed; 0 when the user has none.</returns>
     /// <exception cref="ArgumentException">The user ID is invalid, or the reason is over 100 bytes of UTF-8.</exception>
+    /// <exception cref="BackplaneUnavailableException">With Redis (<c>AddRedis()</c>): the cluster's Redis is unreachable or did not answer within its command timeout. This node's connections of the user may be closed already, the other nodes' not. Retry after its <see cref="BackplaneUnavailableException.RetryAfter"/>.</exception>
     ValueTask<int> DisconnectUserAsync(string userId, string? reason = null, CancellationToken cancellationToken = default);
 
     /// <summary>This node's counts and running totals right now (on a single node, the hub's; for the cluster's, <see cref="GetStatsAsync"/>).</summary>

@@ -64,7 +64,10 @@ internal sealed class DirectSendEndpoint
 
     /// <summary>Sends what <see cref="TryRead"/> read, once its head has been taken from the connection.</summary>
     /// <returns>How many connections the message was queued for.</returns>
-    /// <remarks>Counted in <c>herald.api.requests</c> as ASP.NET Core's path counts it: 200, or 500 when the publish fails.</remarks>
+    /// <remarks>
+    /// Counted in <c>herald.api.requests</c> as ASP.NET Core's path counts it: 200, 503 when the cluster cannot
+    /// answer (<see cref="BackplaneUnavailableException"/>), or 500 when the publish fails otherwise.
+    /// </remarks>
     public ValueTask<int> SendAsync(in DirectSendRequest send)
     {
         _log.AcceptedLoopback("GET", send.Path, send.Caller);
@@ -73,9 +76,9 @@ internal sealed class DirectSendEndpoint
         {
             sending = _publisher.SendToUserAsync(send.Uid, send.Message, CancellationToken.None);
         }
-        catch
+        catch (Exception exception)
         {
-            _requests.Answered.Add(ApiCaller.NoKey, StatusCodes.Status500InternalServerError);
+            _requests.Answered.Add(ApiCaller.NoKey, StatusOf(exception));
             throw;
         }
 
@@ -88,6 +91,9 @@ internal sealed class DirectSendEndpoint
         return sending;
     }
 
+    private static int StatusOf(Exception exception) =>
+        exception is BackplaneUnavailableException ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError;
+
     private async ValueTask<int> CountedAsync(ValueTask<int> sending)
     {
         int delivered;
@@ -95,9 +101,9 @@ internal sealed class DirectSendEndpoint
         {
             delivered = await sending;
         }
-        catch
+        catch (Exception exception)
         {
-            _requests.Answered.Add(ApiCaller.NoKey, StatusCodes.Status500InternalServerError);
+            _requests.Answered.Add(ApiCaller.NoKey, StatusOf(exception));
             throw;
         }
 

@@ -68,7 +68,18 @@ internal sealed class HubEndpoints(IHeraldHub hub, HeraldOptions options)
             return;
         }
 
-        var disconnected = await hub.DisconnectUserAsync(uid, reason, context.RequestAborted);
+        int disconnected;
+        try
+        {
+            disconnected = await hub.DisconnectUserAsync(uid, reason, context.RequestAborted);
+        }
+        catch (BackplaneUnavailableException unavailable)
+        {
+            await Problems.WriteUnavailableAsync(context, unavailable,
+                $"The cluster's Redis is unreachable or did not answer in time, so the other nodes may not have been told to close the user's connections. Retry after {Problems.RetryAfterSeconds(unavailable)} s.");
+            return;
+        }
+
         await context.Response.WriteAsJsonAsync(new DisconnectResponse(disconnected), ApiJsonContext.Default.DisconnectResponse, cancellationToken: context.RequestAborted);
     }
 }

@@ -43,7 +43,17 @@ internal sealed class PublishEndpoint(Publisher publisher, PublicationRules rule
                 return;
             }
 
-            var outcome = await publisher.PublishAsync(publication, context.RequestAborted);
+            IdempotentOutcome outcome;
+            try
+            {
+                outcome = await publisher.PublishAsync(publication, context.RequestAborted);
+            }
+            catch (BackplaneUnavailableException unavailable)
+            {
+                await Problems.WriteUnavailableAsync(context, unavailable, Problems.PublishUnavailableDetail(unavailable));
+                return;
+            }
+
             if (outcome.Conflict is { } conflict)
             {
                 ApiLog.PublishRejected(_logger, "idempotencyKey", LogText.Escape(conflict));
@@ -79,12 +89,33 @@ internal sealed class PublishEndpoint(Publisher publisher, PublicationRules rule
             }
 
             var outcomes = new IdempotentOutcome[items.Count];
+            var published = false;
             for (var i = 0; i < items.Count; i++)
             {
-                // Once the first message is out, the rest are published too: a batch is not cut short by a client that went away.
-                outcomes[i] = items[i].Publication is { } publication
-                    ? await publisher.PublishAsync(publication, i == 0 ? context.RequestAborted : CancellationToken.None)
-                    : new IdempotentOutcome(null, null);
+                if (items[i].Publication is not { } publication)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    // Once the first message is out, the rest are published too: a batch is not cut short by a client that went away.
+                    outcomes[i] = await publisher.PublishAsync(publication, published ? CancellationToken.None : context.RequestAborted);
+                    published |= outcomes[i].Result is not null;
+                }
+                catch (BackplaneUnavailableException unavailable)
+                {
+                    if (!published)
+                    {
+                        // Nothing of the batch went out: the whole of it is retried.
+                        await Problems.WriteUnavailableAsync(context, unavailable, Problems.PublishUnavailableDetail(unavailable));
+                        return;
+                    }
+
+                    // The messages before it went out; this one and the rest are refused, each without waiting on Redis again.
+                    MarkUnavailable(items, i, Problems.PublishUnavailableDetail(unavailable));
+                    break;
+                }
             }
 
             LogRefusedItems(items, outcomes);
@@ -321,7 +352,7 @@ internal sealed class PublishEndpoint(Publisher publisher, PublicationRules rule
             else
             {
                 var conflict = outcomes[i].Conflict;
-                writer.WriteNumber("status"u8, conflict is null ? StatusCodes.Status400BadRequest : StatusCodes.Status422UnprocessableEntity);
+                writer.WriteNumber("status"u8, conflict is null ? items[i].Status : StatusCodes.Status422UnprocessableEntity);
                 writer.WriteString("error"u8, ItemError(items[i], outcomes[i]));
             }
 
@@ -332,6 +363,21 @@ internal sealed class PublishEndpoint(Publisher publisher, PublicationRules rule
         writer.WriteEndObject();
     }
 
-    /// <summary>One message of a batch: the publication, or why it was refused.</summary>
-    private readonly record struct BatchItem(Delivery.Publication? Publication, string? Error);
+    /// <summary>
+    /// Refuses the batch's messages from <paramref name="first"/> on with 503: they were not published (the first
+    /// of them perhaps was, its reply lost, which <paramref name="detail"/> says).
+    /// </summary>
+    private static void MarkUnavailable(List<BatchItem> items, int first, string detail)
+    {
+        for (var i = first; i < items.Count; i++)
+        {
+            if (items[i].Publication is not null)
+            {
+                items[i] = new BatchItem(null, detail, StatusCodes.Status503ServiceUnavailable);
+            }
+        }
+    }
+
+    /// <summary>One message of a batch: the publication, or why it was refused and with which status.</summary>
+    private readonly record struct BatchItem(Delivery.Publication? Publication, string? Error, int Status = StatusCodes.Status400BadRequest);
 }

@@ -34,7 +34,17 @@ internal sealed class SendEndpoint(Publisher publisher, HeraldOptions options, I
             return;
         }
 
-        var delivered = await publisher.SendToUserAsync(uid!, message!, context.RequestAborted);
+        int delivered;
+        try
+        {
+            delivered = await publisher.SendToUserAsync(uid!, message!, context.RequestAborted);
+        }
+        catch (BackplaneUnavailableException unavailable)
+        {
+            await Problems.WriteUnavailableAsync(context, unavailable, Problems.PublishUnavailableDetail(unavailable));
+            return;
+        }
+
         await WriteDeliveredAsync(context.Response, delivered);
     }
 

@@ -41,6 +41,7 @@ internal static class EventIds
     public const int CredentialExpired = 216;
     public const int CredentialRefreshed = 217;
     public const int SocketAccepted = 218;
+    public const int JoinUnavailable = 219;
 
     public const int PublishRejected = 300;
     public const int UserDisconnected = 301;

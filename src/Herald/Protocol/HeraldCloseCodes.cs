@@ -2,7 +2,8 @@ namespace Herald;
 
 /// <summary>
 /// Herald's own WebSocket close codes; it also sends the standard 1000 (normal), 1001 (server shutting down),
-/// 1002 (protocol error), 1007 (invalid UTF-8) and 1009 (client message too big). docs/protocol.md lists them all.
+/// 1002 (protocol error), 1007 (invalid UTF-8), 1009 (client message too big), 1011 (internal error) and 1013 (try again
+/// later: the cluster's Redis is unreachable at a join). docs/protocol.md lists them all.
 /// </summary>
 public static class HeraldCloseCodes
 {

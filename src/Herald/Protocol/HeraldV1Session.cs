@@ -121,6 +121,11 @@ internal sealed class HeraldV1Session(WebSocketConnection connection, Connection
 
         TryEnqueue(OutboundFrame.Control(Envelopes.Welcome(identity.UserId, Connection.Id, identity.ExpiresAt)), replayed: false);
         await CompleteJoinAsync(User!, resume.TryGetValue(userStream!.Name, out var userPosition) ? userPosition : null);
+        if (Connection.IsClosing)
+        {
+            return;
+        }
+
         await CompleteJoinAsync(Broadcast!, resume.TryGetValue(StreamId.BroadcastName, out var broadcastPosition) ? broadcastPosition : null);
     }
 
@@ -265,10 +270,25 @@ internal sealed class HeraldV1Session(WebSocketConnection connection, Connection
         return false;
     }
 
-    /// <summary>Reads the stream's history after <paramref name="position"/> and completes the join: <c>joined</c>, the replay, then live.</summary>
+    /// <summary>
+    /// Reads the stream's history after <paramref name="position"/> and completes the join: <c>joined</c>, the replay,
+    /// then live. When the history cannot be read now (the cluster's Redis is away) the connection is closed with
+    /// 1013: the client comes back after a backoff and resumes from where it was, which an error would not make it do.
+    /// </summary>
     private async ValueTask CompleteJoinAsync(Subscription subscription, StreamPosition? position)
     {
-        var read = await Services.History.ReadAsync(subscription.Stream, position, CancellationToken.None);
+        HistoryRead read;
+        try
+        {
+            read = await Services.History.ReadAsync(subscription.Stream, position, CancellationToken.None);
+        }
+        catch (BackplaneUnavailableException unavailable)
+        {
+            Log.JoinUnavailable(Services.Logger, Connection.Id, UserForLog, LogText.Escape(subscription.Stream.Name)!, LogText.Escape(unavailable.Message)!);
+            Connection.RequestClose(WebSocketCloseCodes.TryAgainLater, "cluster unavailable: retry", discardQueued: true);
+            return;
+        }
+
         var joined = Envelopes.Joined(subscription.Stream, new JoinResult(read.Head, read.Outcome, read.Messages.Count));
         var (replayed, liveNotQueued) = subscription.CompleteJoin(read, OutboundFrame.Control(joined));
         Services.Counters.AddReplayed(replayed, liveNotQueued);

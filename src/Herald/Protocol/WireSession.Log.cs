@@ -43,5 +43,8 @@ internal abstract partial class WireSession
 
         [LoggerMessage(EventIds.ResumeIncomplete, LogLevel.Information, "Connection {ConnectionId} of user {UserId} could not fully resume {Stream} from epoch {Epoch} seq {Seq}: {Outcome}; replayed the {Replayed} messages still kept", EventName = "ResumeIncomplete")]
         public static partial void ResumeIncomplete(ILogger logger, long connectionId, string userId, string stream, ResumeOutcome outcome, string epoch, long seq, int replayed);
+
+        [LoggerMessage(EventIds.JoinUnavailable, LogLevel.Debug, "Connection {ConnectionId} of user {UserId} could not join {Stream}: the cluster cannot answer now ({Reason}); closing it with 1013 to come back", EventName = "JoinUnavailable")]
+        public static partial void JoinUnavailable(ILogger logger, long connectionId, string userId, string stream, string reason);
     }
 }

@@ -1,6 +1,9 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using Herald.Api;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
@@ -14,7 +17,10 @@ namespace Herald.Sockets;
 internal sealed class SendAnswers(IOptions<KestrelServerOptions> kestrelOptions, TimeProvider timeProvider)
 {
     /// <summary>The most bytes an answer takes.</summary>
-    public const int MaxLength = 256;
+    public const int MaxLength = 1024;
+
+    // What ASP.NET Core's problem details give a 503 (ProblemDetailsDefaults), so that both paths' answers read alike.
+    private const string UnavailableType = "https://tools.ietf.org/html/rfc9110#section-15.6.4";
 
     private readonly byte[] _server = kestrelOptions.Value.AddServerHeader ? "Server: Kestrel\r\n"u8.ToArray() : [];
     private DateLine _date = new(long.MinValue, []);
@@ -48,6 +54,39 @@ internal sealed class SendAnswers(IOptions<KestrelServerOptions> kestrelOptions,
         var writer = new SpanWriter(destination);
         writer.Write("HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\nConnection: close\r\n"u8);
         WriteEnd(ref writer);
+        return writer.Length;
+    }
+
+    /// <summary>
+    /// Writes the <c>503</c> problem+json with <c>Retry-After</c> that ASP.NET Core's path answers when the
+    /// cluster's Redis cannot take the send (<see cref="Problems.PublishUnavailableDetail"/>).
+    /// </summary>
+    /// <param name="destination">At least <see cref="MaxLength"/> bytes.</param>
+    /// <param name="unavailable">The failure.</param>
+    /// <param name="close">Whether the answer says that the connection closes after it.</param>
+    /// <returns>Its length.</returns>
+    public int WriteUnavailable(Span<byte> destination, BackplaneUnavailableException unavailable, bool close)
+    {
+        var body = new ArrayBufferWriter<byte>(512);
+        using (var json = new Utf8JsonWriter(body))
+        {
+            json.WriteStartObject();
+            json.WriteString("type"u8, UnavailableType);
+            json.WriteString("title"u8, Problems.UnavailableTitle);
+            json.WriteNumber("status"u8, StatusCodes.Status503ServiceUnavailable);
+            json.WriteString("detail"u8, Problems.PublishUnavailableDetail(unavailable));
+            json.WriteEndObject();
+        }
+
+        var writer = new SpanWriter(destination);
+        writer.Write("HTTP/1.1 503 Service Unavailable\r\nContent-Length: "u8);
+        writer.Write(body.WrittenCount);
+        writer.Write(close ? "\r\nConnection: close\r\n"u8 : "\r\n"u8);
+        writer.Write("Content-Type: application/problem+json\r\nRetry-After: "u8);
+        writer.Write(Problems.RetryAfterSeconds(unavailable));
+        writer.Write("\r\n"u8);
+        WriteEnd(ref writer);
+        writer.Write(body.WrittenSpan);
         return writer.Length;
     }
 

@@ -118,6 +118,11 @@ internal sealed partial class SocketSendRequests : IDisposable
                 var delivered = await _send.SendAsync(request);
                 answerLength = _answers.WriteDelivered(buffer, delivered, close);
             }
+            catch (BackplaneUnavailableException unavailable)
+            {
+                // As ASP.NET Core's path answers it: a 503 the client may retry on the same connection.
+                answerLength = _answers.WriteUnavailable(buffer, unavailable, close);
+            }
             catch (Exception exception)
             {
                 // What Kestrel does for an endpoint that throws before its answer has begun.

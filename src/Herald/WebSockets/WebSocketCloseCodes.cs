@@ -9,4 +9,5 @@ internal static class WebSocketCloseCodes
     public const int InvalidPayloadData = 1007;
     public const int MessageTooBig = 1009;
     public const int InternalError = 1011;
+    public const int TryAgainLater = 1013;
 }
