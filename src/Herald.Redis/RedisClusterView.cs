@@ -8,9 +8,33 @@ namespace Herald.Redis;
 /// this node's own state, with the other live nodes' from their presence fields and heartbeat hashes. A node
 /// whose heartbeat is older than NodeTimeout counts for nothing, whether or not a janitor has cleaned up after it.
 /// </summary>
-internal sealed class RedisClusterView(RedisConnection redis, RedisKeys keys, ClusterNodes nodes, ClusterPresence presence) : IClusterView
+internal sealed class RedisClusterView(RedisConnection redis, RedisKeys keys, ClusterNodes nodes, ClusterPresence presence, HeraldRedisOptions options) : IClusterView
 {
     public async ValueTask<UserPresence> GetUserAsync(UserPresence here, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await GetUserCoreAsync(here, cancellationToken);
+        }
+        catch (Exception exception) when (RedisUnavailable.Is(exception))
+        {
+            throw RedisUnavailable.From(exception, options);
+        }
+    }
+
+    public async ValueTask<HubStats> GetStatsAsync(HubStats here, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await GetStatsCoreAsync(here, cancellationToken);
+        }
+        catch (Exception exception) when (RedisUnavailable.Is(exception))
+        {
+            throw RedisUnavailable.From(exception, options);
+        }
+    }
+
+    private async ValueTask<UserPresence> GetUserCoreAsync(UserPresence here, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var counts = await presence.LiveCountsAsync(StreamId.ForUser(here.Uid));
@@ -26,7 +50,7 @@ internal sealed class RedisClusterView(RedisConnection redis, RedisKeys keys, Cl
         return here with { Online = total > 0, Connections = total, Nodes = counts };
     }
 
-    public async ValueTask<HubStats> GetStatsAsync(HubStats here, CancellationToken cancellationToken)
+    private async ValueTask<HubStats> GetStatsCoreAsync(HubStats here, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var live = await nodes.LiveAsync();

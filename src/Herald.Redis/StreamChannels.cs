@@ -25,6 +25,9 @@ internal sealed partial class StreamChannels(
     IServiceProvider services,
     ILogger<StreamChannels> logger) : IStreamInterest
 {
+    private static readonly TimeSpan MinRepairRetryDelay = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan MaxRepairRetryDelay = TimeSpan.FromSeconds(5);
+
     private readonly ConcurrentDictionary<string, WatchedStream> _watched = new(StringComparer.Ordinal);
 
     // Resolved on first use: the dispatcher needs the registry, which needs this class as its stream interest.
@@ -208,19 +211,34 @@ internal sealed partial class StreamChannels(
 
     private async Task RepairAsync(WatchedStream watched)
     {
+        var retryDelay = MinRepairRetryDelay;
         while (watched.StartRepair() is { } position)
         {
             HistoryRead read;
             try
             {
-                read = await history.ReadAsync(watched.Stream, position);
+                // Bounded here too: a read that neither answers nor times out would hold the stream's messages for good.
+                read = await history.ReadAsync(watched.Stream, position).AsTask().WaitAsync(options.CommandTimeout);
             }
-            catch (Exception exception) when (exception is RedisException or TimeoutException)
+            catch (Exception exception) when (exception is RedisException or TimeoutException or BackplaneUnavailableException)
             {
-                // Redis is away; the reconnect's catch-up repairs the stream.
+                // Redis is away or not answering yet (a reconnect may come before it serves again): what is held waits,
+                // and the repair is tried again until it succeeds or the stream is no longer watched.
                 watched.AbandonRepair();
-                Log.RepairFailed(logger, exception, LogText.Escape(watched.Stream.Name)!);
-                return;
+                if (retryDelay == MinRepairRetryDelay)
+                {
+                    // Once per stream and outage, not once per try.
+                    Log.RepairFailed(logger, exception, LogText.Escape(watched.Stream.Name)!);
+                }
+
+                await Task.Delay(retryDelay);
+                retryDelay = TimeSpan.FromTicks(Math.Min(retryDelay.Ticks * 2, MaxRepairRetryDelay.Ticks));
+                if (watched.Retired)
+                {
+                    return;
+                }
+
+                continue;
             }
 
             var (_, again) = watched.CompleteRepair(read, Dispatch, () =>
@@ -241,7 +259,7 @@ internal sealed partial class StreamChannels(
         [LoggerMessage(RedisEventIds.RedisPayloadIgnored, LogLevel.Warning, "A message of {Bytes} bytes on a Herald channel was not a Herald message: ignored", EventName = nameof(RedisEventIds.RedisPayloadIgnored))]
         public static partial void PayloadIgnored(ILogger logger, int bytes);
 
-        [LoggerMessage(RedisEventIds.RedisRepairFailed, LogLevel.Warning, "Stream {Stream} missed messages and could not be read from Redis; it is read again once Redis is back", EventName = nameof(RedisEventIds.RedisRepairFailed))]
+        [LoggerMessage(RedisEventIds.RedisRepairFailed, LogLevel.Warning, "Stream {Stream} missed messages and could not be read from Redis now; the read is tried again until Redis answers", EventName = nameof(RedisEventIds.RedisRepairFailed))]
         public static partial void RepairFailed(ILogger logger, Exception exception, string stream);
 
         [LoggerMessage(RedisEventIds.RedisGapNotCovered, LogLevel.Warning, "Stream {Stream} missed messages after {Epoch}/{Seq} that the history no longer holds (it is at {HeadEpoch}/{HeadSeq}): {Connections} herald.v1 connections here closed with 4007 to resume", EventName = nameof(RedisEventIds.RedisGapNotCovered))]

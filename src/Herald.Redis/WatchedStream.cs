@@ -44,7 +44,7 @@ internal sealed class WatchedStream(StreamId stream, Action<RedisValue> receive)
     /// <returns>The new <see cref="Ready"/>, or the one that had not failed.</returns>
     public Task RetryIfFailed(Func<WatchedStream, Task> subscribe)
     {
-        lock (_gate)
+        lock (this)
         {
             if (Ready.IsFaulted && !Retired)
             {
@@ -106,7 +106,7 @@ internal sealed class WatchedStream(StreamId stream, Action<RedisValue> receive)
     {
         get
         {
-            lock (_gate)
+            lock (this)
             {
                 return _baselined;
             }
@@ -207,6 +207,7 @@ internal sealed class WatchedStream(StreamId stream, Action<RedisValue> receive)
                 uncovered();
             }
 
+            var previous = _epoch;
             if (read.Head.Epoch != _epoch)
             {
                 (_epoch, _lastSeq) = (read.Head.Epoch, 0);
@@ -223,11 +224,12 @@ internal sealed class WatchedStream(StreamId stream, Action<RedisValue> receive)
 
             _lastSeq = Math.Max(_lastSeq, read.Head.Seq);
 
-            // The history's epoch is the truth: a held message of another one is a straggler from before it.
+            // A held message of the epoch the stream had before is a straggler from before the read; one of yet another
+            // epoch was published after the read (the stream started over meanwhile), and goes on like any other.
             var again = false;
             foreach (var message in TakeHeld())
             {
-                if (message.Epoch == _epoch)
+                if (message.Epoch == _epoch || message.Epoch != previous)
                 {
                     again |= Accept(message, dispatch);
                 }

@@ -12,8 +12,22 @@ internal sealed class HubEndpoints(IHeraldHub hub, HeraldOptions options)
 {
     private const string DisconnectAction = "/disconnect";
 
-    public async Task GetStatsAsync(HttpContext context) =>
-        await context.Response.WriteAsJsonAsync(await hub.GetStatsAsync(context.RequestAborted), ApiJsonContext.Default.HubStats, cancellationToken: context.RequestAborted);
+
+    public async Task GetStatsAsync(HttpContext context)
+    {
+        HubStats stats;
+        try
+        {
+            stats = await hub.GetStatsAsync(context.RequestAborted);
+        }
+        catch (BackplaneUnavailableException unavailable)
+        {
+            await WriteLookupUnavailableAsync(context, unavailable);
+            return;
+        }
+
+        await context.Response.WriteAsJsonAsync(stats, ApiJsonContext.Default.HubStats, cancellationToken: context.RequestAborted);
+    }
 
     public async Task GetUserAsync(HttpContext context)
     {
@@ -24,8 +38,23 @@ internal sealed class HubEndpoints(IHeraldHub hub, HeraldOptions options)
             return;
         }
 
-        await context.Response.WriteAsJsonAsync(await hub.GetUserAsync(uid!, context.RequestAborted), ApiJsonContext.Default.UserPresence, cancellationToken: context.RequestAborted);
+        UserPresence presence;
+        try
+        {
+            presence = await hub.GetUserAsync(uid!, context.RequestAborted);
+        }
+        catch (BackplaneUnavailableException unavailable)
+        {
+            await WriteLookupUnavailableAsync(context, unavailable);
+            return;
+        }
+
+        await context.Response.WriteAsJsonAsync(presence, ApiJsonContext.Default.UserPresence, cancellationToken: context.RequestAborted);
     }
+
+    private static Task WriteLookupUnavailableAsync(HttpContext context, BackplaneUnavailableException unavailable) =>
+        Problems.WriteUnavailableAsync(context, unavailable,
+            $"The cluster's Redis is unreachable or did not answer in time, so the other nodes' state cannot be read. Retry after {Problems.RetryAfterSeconds(unavailable)} s.");
 
     /// <summary>
     /// <c>POST /api/v1/users/{uid}/disconnect</c>, routed as a catch-all so that a uid may contain '/'; the optional

@@ -99,6 +99,20 @@ public sealed class WatchedStreamTests
     }
 
     [Fact]
+    public void CompleteRepair_OfAStreamRedisLost_KeepsANewEpochsFirstMessageThatArrivedDuringTheRead()
+    {
+        var watched = Baselined("old", 2);
+        watched.StartRepair();
+        watched.Offer(Message("new", 1), Dispatch);
+
+        var (covered, again) = watched.CompleteRepair(new HistoryRead(StreamPosition.Start, ResumeOutcome.EpochChanged, []), Dispatch, () => { });
+
+        Assert.True(covered);
+        Assert.False(again);
+        Assert.Equal([1L], _dispatched);
+    }
+
+    [Fact]
     public void Offer_BeforeTheBaselineIsKnown_IsHeldThenDispatchedAsPublishedAfterTheJoin()
     {
         var watched = new WatchedStream(Stream, _ => { });

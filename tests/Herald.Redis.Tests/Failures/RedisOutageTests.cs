@@ -35,6 +35,14 @@ public sealed class RedisOutageTests
             Assert.Equal(HttpStatusCode.ServiceUnavailable, send.StatusCode);
         }
 
+        // The cluster-wide lookups cannot be answered from this node alone: 503 too, never a partial answer or a 500.
+        foreach (var lookup in new[] { "/api/v1/stats", "/api/v1/users/ann" })
+        {
+            using var answer = await node.Http.GetAsync(lookup, TestContext.Current.CancellationToken);
+            Assert.Equal((HttpStatusCode.ServiceUnavailable, "application/problem+json"), (answer.StatusCode, answer.Content.Headers.ContentType?.MediaType));
+            Assert.NotNull(answer.Headers.RetryAfter);
+        }
+
         // The seed connection stays open through the outage: a message from this node still reaches it once Redis is back.
         var restarted = Stopwatch.StartNew();
         await redis.RestartAsync();
