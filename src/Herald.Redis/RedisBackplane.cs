@@ -23,6 +23,7 @@ internal sealed class RedisBackplane(
 {
     private readonly string _historyLimit = options.HistoryMaxMessages.ToString(CultureInfo.InvariantCulture);
     private readonly string _ageWindow = ((long)options.HistoryMaxAge.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+    private readonly string _idempotencyWindow = ((long)options.IdempotencyWindow.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
 
     public async ValueTask<StreamDelivery> PublishAsync(StreamId stream, PublishedMessage message, CancellationToken cancellationToken)
     {
@@ -35,7 +36,7 @@ internal sealed class RedisBackplane(
         {
             reply = (RedisResult[])(await redis.Database.ScriptEvaluateAsync(
                 PublishScript.Text,
-                [keys.Meta(stream), keys.History(stream), keys.Presence(stream)],
+                [keys.Meta(stream), keys.History(stream), keys.Presence(stream), keys.StreamIdempotency(stream)],
                 [
                     StreamEpoch.New(),
                     StreamPayload.Header(stream, message.Time),
@@ -45,20 +46,29 @@ internal sealed class RedisBackplane(
                     _ageWindow,
                     channel.ToString(),
                     sharded,
+                    message.IdempotencyKey ?? string.Empty,
+                    message.Id,
+                    _idempotencyWindow,
                 ]))!;
         }
         catch (Exception exception) when (RedisUnavailable.Is(exception))
         {
-            // Sent and unanswered, the script may have run: the caller is told to retry with an idempotency key.
+            // Sent and unanswered, the script may have run: a retry with the same idempotency key finds its message.
             throw RedisUnavailable.From(exception, redisOptions);
         }
-
-        var published = new StreamMessage(stream, (string)reply[0]!, (long)reply[1], message);
-        channels.Offer(published);
 
         // The broadcast stream has no presence hash (every login would rewrite it): its reach is every logged-in
         // connection, this node's now and the others' as of their last heartbeats.
         var delivered = stream.Kind == StreamKind.Broadcast ? registry.LoggedInCount + nodes.BroadcastElsewhere : (int)reply[2];
+        if (reply.Length > 3)
+        {
+            // A retry: the stream had this key's message from an earlier try, which is what the caller is answered.
+            var earlier = new StreamMessage(stream, (string)reply[0]!, (long)reply[1], message.WithId(Guid.ParseExact((string)reply[3]!, "N")));
+            return new StreamDelivery(earlier, delivered);
+        }
+
+        var published = new StreamMessage(stream, (string)reply[0]!, (long)reply[1], message);
+        channels.Offer(published);
         return new StreamDelivery(published, delivered);
     }
 

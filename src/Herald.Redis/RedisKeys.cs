@@ -20,6 +20,9 @@ internal sealed class RedisKeys(HeraldRedisOptions options)
     /// <summary>Each node's connection count on the stream, a hash from node ID to count.</summary>
     public RedisKey Presence(StreamId stream) => $"{_prefix}:{{{stream.Name}}}:presence";
 
+    /// <summary>The idempotency keys of the stream's messages in its epoch, a hash from key to <c>{epoch}\n{seq}\n{message ID}</c>.</summary>
+    public RedisKey StreamIdempotency(StreamId stream) => $"{_prefix}:{{{stream.Name}}}:idempotency";
+
     /// <summary>The sharded channel a stream's messages are published on.</summary>
     public RedisChannel StreamChannel(StreamId stream) => RedisChannel.Sharded($"{_prefix}:{{{stream.Name}}}:channel");
 

@@ -57,13 +57,17 @@ internal sealed class Publisher(
 
     private async ValueTask<HeraldPublishResult> PublishNowAsync(Publication publication, CancellationToken cancellationToken)
     {
-        var published = PublishedMessage.Create(ids, timeProvider, publication.Content, publication.Key);
+        var published = PublishedMessage.Create(ids, timeProvider, publication.Content, publication.Key, publication.IdempotencyKey);
         var streams = new HeraldStreamResult[publication.Streams.Count];
         var delivered = 0;
         for (var i = 0; i < streams.Length; i++)
         {
             // Once the first stream has the message, the rest must too: a cancelled caller does not split a publish.
             var delivery = await backplane.PublishAsync(publication.Streams[i], published, i == 0 ? cancellationToken : CancellationToken.None);
+
+            // A stream that had this retry's message already (an earlier try's reply was lost) gave it that try's ID:
+            // the streams still to come get the same one.
+            published = published.WithId(delivery.Message.Message.Uuid);
             counters.MessagePublished(delivery.Delivered);
             streams[i] = new HeraldStreamResult(delivery.Message.Stream.Name, delivery.Message.Epoch, delivery.Message.Seq, delivery.Delivered);
             delivered += delivery.Delivered;
