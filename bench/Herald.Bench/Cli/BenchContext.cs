@@ -1,13 +1,15 @@
 using Herald.Bench.Net;
 using Herald.Bench.Output;
 using Herald.Bench.Platform;
+using Herald.Bench.Scenarios;
 
 namespace Herald.Bench.Cli;
 
 /// <summary>
-/// What every scenario shares: the loopback target (<c>--url</c>), the server to measure (<c>--server-pid</c>),
-/// the source-address pool, the WebSocket and HTTP clients built on it, and the credentials for a server with
-/// authentication on (<c>--token-secret</c>, <c>--token-issuer</c>, <c>--token-audience</c>, <c>--api-key</c>).
+/// What every scenario shares: the loopback target (<c>--url</c>), the node publishes go to when it is another
+/// (<c>--publish-url</c>), the server processes to measure (<c>--server-pid</c>), the source-address pool, the
+/// WebSocket and HTTP clients built on it, and the credentials for a server with authentication on
+/// (<c>--token-secret</c>, <c>--token-issuer</c>, <c>--token-audience</c>, <c>--api-key</c>).
 /// </summary>
 internal sealed class BenchContext : IDisposable
 {
@@ -15,17 +17,34 @@ internal sealed class BenchContext : IDisposable
 
     private readonly BenchTokens? _tokens;
 
-    private BenchContext(string scenario, LoopbackTarget target, ProcessProbe? server, int apiConnections, BenchTokens? tokens, string? apiKey)
+    private readonly LoopbackTarget? _publishTarget;
+
+    private BenchContext(
+        string scenario, LoopbackTarget target, LoopbackTarget? publishTarget, ServerProcesses? servers, int apiConnections, BenchTokens? tokens, string? apiKey)
     {
         Scenario = scenario;
         Target = target;
-        Server = server;
+        Servers = servers;
         StartedAt = DateTimeOffset.UtcNow;
         _tokens = tokens;
+        _publishTarget = publishTarget;
         var sources = target.CanSpreadSourceAddresses ? new SourceAddressPool() : null;
         Connector = new WebSocketConnector(target, sources);
-        Api = new HeraldApiClient(target, sources, apiConnections, apiKey);
+        if (publishTarget is null)
+        {
+            Api = new HeraldApiClient(target, sources, apiConnections, apiKey);
+            PublishApi = Api;
+        }
+        else
+        {
+            // The connections' node is then asked for its stats (and a seed server's login probes) only.
+            Api = new HeraldApiClient(target, sources, StatsConnections, apiKey);
+            PublishApi = new HeraldApiClient(publishTarget, publishTarget.CanSpreadSourceAddresses ? sources : null, apiConnections, apiKey);
+        }
     }
+
+    /// <summary>Keep-alive connections to the connections' node when the publishes go elsewhere.</summary>
+    private const int StatsConnections = 2;
 
     /// <summary>The seed flavour, logging in with a token when --token-secret was given.</summary>
     public ClientProtocol Seed => ClientProtocol.Seed(_tokens);
@@ -37,25 +56,55 @@ internal sealed class BenchContext : IDisposable
 
     public LoopbackTarget Target { get; }
 
-    /// <summary>The server process, when --server-pid was given; memory and CPU figures need it.</summary>
-    public ProcessProbe? Server { get; }
+    /// <summary>
+    /// The node that holds the connections (the first --server-pid), when given: memory, open-files and GC figures
+    /// are its.
+    /// </summary>
+    public ProcessProbe? Server => Servers?.Primary;
+
+    /// <summary>Every process of --server-pid, when given: CPU figures are their sum.</summary>
+    public ServerProcesses? Servers { get; }
 
     public DateTimeOffset StartedAt { get; }
 
+    /// <summary>
+    /// What the scenario's user IDs start with (--user-prefix, default bench-): two generators with different
+    /// prefixes on two nodes have users that are each on one node only.
+    /// </summary>
+    public string UserPrefix { get; private init; } = Population.UserPrefix;
+
     public WebSocketConnector Connector { get; }
 
+    /// <summary>The connections' node (--url): stats, and the login probes of a server without them.</summary>
     public HeraldApiClient Api { get; }
 
-    /// <summary>Reads --url, --server-cert-sha256 and --server-pid. Call before the scenario's own options so the usage errors come in order.</summary>
-    /// <param name="args">The command line; --url and --server-pid are taken from it.</param>
+    /// <summary>Where messages are published: --publish-url when given, else the same client as <see cref="Api"/>.</summary>
+    public HeraldApiClient PublishApi { get; }
+
+    /// <summary>Reads --url, --server-cert-sha256, --publish-url and --server-pid. Call before the scenario's own options so the usage errors come in order.</summary>
+    /// <param name="args">The command line; --url, --publish-url and --server-pid are taken from it.</param>
     /// <param name="apiConnections">Keep-alive HTTP connections the scenario's publishers need at once.</param>
     public static BenchContext Create(BenchArguments args, int apiConnections)
     {
-        var target = LoopbackTarget.Parse(args.GetString("url", DefaultUrl), args.GetOptionalString("server-cert-sha256"));
-        ProcessProbe? server = null;
-        if (args.GetOptionalInt("server-pid", 1, int.MaxValue) is { } pid)
+        var certificate = args.GetOptionalString("server-cert-sha256");
+        var target = LoopbackTarget.Parse(args.GetString("url", DefaultUrl), certificate);
+        var publishTarget = args.GetOptionalString("publish-url") is { } publishUrl ? LoopbackTarget.Parse(publishUrl, certificate) : null;
+        if (publishTarget is not null && publishTarget.HttpBase == target.HttpBase)
         {
-            server = ProcessProbe.TryOpen(pid) ?? throw new UsageException($"--server-pid {pid}: no such process");
+            publishTarget = null;
+        }
+
+        ServerProcesses? servers = null;
+        if (args.GetOptionalString("server-pid") is { } pids)
+        {
+            try
+            {
+                servers = ServerProcesses.Parse(pids);
+            }
+            catch (ArgumentException exception)
+            {
+                throw new UsageException($"--server-pid {pids}: {exception.Message} (give PID or PID,PID,...)");
+            }
         }
 
         if (!target.CanSpreadSourceAddresses)
@@ -72,7 +121,11 @@ internal sealed class BenchContext : IDisposable
         }
 
         var tokens = secret is null ? null : new BenchTokens(secret, issuer, audience);
-        return new BenchContext(args.Scenario, target, server, apiConnections + 1, tokens, args.GetOptionalString("api-key"));
+        var userPrefix = CheckUserPrefix(args.GetString("user-prefix", Population.UserPrefix));
+        return new BenchContext(args.Scenario, target, publishTarget, servers, apiConnections + 1, tokens, args.GetOptionalString("api-key"))
+        {
+            UserPrefix = userPrefix,
+        };
     }
 
     public RunInfo RunInfo() => new(
@@ -82,7 +135,9 @@ internal sealed class BenchContext : IDisposable
         Environment.ProcessorCount,
         Server?.Pid,
         HasStats,
-        Measure.Round.To3(Environment.CpuUsage.TotalTime.TotalSeconds));
+        Measure.Round.To3(Environment.CpuUsage.TotalTime.TotalSeconds),
+        _publishTarget?.HttpBase.ToString(),
+        Servers is { IsGroup: true } group ? [.. group.All.Select(static probe => probe.Pid)] : null);
 
     /// <summary>Warns when the server's own open-files limit is below what the scenario is about to open.</summary>
     public void WarnIfServerLimitBelow(int connections)
@@ -171,8 +226,19 @@ internal sealed class BenchContext : IDisposable
         }
     }
 
+    /// <exception cref="UsageException">Not 1 to 64 characters of A-Z a-z 0-9 . _ -.</exception>
+    private static string CheckUserPrefix(string prefix) =>
+        prefix.Length is > 0 and <= 64 && prefix.All(static c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-')
+            ? prefix
+            : throw new UsageException($"--user-prefix '{prefix}' must be 1 to 64 characters of A-Z a-z 0-9 . _ -");
+
     public void Dispose()
     {
+        if (!ReferenceEquals(PublishApi, Api))
+        {
+            PublishApi.Dispose();
+        }
+
         Api.Dispose();
         Connector.Dispose();
     }

@@ -13,6 +13,14 @@ internal static class Usage
           --server-cert-sha256 HEX   with https: the SHA-256 of the server's certificate, the only one trusted
           --server-pid PID       the server's process id; needed for its memory and CPU figures, and (a .NET
                                  server) its GC figures
+          --server-pid PID,PID,...   several processes that serve the run together (the nodes of a cluster and its
+                                 Redis server): the first is the node that holds the connections (--url), whose RSS
+                                 and GC figures are reported; server CPU is the sum of all, and each one's share is in
+                                 the JSON (window.serverProcesses)
+          --publish-url URL      publish (/send, POST /api/v1/publish, the idle and churn probes) to this node of
+                                 the cluster instead of --url; connections and stats stay on --url
+          --user-prefix P        user IDs P0, P1, ... (default bench-; churn makes its own): two generators with
+                                 different prefixes on two nodes have users that are each on one node only
           --token-secret S       log every connection in with an HS256 token signed with S (a server whose
                                  Herald:Tokens:Secret is S); --token-issuer I and --token-audience A add iss and aud
           --api-key K            send K as the API key (Authorization: Bearer K) on every HTTP call

@@ -4,7 +4,7 @@ using Herald.Bench.Platform;
 namespace Herald.Bench.Measure;
 
 /// <summary>
-/// Waits until the server's CPU falls quiet: a burst of work sent to it (the last logins of a connect phase) is
+/// Waits until the server's CPU (with several processes, their sum) falls quiet: a burst of work sent to it (the last logins of a connect phase) is
 /// done when a short interval passes in which it used almost nothing. The same rule for every server, so that a
 /// phase's CPU figure does not depend on how a server lets the generator know it is done.
 /// </summary>
@@ -17,7 +17,7 @@ internal static class ServerQuiet
     private const double QuietShareOfCore = 0.05;
 
     /// <returns>How long it waited, in seconds; 0 without a server to watch.</returns>
-    public static async Task<double> WaitAsync(ProcessProbe? server, CancellationToken cancellationToken)
+    public static async Task<double> WaitAsync(ServerProcesses? server, CancellationToken cancellationToken)
     {
         if (server is null)
         {

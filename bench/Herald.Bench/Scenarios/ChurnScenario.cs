@@ -33,7 +33,7 @@ internal static class ChurnScenario
         var run = new ChurnRun(context, $"churn-{Random.Shared.Next(0x100000):x5}-", Stopwatch.GetTimestamp() + (seconds * Stopwatch.Frequency));
 
         Console.Error.WriteLine($"churn: {loops} loops for {seconds} s");
-        var meter = CpuMeter.Start(context.Server);
+        var meter = CpuMeter.Start(context.Servers);
         var workers = new Task[loops];
         for (var i = 0; i < workers.Length; i++)
         {
@@ -145,7 +145,7 @@ internal static class ChurnScenario
                 var delivered = 0;
                 for (var attempt = 1; attempt <= MaxSendAttempts && delivered == 0; attempt++)
                 {
-                    (delivered, var status) = await context.Api.SendAsync(userId, Message, timeout.Token);
+                    (delivered, var status) = await context.PublishApi.SendAsync(userId, Message, timeout.Token);
                     if (delivered < 0)
                     {
                         connection.Abort();

@@ -57,7 +57,7 @@ internal static class FanoutScenario
         if (warmup > 0)
         {
             Console.Error.WriteLine($"fanout: warming up with {warmup} messages at {rate}/s to {target}");
-            var warmupAnswers = await new OpenLoopSchedule(Publish(context.Api, topic, cancellationToken), rate, 0, warmup, cancellationToken).RunAsync(AnswerTimeout);
+            var warmupAnswers = await new OpenLoopSchedule(Publish(context.PublishApi, topic, cancellationToken), rate, 0, warmup, cancellationToken).RunAsync(AnswerTimeout);
             var warmupQueued = SumQueued(warmupAnswers);
             await Drain.WaitAsync(() => tracker.WarmupReceived, warmupQueued, cancellationToken);
             warmupLost = Math.Max(0, warmupQueued - tracker.WarmupReceived);
@@ -66,9 +66,9 @@ internal static class FanoutScenario
         Console.Error.WriteLine($"fanout: publishing {messages} messages at {rate}/s to {target}, {set.Opened} subscribers");
         var statsBefore = await context.ReadStatsAsync(cancellationToken);
         gc?.BeginWindow();
-        var meter = CpuMeter.Start(context.Server);
+        var meter = CpuMeter.Start(context.Servers);
         var started = Stopwatch.GetTimestamp();
-        var schedule = new OpenLoopSchedule(Publish(context.Api, topic, cancellationToken), rate, warmup, (int)messages, cancellationToken);
+        var schedule = new OpenLoopSchedule(Publish(context.PublishApi, topic, cancellationToken), rate, warmup, (int)messages, cancellationToken);
         var answers = await schedule.RunAsync(AnswerTimeout);
         var queued = SumQueued(answers);
         await Drain.WaitAsync(() => tracker.Received, queued, cancellationToken);

@@ -42,19 +42,19 @@ internal static class IdleScenario
 
         // The connect phase ends when the server has gone quiet after the last login was sent, the same rule for a
         // server with stats as without; confirming the logins comes after it, so its probes cost the phase nothing.
-        var connectMeter = CpuMeter.Start(context.Server);
+        var connectMeter = CpuMeter.Start(context.Servers);
         var set = await Population.ConnectAsync(
-            context, count, Population.UserPrefix, context.Seed, sink: null, index => Array.BinarySearch(probes, index) >= 0, parallelism, cancellationToken);
-        await ServerQuiet.WaitAsync(context.Server, cancellationToken);
+            context, count, context.UserPrefix, context.Seed, sink: null, index => Array.BinarySearch(probes, index) >= 0, parallelism, cancellationToken);
+        await ServerQuiet.WaitAsync(context.Servers, cancellationToken);
         var connectPhase = connectMeter.Stop();
         var allConfirmed = await Population.ConfirmLoginsAsync(context, before, set, parallelism, cancellationToken);
-        var probesReceived = await ProbeAsync(context.Api, set, probes, cancellationToken);
+        var probesReceived = await ProbeAsync(context.PublishApi, set, probes, cancellationToken);
 
         Console.Error.WriteLine($"idle: {probesReceived} of {probes.Length} probes arrived; settling {settleSeconds} s, then measuring {idleSeconds} s of idle");
 
         // The connect burst leaves work behind (log flushing, tiered JIT, GC) that is not idle cost.
         await Task.Delay(TimeSpan.FromSeconds(settleSeconds), cancellationToken);
-        var meter = CpuMeter.Start(context.Server);
+        var meter = CpuMeter.Start(context.Servers);
         await Task.Delay(TimeSpan.FromSeconds(idleSeconds), cancellationToken);
         var idle = meter.Stop();
         var rssAfter = context.Server?.ReadRssBytes();

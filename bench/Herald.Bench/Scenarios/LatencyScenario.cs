@@ -40,7 +40,7 @@ internal static class LatencyScenario
         var tracker = new DeliveryTracker(total, recordLatency: true);
         var (set, _) = await Population.OpenAsync(context, before, users, context.Seed, tracker, null, Population.ConnectParallelism, cancellationToken);
         var targets = OpenIndices(set);
-        var userIds = Population.UserIds(users);
+        var userIds = Population.UserIds(context.UserPrefix, users);
         await using var gc = await context.StartGcEventsAsync(gcEvents);
 
         var warmupLost = 0L;
@@ -48,7 +48,7 @@ internal static class LatencyScenario
         {
             // A phase of its own, so the generator's and the server's JIT and first-use costs stay out of every figure.
             Console.Error.WriteLine($"latency: warming up with {warmup} messages at {rate}/s");
-            var warmupPublish = SendToRandomUser(context.Api, userIds, targets, seed is { } s ? unchecked(s + 1) : null, cancellationToken);
+            var warmupPublish = SendToRandomUser(context.PublishApi, userIds, targets, seed is { } s ? unchecked(s + 1) : null, cancellationToken);
             var warmupSchedule = new OpenLoopSchedule(warmupPublish, rate, 0, warmup, cancellationToken);
             var warmupAnswers = await warmupSchedule.RunAsync(AnswerTimeout);
             var warmupExpected = CountExpected(warmupAnswers);
@@ -59,8 +59,8 @@ internal static class LatencyScenario
         Console.Error.WriteLine($"latency: publishing {messages} messages at {rate}/s");
         var statsBefore = await context.ReadStatsAsync(cancellationToken);
         gc?.BeginWindow();
-        var meter = CpuMeter.Start(context.Server);
-        var schedule = new OpenLoopSchedule(SendToRandomUser(context.Api, userIds, targets, seed, cancellationToken), rate, warmup, messages, cancellationToken);
+        var meter = CpuMeter.Start(context.Servers);
+        var schedule = new OpenLoopSchedule(SendToRandomUser(context.PublishApi, userIds, targets, seed, cancellationToken), rate, warmup, messages, cancellationToken);
         var answers = await schedule.RunAsync(AnswerTimeout);
         await Drain.WaitAsync(() => tracker.CountReceived(warmup, total), CountExpected(answers), cancellationToken);
         var window = meter.Stop();

@@ -4,7 +4,7 @@ using Herald.Bench.Net;
 namespace Herald.Bench.Scenarios;
 
 /// <summary>
-/// Opens a scenario's users (bench-0, bench-1, ...; one connection each) and makes sure the server has registered
+/// Opens a scenario's users (bench-0, bench-1, ..., or --user-prefix's; one connection each) and makes sure the server has registered
 /// every login before a measured phase, since a login gets no reply: by the server's stats when it has them, else
 /// by a probe message per user (<see cref="LoginProbes"/>).
 /// </summary>
@@ -17,7 +17,7 @@ internal static class Population
     public static async Task<(ConnectionSet Set, bool AllLoggedIn)> OpenAsync(
         BenchContext context, ServerStats? before, int count, ClientProtocol protocol, IMessageSink? sink, Func<int, bool>? signalFirstMessage, int parallelism, CancellationToken cancellationToken)
     {
-        var set = await ConnectAsync(context, count, UserPrefix, protocol, sink, signalFirstMessage, parallelism, cancellationToken);
+        var set = await ConnectAsync(context, count, context.UserPrefix, protocol, sink, signalFirstMessage, parallelism, cancellationToken);
         return (set, await ConfirmLoginsAsync(context, before, set, parallelism, cancellationToken));
     }
 
@@ -73,12 +73,12 @@ internal static class Population
     }
 
     /// <summary>The user IDs of indices 0..count-1, built once so publishing does not concatenate per message.</summary>
-    public static string[] UserIds(int count)
+    public static string[] UserIds(string prefix, int count)
     {
         var ids = new string[count];
         for (var i = 0; i < count; i++)
         {
-            ids[i] = UserPrefix + i;
+            ids[i] = prefix + i;
         }
 
         return ids;

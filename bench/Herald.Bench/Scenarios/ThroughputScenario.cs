@@ -48,8 +48,8 @@ internal static class ThroughputScenario
         var (set, _) = await Population.OpenAsync(context, before, users, context.Seed, tracker, null, Population.ConnectParallelism, cancellationToken);
         IPublisher publisher = mode switch
         {
-            PublishMode.Send => new SendPublisher(context.Api, Population.UserIds(users)),
-            PublishMode.Batch => new BatchPublisher(context.Api, Population.UserIds(users), batchSize ?? 500),
+            PublishMode.Send => new SendPublisher(context.PublishApi, Population.UserIds(context.UserPrefix, users)),
+            PublishMode.Batch => new BatchPublisher(context.PublishApi, Population.UserIds(context.UserPrefix, users), batchSize ?? 500),
             _ => throw new UsageException($"--mode {PublishModes.Name(mode)} has no publisher"),
         };
 
@@ -57,7 +57,7 @@ internal static class ThroughputScenario
         await using var gc = await context.StartGcEventsAsync(gcEvents);
         Console.Error.WriteLine($"throughput: {concurrency} callers publishing for {seconds} s (--mode {PublishModes.Name(mode)}{perCall})");
         gc?.BeginWindow();
-        var meter = CpuMeter.Start(context.Server);
+        var meter = CpuMeter.Start(context.Servers);
         var started = Stopwatch.GetTimestamp();
         var callers = new Callers(publisher, started + (seconds * Stopwatch.Frequency), maxMessages);
         var tally = await callers.RunAsync(concurrency, cancellationToken);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Herald.Tests.Infrastructure;
@@ -135,6 +136,50 @@ public sealed class BenchSmokeTests
 
         Assert.Equal("topic:bench", result.GetProperty("target").GetString());
         AssertEveryCopyOnce(result, copies: 20 * 10);
+    }
+
+    [Fact]
+    public async Task Throughput_SeveralServerPids_CpuSummedAndEachReported()
+    {
+        await using var server = await HeraldTestServer.StartAsync(direct: true);
+
+        // A second process stands in for the other node or the Redis server of a cluster: its CPU joins the sum.
+        using var other = Process.Start(new ProcessStartInfo("sleep", "60") { UseShellExecute = false })!;
+        try
+        {
+            var self = Environment.ProcessId;
+            var result = await RunBenchAsync(
+                server, "throughput", "--users", "10", "--seconds", "1", "--concurrency", "2", "--gc-events", "off", "--user-prefix", "other-",
+                "--server-pid", string.Create(CultureInfo.InvariantCulture, $"{self},{other.Id}"));
+
+            Assert.True(result.GetProperty("published").GetInt64() > 0);
+            Assert.Equal(result.GetProperty("published").GetInt64(), result.GetProperty("delivered").GetInt64());
+            Assert.Equal(self, result.GetProperty("run").GetProperty("serverPid").GetInt32());
+            Assert.Equal([self, other.Id], result.GetProperty("run").GetProperty("serverPids").EnumerateArray().Select(static pid => pid.GetInt32()));
+            var window = result.GetProperty("window");
+            var processes = window.GetProperty("serverProcesses").EnumerateArray().ToArray();
+            Assert.Equal([self, other.Id], processes.Select(static process => process.GetProperty("pid").GetInt32()));
+            var sum = processes.Sum(static process => process.GetProperty("cpuSeconds").GetDouble());
+            Assert.Equal(window.GetProperty("serverCpuSeconds").GetDouble(), sum, 0.005);
+        }
+        finally
+        {
+            other.Kill();
+        }
+    }
+
+    [Fact]
+    public async Task Throughput_OneServerPid_NoPerProcessFigures()
+    {
+        await using var server = await HeraldTestServer.StartAsync(direct: true);
+
+        var result = await RunBenchAsync(
+            server, "throughput", "--users", "5", "--seconds", "1", "--concurrency", "1", "--gc-events", "off", "--server-pid", Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+
+        Assert.False(result.GetProperty("run").TryGetProperty("serverPids", out _));
+        Assert.False(result.GetProperty("run").TryGetProperty("publishUrl", out _));
+        Assert.False(result.GetProperty("window").TryGetProperty("serverProcesses", out _));
+        Assert.True(result.GetProperty("window").GetProperty("serverCpuSeconds").GetDouble() >= 0);
     }
 
     [Fact]
