@@ -18,7 +18,8 @@ internal interface IIdempotencyStore
     /// <summary>
     /// Publishes with <paramref name="publish"/> unless the publication's key was used within the window: then
     /// answers with that publish's result (waiting for it if it is still under way), or with a conflict when the key
-    /// was used for a different message. A publish that fails published nothing, and its key is free again.
+    /// was used for a different message. A publish that fails frees its key for a retry; in memory it published
+    /// nothing, and on Redis, where a lost reply may hide a publish that ran, the retry finds in each stream what it did.
     /// </summary>
     ValueTask<IdempotentOutcome> PublishOnceAsync(
         Publication publication,
