@@ -42,10 +42,10 @@ public sealed class ClusterReconnectStormTests(SharedRedis redis)
         try
         {
             await Task.WhenAll(subscribers.Select(subscriber => subscriber.StartAsync(cancellation)));
-            var readers = subscribers.Select(subscriber => ReadUntilCompleteAsync(subscriber, cancellation)).ToArray();
+            var readers = subscribers.Select(subscriber => StormSubscribers.ReadTextsAsync(subscriber, MessagesPerUser, cancellation)).ToArray();
 
             var random = new Random(2026);
-            var dropOrder = new Queue<int>([.. Shuffled(random), .. Shuffled(random), .. Shuffled(random)]);
+            var dropOrder = new Queue<int>([.. StormSubscribers.Shuffled(random, Subscribers), .. StormSubscribers.Shuffled(random, Subscribers), .. StormSubscribers.Shuffled(random, Subscribers)]);
             var publishers = Enumerable.Range(0, Nodes).Select(node => new HeraldPublisher(cluster[node].Server.Http)).ToArray();
             var all = Enumerable.Range(1, MessagesPerUser)
                 .SelectMany(n => Enumerable.Range(0, Users).Select(user => Publication.Text($"{n}") with { Users = [$"user-{user}"] }))
@@ -83,27 +83,5 @@ public sealed class ClusterReconnectStormTests(SharedRedis redis)
                 await proxy.DisposeAsync();
             }
         }
-    }
-
-    private static int[] Shuffled(Random random)
-    {
-        var order = Enumerable.Range(0, Subscribers).ToArray();
-        random.Shuffle(order);
-        return order;
-    }
-
-    private static async Task<List<string>> ReadUntilCompleteAsync(HeraldSubscriber subscriber, CancellationToken cancellationToken)
-    {
-        var texts = new List<string>();
-        await foreach (var message in subscriber.ReadAllAsync(cancellationToken))
-        {
-            texts.Add(message.Data.GetString()!);
-            if (texts.Count == MessagesPerUser)
-            {
-                break;
-            }
-        }
-
-        return texts;
     }
 }

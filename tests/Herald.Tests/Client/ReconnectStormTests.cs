@@ -35,7 +35,7 @@ public sealed class ReconnectStormTests
         try
         {
             await Task.WhenAll(subscribers.Select(subscriber => subscriber.StartAsync(cancellation)));
-            var readers = subscribers.Select(subscriber => ReadUntilCompleteAsync(subscriber, cancellation)).ToArray();
+            var readers = subscribers.Select(subscriber => StormSubscribers.ReadTextsAsync(subscriber, MessagesPerUser, cancellation)).ToArray();
 
             var reconnects = new int[Subscribers];
             for (var subscriber = 0; subscriber < Subscribers; subscriber++)
@@ -53,7 +53,7 @@ public sealed class ReconnectStormTests
             // Message n of every user goes out in the same round, so each user's messages spread over the whole storm.
             // After every batch a twentieth of the subscribers lose their connection, in an order that drops each twice.
             var random = new Random(2026);
-            var dropOrder = new Queue<int>([.. Shuffled(random), .. Shuffled(random)]);
+            var dropOrder = new Queue<int>([.. StormSubscribers.Shuffled(random, Subscribers), .. StormSubscribers.Shuffled(random, Subscribers)]);
             var publisher = new HeraldPublisher(server.Http);
             var all = Enumerable.Range(1, MessagesPerUser)
                 .SelectMany(n => Enumerable.Range(0, Users).Select(user => Publication.Text($"{n}") with { Users = [$"user-{user}"] }))
@@ -87,27 +87,5 @@ public sealed class ReconnectStormTests
                 await proxy.DisposeAsync();
             }
         }
-    }
-
-    private static int[] Shuffled(Random random)
-    {
-        var order = Enumerable.Range(0, Subscribers).ToArray();
-        random.Shuffle(order);
-        return order;
-    }
-
-    private static async Task<List<string>> ReadUntilCompleteAsync(HeraldSubscriber subscriber, CancellationToken cancellationToken)
-    {
-        var texts = new List<string>();
-        await foreach (var message in subscriber.ReadAllAsync(cancellationToken))
-        {
-            texts.Add(message.Data.GetString()!);
-            if (texts.Count == MessagesPerUser)
-            {
-                break;
-            }
-        }
-
-        return texts;
     }
 }
