@@ -220,7 +220,7 @@ internal sealed partial class StreamChannels(
                 // Bounded here too: a read that neither answers nor times out would hold the stream's messages for good.
                 read = await history.ReadAsync(watched.Stream, position).AsTask().WaitAsync(options.CommandTimeout);
             }
-            catch (Exception exception) when (exception is RedisException or TimeoutException or BackplaneUnavailableException)
+            catch (Exception exception) when (exception is RedisException or TimeoutException)
             {
                 // Redis is away or not answering yet (a reconnect may come before it serves again): what is held waits,
                 // and the repair is tried again until it succeeds or the stream is no longer watched.
