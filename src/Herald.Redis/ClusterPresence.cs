@@ -180,36 +180,36 @@ internal sealed partial class ClusterPresence(
             return;
         }
 
-        var batch = redis.Database.CreateBatch();
-        var writes = new List<Task>(2 * changes.Count);
+        var writes = new List<PresenceWrite>(changes.Count + 1);
         var removed = new List<string>();
-        var streamsKey = keys.NodeStreams(redis.NodeId);
         foreach (var (stream, force) in changes)
         {
             var count = Channels.CountOf(stream);
-            var presenceKey = keys.Presence(stream);
             if (count > 0)
             {
                 // The name before the field: a janitor that finds the field's node gone must find the field too.
                 if (_written.Add(stream.Name) || force)
                 {
-                    writes.Add(batch.SetAddAsync(streamsKey, stream.Name));
+                    writes.Add(new PresenceWrite(stream, PresenceWriteKind.AddName, 0));
                 }
 
-                writes.Add(batch.HashSetAsync(presenceKey, redis.NodeId, count));
+                writes.Add(new PresenceWrite(stream, PresenceWriteKind.SetCount, count));
             }
             else if (_written.Contains(stream.Name) || force)
             {
-                writes.Add(batch.HashDeleteAsync(presenceKey, redis.NodeId));
-                writes.Add(batch.SetRemoveAsync(streamsKey, stream.Name));
+                writes.Add(new PresenceWrite(stream, PresenceWriteKind.Remove, 0));
                 removed.Add(stream.Name);
             }
         }
 
-        batch.Execute();
+        if (writes.Count == 0)
+        {
+            return;
+        }
+
         try
         {
-            await Task.WhenAll(writes);
+            await SendAsync(writes);
             _written.ExceptWith(removed);
             _failing = false;
         }
@@ -224,6 +224,50 @@ internal sealed partial class ClusterPresence(
             }
         }
     }
+
+    /// <summary>
+    /// Sends the writes in one batch, all but the last fire-and-forget (no task or reply object each, for a burst
+    /// of thousands of logins) and the last awaited: Redis runs a connection's commands in order, so its answer
+    /// means the others ran, and a connection lost on the way fails it too. A write lost with a connection is
+    /// written again anyway, since a reconnect rewrites all of this node's presence.
+    /// </summary>
+    private Task SendAsync(List<PresenceWrite> writes)
+    {
+        var batch = redis.Database.CreateBatch();
+        var streamsKey = keys.NodeStreams(redis.NodeId);
+        Task last = Task.CompletedTask;
+        for (var i = 0; i < writes.Count; i++)
+        {
+            var flags = i == writes.Count - 1 ? CommandFlags.None : CommandFlags.FireAndForget;
+            var (stream, kind, count) = writes[i];
+            switch (kind)
+            {
+                case PresenceWriteKind.AddName:
+                    last = batch.SetAddAsync(streamsKey, stream.Name, flags);
+                    break;
+                case PresenceWriteKind.SetCount:
+                    last = batch.HashSetAsync(keys.Presence(stream), redis.NodeId, count, flags: flags);
+                    break;
+                default:
+                    // The field before the name, the reverse of the order they were written in.
+                    _ = batch.HashDeleteAsync(keys.Presence(stream), redis.NodeId, CommandFlags.FireAndForget);
+                    last = batch.SetRemoveAsync(streamsKey, stream.Name, flags);
+                    break;
+            }
+        }
+
+        batch.Execute();
+        return last;
+    }
+
+    private enum PresenceWriteKind
+    {
+        AddName,
+        SetCount,
+        Remove,
+    }
+
+    private readonly record struct PresenceWrite(StreamId Stream, PresenceWriteKind Kind, int Count);
 
     private static partial class Log
     {

@@ -23,6 +23,57 @@ internal sealed class RedisHistoryStore(RedisConnection redis, RedisKeys keys, H
         return { meta[1], tonumber(meta[2]), redis.call('LRANGE', KEYS[2], 0, -1) }
         """;
 
+    // KEYS: the meta hashes of streams in one hash slot. Returns each one's epoch (nil without one) and last seq, in KEYS order.
+    private const string HeadsScript = """
+        local heads = {}
+        for i, key in ipairs(KEYS) do
+          local meta = redis.call('HMGET', key, 'e', 's')
+          heads[2 * i - 1] = meta[1]
+          heads[2 * i] = tonumber(meta[2]) or 0
+        end
+        return heads
+        """;
+
+    // A script call's keys at most: it runs alone on its Redis server, so a long one would hold every other command.
+    private const int MaxHeadsPerCall = 256;
+
+    /// <summary>
+    /// Where each stream stands, for many at once: the first subscribers of a burst of logins cost a script call
+    /// per hash slot (one on a single Redis server) rather than one each.
+    /// </summary>
+    /// <returns>The heads, in the order of <paramref name="streams"/>; <see cref="StreamPosition.Start"/> for a stream without an epoch.</returns>
+    public async Task<StreamPosition[]> ReadHeadsAsync(IReadOnlyList<StreamId> streams)
+    {
+        var heads = new StreamPosition[streams.Count];
+        var metaKeys = new RedisKey[streams.Count];
+        var slots = new Dictionary<int, List<int>>();
+        for (var i = 0; i < streams.Count; i++)
+        {
+            metaKeys[i] = keys.Meta(streams[i]);
+
+            // One slot, -1, on a single Redis server or behind Sentinel.
+            var slot = redis.Multiplexer.HashSlot(metaKeys[i]);
+            if (!slots.TryGetValue(slot, out var indexes))
+            {
+                slots[slot] = indexes = [];
+            }
+
+            indexes.Add(i);
+        }
+
+        var calls = new List<Task>();
+        foreach (var indexes in slots.Values)
+        {
+            for (var from = 0; from < indexes.Count; from += MaxHeadsPerCall)
+            {
+                calls.Add(ReadHeadsAsync(metaKeys, indexes.GetRange(from, Math.Min(MaxHeadsPerCall, indexes.Count - from)), heads));
+            }
+        }
+
+        await Task.WhenAll(calls);
+        return heads;
+    }
+
     public async ValueTask<HistoryRead> ReadAsync(StreamId stream, StreamPosition? after)
     {
         var reply = await redis.Database.ScriptEvaluateAsync(
@@ -45,6 +96,16 @@ internal sealed class RedisHistoryStore(RedisConnection redis, RedisKeys keys, H
         var firstKept = kept.Count > 0 ? kept[0].Seq : head.Seq + 1;
         var outcome = ResumeComparison.Compare(from, head.Epoch!, head.Seq, firstKept, out var replayAfter);
         return new HistoryRead(head, outcome, replayAfter == 0 ? kept : kept.FindAll(message => message.Seq > replayAfter));
+    }
+
+    private async Task ReadHeadsAsync(RedisKey[] metaKeys, List<int> indexes, StreamPosition[] heads)
+    {
+        var callKeys = indexes.Count == metaKeys.Length ? metaKeys : indexes.ConvertAll(index => metaKeys[index]).ToArray();
+        var reply = (RedisResult[])(await redis.Database.ScriptEvaluateAsync(HeadsScript, callKeys))!;
+        for (var i = 0; i < indexes.Count; i++)
+        {
+            heads[indexes[i]] = reply[2 * i].IsNull ? StreamPosition.Start : new StreamPosition((string)reply[2 * i]!, (long)reply[2 * i + 1]);
+        }
     }
 
     /// <summary>The entries younger than HistoryMaxAge, rebuilt as messages, oldest first.</summary>

@@ -14,7 +14,7 @@ internal sealed class RedisKeys(HeraldRedisOptions options)
     /// <summary>The stream's epoch (<c>e</c>) and last seq (<c>s</c>), a hash.</summary>
     public RedisKey Meta(StreamId stream) => $"{_prefix}:{{{stream.Name}}}:meta";
 
-    /// <summary>The stream's kept messages, a Redis stream whose entry IDs are <c>seq-0</c>.</summary>
+    /// <summary>The stream's kept messages, a list of entries (<see cref="HistoryEntry"/>) oldest first.</summary>
     public RedisKey History(StreamId stream) => $"{_prefix}:{{{stream.Name}}}:history";
 
     /// <summary>Each node's connection count on the stream, a hash from node ID to count.</summary>

@@ -29,11 +29,24 @@ internal sealed partial class StreamChannels(
     private static readonly TimeSpan MaxRepairRetryDelay = TimeSpan.FromSeconds(5);
 
     private readonly ConcurrentDictionary<string, WatchedStream> _watched = new(StringComparer.Ordinal);
+    private WatchStarts? _starts;
+
+    // One handler for every stream's channel: a message names its stream, and a handler each would cost two
+    // delegates per watched stream.
+    private Action<RedisChannel, RedisValue>? _onStreamMessage;
+    private Action<StreamMessage>? _dispatchToLocal;
 
     // Resolved on first use: the dispatcher needs the registry, which needs this class as its stream interest.
     private Dispatcher? _dispatcher;
 
     private Dispatcher Dispatcher => _dispatcher ??= services.GetRequiredService<Dispatcher>();
+
+    private WatchStarts Starts => _starts ??= new WatchStarts(StartAsync);
+
+    private Action<RedisChannel, RedisValue> OnStreamMessage => _onStreamMessage ??= (_, value) => OnMessage(value);
+
+    // Made once: a method group passed on every message would be a delegate each.
+    private Action<StreamMessage> DispatchToLocal => _dispatchToLocal ??= message => Dispatcher.Deliver(message);
 
     /// <summary>Streams watched now, the broadcast stream among them.</summary>
     public int Count => _watched.Count;
@@ -49,7 +62,7 @@ internal sealed partial class StreamChannels(
     {
         if (options.Fanout == HeraldRedisFanout.Everything)
         {
-            await redis.Subscriber.SubscribeAsync(keys.EverythingChannel, (_, value) => OnMessage(value));
+            await redis.Subscriber.SubscribeAsync(keys.EverythingChannel, OnStreamMessage);
         }
 
         Added(StreamId.Broadcast);
@@ -60,12 +73,12 @@ internal sealed partial class StreamChannels(
     {
         while (true)
         {
-            var watched = _watched.GetOrAdd(stream.Name, static (_, state) => new WatchedStream(state.stream, state.Self.OnMessage), (stream, Self: this));
+            var watched = _watched.GetOrAdd(stream.Name, static (_, stream) => new WatchedStream(stream), stream);
             if (watched.TryAddInterest(out var isFirst))
             {
                 if (isFirst)
                 {
-                    watched.Ready = SubscribeAsync(watched);
+                    watched.Ready = Starts.Enqueue(watched);
                 }
 
                 presence.CountChanged(stream);
@@ -104,12 +117,12 @@ internal sealed partial class StreamChannels(
     /// the reconnect's <see cref="CatchUpAsync"/>: one that failed just after the reconnect would otherwise wait for the next.
     /// </remarks>
     public Task WhenReadyAsync(StreamId stream) =>
-        _watched.TryGetValue(stream.Name, out var watched) ? watched.RetryIfFailed(SubscribeAsync) : Task.CompletedTask;
+        _watched.TryGetValue(stream.Name, out var watched) ? watched.RetryIfFailed(Starts.Enqueue) : Task.CompletedTask;
 
     /// <summary>Dispatches this node's own publish at once, rather than when Redis echoes it.</summary>
     public void Offer(StreamMessage message)
     {
-        if (_watched.TryGetValue(message.Stream.Name, out var watched) && watched.Offer(message, Dispatch))
+        if (_watched.TryGetValue(message.Stream.Name, out var watched) && watched.Offer(message, DispatchToLocal))
         {
             _ = RepairAsync(watched);
         }
@@ -139,55 +152,102 @@ internal sealed partial class StreamChannels(
                 _ = RepairAsync(watched);
             }
 
-            _ = watched.RetryIfFailed(SubscribeAsync);
+            _ = watched.RetryIfFailed(Starts.Enqueue);
         }
     }
 
     /// <summary>
-    /// Where the stream stood, then the subscription, then what was published in between: so a message published
+    /// Where each stream stood, then the subscription, then what was published in between: so a message published
     /// after this node's first subscriber joined reaches it, even one no later message would show the gap of.
     /// </summary>
-    private async Task SubscribeAsync(WatchedStream watched)
+    /// <remarks>
+    /// A retry after Redis was away goes on from the position a stream reached (a new baseline would skip what
+    /// came in between) and subscribes only where that is what failed. A stream retired while it waited is skipped.
+    /// </remarks>
+    private async Task StartAsync(List<WatchedStream> batch)
     {
-        // A retry after Redis was away goes on from the position it reached (a new baseline would skip what came
-        // in between) and subscribes only if that is what failed.
-        var repair = true;
-        if (!watched.IsBaselined)
+        // A retry: whatever failed, the stream is read from the position it reached.
+        var repairs = batch.Where(static watched => !watched.Retired && watched.IsBaselined).ToHashSet();
+        var unbaselined = batch.FindAll(static watched => !watched.Retired && !watched.IsBaselined);
+        var heads = await history.ReadHeadsAsync(unbaselined.ConvertAll(static watched => watched.Stream));
+        for (var i = 0; i < unbaselined.Count; i++)
         {
-            var head = await history.ReadAsync(watched.Stream, after: null);
-            repair = watched.SetBaseline(head.Head, Dispatch);
+            if (unbaselined[i].SetBaseline(heads[i], DispatchToLocal))
+            {
+                repairs.Add(unbaselined[i]);
+            }
         }
 
-        if (options.Fanout == HeraldRedisFanout.Subscribed && !watched.Subscribed)
+        if (options.Fanout == HeraldRedisFanout.Subscribed)
         {
-            await redis.Subscriber.SubscribeAsync(keys.StreamChannel(watched.Stream), watched.Handler);
-            watched.Subscribed = true;
-            repair = true;
+            var subscribing = batch.FindAll(static watched => !watched.Retired && !watched.Subscribed);
+            var subscribes = subscribing.ConvertAll(SubscribeAsync);
+            try
+            {
+                await Task.WhenAll(subscribes);
+            }
+            finally
+            {
+                for (var i = 0; i < subscribing.Count; i++)
+                {
+                    subscribing[i].Subscribed = subscribes[i].IsCompletedSuccessfully;
+                }
+            }
+
+            // What was published between the head read and the subscription came on no channel: where a head moved
+            // on meanwhile, the stream is read from the history.
+            var after = await history.ReadHeadsAsync(subscribing.ConvertAll(static watched => watched.Stream));
+            for (var i = 0; i < subscribing.Count; i++)
+            {
+                if (subscribing[i].IsBehind(after[i]))
+                {
+                    repairs.Add(subscribing[i]);
+                }
+            }
         }
 
-        if (repair)
+        await Task.WhenAll(repairs.Select(RepairAsync));
+    }
+
+    /// <summary>Not async on the usual path (a first subscribe): one state machine fewer per stream a burst of logins starts.</summary>
+    private Task SubscribeAsync(WatchedStream watched)
+    {
+        var channel = keys.StreamChannel(watched.Stream);
+        if (watched.HandlerAdded)
         {
-            await RepairAsync(watched);
+            return ResubscribeAsync(channel);
         }
 
-        // Done: the entry need not keep this method's task alive for as long as the stream is watched.
-        watched.Ready = Task.CompletedTask;
+        watched.HandlerAdded = true;
+        return redis.Subscriber.SubscribeAsync(channel, OnStreamMessage);
+    }
+
+    /// <summary>
+    /// A subscribe that failed left the handler with the multiplexer: it is taken back before it is given again, so
+    /// that the entry holds it once, and the subscribe is sent to Redis anew.
+    /// </summary>
+    private async Task ResubscribeAsync(RedisChannel channel)
+    {
+        await TryUnsubscribeAsync(channel);
+        await redis.Subscriber.SubscribeAsync(channel, OnStreamMessage);
     }
 
     private async Task UnsubscribeAsync(WatchedStream watched)
     {
-        try
+        // Retired, so no retry replaces Ready any more: once it is done, the entry's handler is added or never will be.
+        await watched.Ready.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (watched.HandlerAdded)
         {
-            await watched.Ready;
+            await TryUnsubscribeAsync(keys.StreamChannel(watched.Stream));
         }
-        catch (Exception exception) when (exception is RedisException or TimeoutException)
-        {
-            // A subscription that never came about needs no undoing beyond the unsubscribe below.
-        }
+    }
 
+    private async Task TryUnsubscribeAsync(RedisChannel channel)
+    {
         try
         {
-            await redis.Subscriber.UnsubscribeAsync(keys.StreamChannel(watched.Stream), watched.Handler);
+            // The shared handler is taken once: a newer entry of the same stream that added it too keeps its own.
+            await redis.Subscriber.UnsubscribeAsync(channel, OnStreamMessage);
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
@@ -207,7 +267,6 @@ internal sealed partial class StreamChannels(
         Offer(message);
     }
 
-    private void Dispatch(StreamMessage message) => Dispatcher.Deliver(message);
 
     private async Task RepairAsync(WatchedStream watched)
     {
@@ -241,7 +300,7 @@ internal sealed partial class StreamChannels(
                 continue;
             }
 
-            var (_, again) = watched.CompleteRepair(read, Dispatch, () =>
+            var (_, again) = watched.CompleteRepair(read, DispatchToLocal, () =>
             {
                 var closed = Dispatcher.RequestResume(watched.Stream);
                 Log.GapNotCovered(logger, LogText.Escape(watched.Stream.Name)!, position.Epoch ?? "-", position.Seq, read.Head.Epoch ?? "-", read.Head.Seq, closed);

@@ -1,5 +1,4 @@
 using Herald.Streams;
-using StackExchange.Redis;
 using StreamPosition = Herald.Streams.StreamPosition;
 
 namespace Herald.Redis;
@@ -15,8 +14,7 @@ namespace Herald.Redis;
 /// object header) rather than a <see cref="Lock"/> of its own; nothing outside this class locks it.
 /// </summary>
 /// <param name="stream">The stream.</param>
-/// <param name="receive">What a message on the stream's channel is given to.</param>
-internal sealed class WatchedStream(StreamId stream, Action<RedisValue> receive)
+internal sealed class WatchedStream(StreamId stream)
 {
     // Held messages are rare (a gap, a reorder, a repair under way): the list is made when one is.
     private SortedList<long, StreamMessage>? _held;
@@ -28,16 +26,19 @@ internal sealed class WatchedStream(StreamId stream, Action<RedisValue> receive)
 
     public StreamId Stream { get; } = stream;
 
-    /// <summary>What the node's subscription to the stream's own channel calls: one delegate per entry, so that unsubscribing a retired entry never removes a newer entry's.</summary>
-    public Action<RedisChannel, RedisValue> Handler { get; } = (_, value) => receive(value);
-
-    /// <summary>Done once the node knows where the stream stood, receives it, and has caught up on what came in between.</summary>
+    /// <summary>
+    /// Done once the node knows where the stream stood, receives it, and has caught up on what came in between: the
+    /// task of the batch of starts the stream went in (<see cref="WatchStarts"/>).
+    /// </summary>
     public Task Ready { get; set; } = Task.CompletedTask;
 
     /// <summary>
-    /// True once Redis confirmed the subscription to the stream's channel: a retry after a later failure (the head
-    /// read) must not add the handler a second time.
+    /// True from the moment this entry gave the multiplexer its handler for the stream's channel, which keeps it
+    /// (and resubscribes it after a reconnect) even when the subscribe failed: each entry adds it once and removes it once.
     /// </summary>
+    public bool HandlerAdded { get; set; }
+
+    /// <summary>True once Redis confirmed the subscription to the stream's channel.</summary>
     public bool Subscribed { get; set; }
 
     /// <summary>Starts <paramref name="subscribe"/> again when <see cref="Ready"/> failed (Redis was away), once however many callers ask.</summary>
@@ -154,6 +155,15 @@ internal sealed class WatchedStream(StreamId stream, Action<RedisValue> receive)
             }
 
             return Accept(message, dispatch);
+        }
+    }
+
+    /// <summary>Whether the stream's head is past what this node dispatched: something was published that it has not received.</summary>
+    public bool IsBehind(StreamPosition head)
+    {
+        lock (this)
+        {
+            return head.Epoch is not null && (head.Epoch != _epoch || head.Seq > _lastSeq);
         }
     }
 

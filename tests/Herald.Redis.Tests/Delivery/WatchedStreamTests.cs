@@ -115,7 +115,7 @@ public sealed class WatchedStreamTests
     [Fact]
     public void Offer_BeforeTheBaselineIsKnown_IsHeldThenDispatchedAsPublishedAfterTheJoin()
     {
-        var watched = new WatchedStream(Stream, _ => { });
+        var watched = new WatchedStream(Stream);
         watched.Offer(Message("e", 5), Dispatch);
 
         var repair = watched.SetBaseline(new StreamPosition("e", 5), Dispatch);
@@ -132,7 +132,7 @@ public sealed class WatchedStreamTests
 
     private WatchedStream Baselined(string epoch, long seq)
     {
-        var watched = new WatchedStream(Stream, _ => { });
+        var watched = new WatchedStream(Stream);
         watched.SetBaseline(new StreamPosition(epoch, seq), Dispatch);
         return watched;
     }

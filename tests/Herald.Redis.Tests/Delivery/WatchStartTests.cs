@@ -1,0 +1,88 @@
+using Herald.Redis.Tests.Infrastructure;
+using Herald.Streams;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Herald.Redis.Tests.Delivery;
+
+/// <summary>
+/// A burst of logins, each a user's first connection on the node, starts watching their streams in batches
+/// (<see cref="WatchStarts"/>): the heads are read several streams to a script call, more than one call's worth
+/// here. Each user still gets what was published after its login once, and nothing from before it.
+/// </summary>
+public sealed class WatchStartTests(SharedRedis redis)
+{
+    // More than one head-read call's worth (256), so a batch spans several calls.
+    private const int Users = 300;
+
+    [Theory(Timeout = 120_000)]
+    [InlineData(HeraldRedisFanout.Subscribed)]
+    [InlineData(HeraldRedisFanout.Everything)]
+    public async Task BurstOfFirstLogins_EachUserGetsWhatCameAfterItsLoginOnce(HeraldRedisFanout fanout)
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        var prefix = RedisTestPrefix.New();
+        var settings = HeraldRedisSettings.For(redis.Server, prefix, new Dictionary<string, string?> { ["Herald:Redis:Fanout"] = fanout.ToString() });
+        await using var publisher = await HeraldNode.StartAsync(settings, static builder => builder.Services.AddHerald().AddRedis(), name: "publisher");
+        await using var watcher = await HeraldNode.StartAsync(settings, static builder => builder.Services.AddHerald().AddRedis(), name: "watcher");
+        var users = Enumerable.Range(0, Users).Select(i => $"burst-{i}").ToArray();
+
+        // Every other user has a history already: its head is not where a new stream's is.
+        foreach (var user in users.Where((_, i) => i % 2 == 0))
+        {
+            await publisher.Server.Hub.PublishAsync(new HeraldPublication { Users = [user], Text = "before" }, cancellation);
+        }
+
+        var clients = await Task.WhenAll(users.Select(user => watcher.Server.ConnectAsUserAsync(user)));
+        try
+        {
+            await Task.WhenAll(users.Select(user => publisher.Server.Hub.PublishAsync(new HeraldPublication { Users = [user], Text = $"after {user}" }, cancellation).AsTask()));
+            foreach (var (user, client) in users.Zip(clients))
+            {
+                Assert.Equal($"after {user}", await client.ReceiveTextAsync());
+            }
+
+            // A duplicate would come right behind the message: the next one shows the queue is past it.
+            await Task.WhenAll(users.Select(user => publisher.Server.Hub.PublishAsync(new HeraldPublication { Users = [user], Text = "marker" }, cancellation).AsTask()));
+            foreach (var client in clients)
+            {
+                Assert.Equal("marker", await client.ReceiveTextAsync());
+            }
+        }
+        finally
+        {
+            foreach (var client in clients)
+            {
+                await client.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task ReadHeads_ManyStreams_SameHeadsAsOneByOne()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        var settings = HeraldRedisSettings.For(redis.Server, RedisTestPrefix.New());
+        await using var node = await HeraldNode.StartAsync(settings, static builder => builder.Services.AddHerald().AddRedis(), name: "heads");
+        var streams = Enumerable.Range(0, Users).Select(i => StreamId.ForUser($"head-{i}")).ToArray();
+        for (var i = 0; i < streams.Length; i++)
+        {
+            // None, one or two messages: a stream without an epoch, and heads at seq 1 and 2.
+            for (var n = 0; n < i % 3; n++)
+            {
+                await node.Server.Hub.PublishAsync(new HeraldPublication { Users = [streams[i].Name["user:".Length..]], Text = $"{n}" }, cancellation);
+            }
+        }
+
+        var store = node.Server.Services.GetRequiredService<RedisHistoryStore>();
+        var heads = await store.ReadHeadsAsync(streams);
+
+        Assert.Equal(streams.Length, heads.Length);
+        for (var i = 0; i < streams.Length; i++)
+        {
+            var one = await store.ReadAsync(streams[i], after: null);
+            Assert.Equal(one.Head, heads[i]);
+            Assert.Equal(i % 3, heads[i].Seq);
+            Assert.Equal(i % 3 == 0, heads[i].Epoch is null);
+        }
+    }
+}
