@@ -29,8 +29,8 @@ internal sealed class RedisBackplane(
     {
         cancellationToken.ThrowIfCancellationRequested();
         var (channel, sharded) = redisOptions.Fanout == HeraldRedisFanout.Subscribed
-            ? (keys.StreamChannel(stream), "1")
-            : (keys.EverythingChannel, "0");
+            ? (keys.StreamChannelName(stream), "1")
+            : (keys.EverythingChannelName, "0");
         RedisResult[] reply;
         try
         {
@@ -44,7 +44,7 @@ internal sealed class RedisBackplane(
                     message.Time.UtcTicks,
                     _historyLimit,
                     _ageWindow,
-                    channel.ToString(),
+                    channel,
                     sharded,
                     message.IdempotencyKey ?? string.Empty,
                     message.Id,

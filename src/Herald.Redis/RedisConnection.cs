@@ -11,6 +11,7 @@ namespace Herald.Redis;
 internal sealed class RedisConnection : IAsyncDisposable
 {
     private readonly Lazy<ConnectionMultiplexer> _multiplexer;
+    private ISubscriber? _subscriber;
 
     public RedisConnection(HeraldRedisOptions options)
     {
@@ -40,7 +41,8 @@ internal sealed class RedisConnection : IAsyncDisposable
 
     public IDatabase Database => Multiplexer.GetDatabase();
 
-    public ISubscriber Subscriber => Multiplexer.GetSubscriber();
+    // The multiplexer makes a new subscriber object on every call.
+    public ISubscriber Subscriber => _subscriber ??= Multiplexer.GetSubscriber();
 
     public async ValueTask DisposeAsync()
     {

@@ -1,3 +1,4 @@
+using System.Text;
 using Herald.Streams;
 using StackExchange.Redis;
 
@@ -9,7 +10,10 @@ namespace Herald.Redis;
 /// </summary>
 internal sealed class RedisKeys(HeraldRedisOptions options)
 {
+    private const string ChannelTail = "}:channel";
+
     private readonly string _prefix = options.Prefix;
+    private readonly byte[] _channelHead = Encoding.UTF8.GetBytes($"{options.Prefix}:{{");
 
     /// <summary>The stream's epoch (<c>e</c>) and last seq (<c>s</c>), a hash.</summary>
     public RedisKey Meta(StreamId stream) => $"{_prefix}:{{{stream.Name}}}:meta";
@@ -23,11 +27,25 @@ internal sealed class RedisKeys(HeraldRedisOptions options)
     /// <summary>The idempotency keys of the stream's messages in its epoch, a hash from key to <c>{epoch}\n{seq}\n{message ID}</c>.</summary>
     public RedisKey StreamIdempotency(StreamId stream) => $"{_prefix}:{{{stream.Name}}}:idempotency";
 
-    /// <summary>The sharded channel a stream's messages are published on.</summary>
-    public RedisChannel StreamChannel(StreamId stream) => RedisChannel.Sharded($"{_prefix}:{{{stream.Name}}}:channel");
+    /// <summary>The sharded channel a stream's messages are published on, as the publish script is given it.</summary>
+    public string StreamChannelName(StreamId stream) => $"{_prefix}:{{{stream.Name}}}:channel";
+
+    /// <summary>The same channel, to subscribe to: made as bytes at once, the multiplexer's form, rather than from a string.</summary>
+    public RedisChannel StreamChannel(StreamId stream)
+    {
+        var name = stream.Name;
+        var bytes = new byte[_channelHead.Length + Encoding.UTF8.GetByteCount(name) + ChannelTail.Length];
+        _channelHead.CopyTo(bytes, 0);
+        var written = _channelHead.Length + Encoding.UTF8.GetBytes(name, bytes.AsSpan(_channelHead.Length));
+        Encoding.UTF8.GetBytes(ChannelTail, bytes.AsSpan(written));
+        return RedisChannel.Sharded(bytes);
+    }
 
     /// <summary>The channel of <see cref="HeraldRedisFanout.Everything"/>, which every node subscribes to.</summary>
-    public RedisChannel EverythingChannel => RedisChannel.Literal($"{_prefix}:everything");
+    public RedisChannel EverythingChannel => RedisChannel.Literal(EverythingChannelName);
+
+    /// <summary>The name of <see cref="EverythingChannel"/>, as the publish script is given it.</summary>
+    public string EverythingChannelName { get; } = $"{options.Prefix}:everything";
 
     /// <summary>An idempotency key's claim or result (its own hash tag: a key is not tied to one stream).</summary>
     public RedisKey Idempotency(string key) => $"{_prefix}:idempotency:{{{key}}}";
