@@ -42,6 +42,27 @@ public sealed class ClusterPresenceTests(SharedRedis redis)
     }
 
     [Fact]
+    public async Task DotNetPublisher_OnACluster_ReadsWhichNodesHoldTheUserAndEveryLiveNode()
+    {
+        await using var cluster = await StartClusterAsync(RedisTestPrefix.New());
+        await using var onB = await cluster[1].Server.ConnectAsUserAsync("nina");
+        await using var onC = await cluster[2].Server.ConnectAsUserAsync("nina");
+        using var http = new HttpClient { BaseAddress = cluster[0].Server.BaseAddress };
+        var publisher = new Herald.Client.HeraldPublisher(http);
+
+        await Eventually.TrueAsync(async () => (await publisher.GetUserAsync("nina", Cancellation)).Connections == 2, "node A to see nina on B and C");
+        var presence = await publisher.GetUserAsync("nina", Cancellation);
+        await Eventually.TrueAsync(async () => (await publisher.GetStatsAsync(Cancellation)).Connections == 2, "node A's stats to count B's and C's connections");
+        var stats = await publisher.GetStatsAsync(Cancellation);
+
+        Assert.Equal(new Dictionary<string, int> { [NodeId(cluster[1].Server)] = 1, [NodeId(cluster[2].Server)] = 1 }, presence.Nodes);
+        Assert.Empty(presence.ConnectionDetails);
+        Assert.Equal(NodeId(cluster[0].Server), stats.Node);
+        Assert.Equal(cluster.Nodes.Select(node => NodeId(node.Server)).Order(), stats.Nodes!.Select(node => node.Id).Order());
+        Assert.Equal(NodeId(cluster[0].Server), stats.Nodes![0].Id);
+    }
+
+    [Fact]
     public async Task GetStats_ConnectionsOnEveryNode_AreSummedWithEachLiveNodeListed()
     {
         await using var cluster = await StartClusterAsync(RedisTestPrefix.New());

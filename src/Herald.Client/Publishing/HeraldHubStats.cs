@@ -43,4 +43,11 @@ public sealed record HeraldHubStats(
     long IdempotencyBytes = 0,
     long MessagesReplayed = 0,
     long LimitRefusals = 0,
-    string Version = "");
+    string Version = "")
+{
+    /// <summary>On a cluster, the ID of the node that answered; null from a single node.</summary>
+    public string? Node { get; init; }
+
+    /// <summary>On a cluster, every live node, the answering one first; null from a single node.</summary>
+    public IReadOnlyList<HeraldClusterNode>? Nodes { get; init; }
+}
