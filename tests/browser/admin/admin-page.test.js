@@ -96,6 +96,8 @@ test("the dashboard shows the connections the server has, live", async (t) => {
   await page.locator("#connections", { hasText: /^2$/ }).waitFor({ timeout: TIMEOUT });
   await page.locator("#users", { hasText: /^2$/ }).waitFor({ timeout: TIMEOUT });
   assert.notEqual(await page.locator("#version").textContent(), "-");
+  // One node, not a cluster: no list of nodes (admin-cluster/ shows it).
+  assert.equal(await page.locator("#nodes-box").isHidden(), true);
   assert.ok((await page.locator("#chart-connections polyline").getAttribute("points")).length > 0);
   assert.deepEqual(problems, []);
 });
@@ -122,6 +124,7 @@ test("a lookup shows the user's connection with its details", async (t) => {
   await lookUp(page, "lookup-user");
 
   assert.equal(await page.locator("#lookup-result").textContent(), "lookup-user is online with 1 connection.");
+  assert.equal(await page.locator("#lookup-nodes").isHidden(), true);
   const row = page.locator("#lookup-connections tbody tr");
   assert.equal(await row.count(), 1);
   const cells = await row.locator("td").allTextContents();

@@ -118,11 +118,36 @@ function record(stats) {
   $("rate-in").textContent = latest.in === null ? "-" : latest.in.toFixed(1);
   $("rate-out").textContent = latest.out === null ? "-" : latest.out.toFixed(1);
 
+  showNodes(stats);
   draw("connections", samples.map((s) => s.stats.connections));
   draw("users", samples.map((s) => s.stats.users));
   draw("topics", samples.map((s) => s.stats.topics));
   draw("in", samples.map((s) => s.in));
   draw("out", samples.map((s) => s.out));
+}
+
+// A cluster's stats list its live nodes, the answering one first; a single node's have no list, and the table stays hidden.
+function showNodes(stats) {
+  $("nodes-box").hidden = !stats.nodes;
+  if (!stats.nodes) {
+    return;
+  }
+
+  $("nodes").tBodies[0].replaceChildren(
+    ...stats.nodes.map((node) => {
+      const row = document.createElement("tr");
+      row.dataset.nodeId = node.id;
+      const cells = [
+        node.id === stats.node ? `${node.id} (this one)` : node.id,
+        node.connections.toLocaleString("en"),
+        node.users.toLocaleString("en"),
+        `${node.heartbeatAgeSeconds.toFixed(1)} s ago`,
+        node.version || "-",
+      ];
+      row.append(...cells.map((text) => Object.assign(document.createElement("td"), { textContent: text })));
+      return row;
+    }),
+  );
 }
 
 // Hand-drawn SVG rather than a charting library: each chart is one polyline over at most 150 points, scaled to its
@@ -190,6 +215,12 @@ async function lookUp(uid) {
       ? `${presence.uid} is online with ${presence.connections} connection${presence.connections === 1 ? "" : "s"}.`
       : `${presence.uid} is offline.`;
     result.dataset.online = String(presence.online);
+    // On a cluster: which nodes hold the connections; the table below lists only the answering node's own.
+    const nodes = Object.entries(presence.nodes ?? {});
+    $("lookup-nodes").hidden = !presence.nodes;
+    $("lookup-nodes").textContent = nodes.length
+      ? `On ${nodes.map(([id, count]) => `${id} (${count})`).join(", ")}; the connections listed are this node's.`
+      : "On no node.";
     const body = table.tBodies[0];
     body.replaceChildren(
       ...presence.connectionDetails.map((c) => {
