@@ -41,7 +41,7 @@ internal sealed partial class StreamChannels(
 
     private Dispatcher Dispatcher => _dispatcher ??= services.GetRequiredService<Dispatcher>();
 
-    private WatchStarts Starts => _starts ??= new WatchStarts(StartAsync);
+    private WatchStarts Starts => _starts ??= new WatchStarts(BaselineAsync, FollowUpAsync);
 
     private Action<RedisChannel, RedisValue> OnStreamMessage => _onStreamMessage ??= (_, value) => OnMessage(value);
 
@@ -157,14 +157,16 @@ internal sealed partial class StreamChannels(
     }
 
     /// <summary>
-    /// Where each stream stood, then the subscription, then what was published in between: so a message published
-    /// after this node's first subscriber joined reaches it, even one no later message would show the gap of.
+    /// Where each stream stood, then (<see cref="FollowUpAsync"/>) the subscription, then what was published in
+    /// between: so a message published after this node's first subscriber joined reaches it, even one no later
+    /// message would show the gap of.
     /// </summary>
     /// <remarks>
     /// A retry after Redis was away goes on from the position a stream reached (a new baseline would skip what
     /// came in between) and subscribes only where that is what failed. A stream retired while it waited is skipped.
     /// </remarks>
-    private async Task StartAsync(List<WatchedStream> batch)
+    /// <returns>The streams to read from the history once subscribed.</returns>
+    private async Task<HashSet<WatchedStream>> BaselineAsync(List<WatchedStream> batch)
     {
         // A retry: whatever failed, the stream is read from the position it reached.
         var repairs = batch.Where(static watched => !watched.Retired && watched.IsBaselined).ToHashSet();
@@ -178,6 +180,11 @@ internal sealed partial class StreamChannels(
             }
         }
 
+        return repairs;
+    }
+
+    private async Task FollowUpAsync(List<WatchedStream> batch, HashSet<WatchedStream> repairs)
+    {
         if (options.Fanout == HeraldRedisFanout.Subscribed)
         {
             var subscribing = batch.FindAll(static watched => !watched.Retired && !watched.Subscribed);

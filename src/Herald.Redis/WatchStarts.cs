@@ -1,13 +1,18 @@
 namespace Herald.Redis;
 
 /// <summary>
-/// Starts watching streams in batches: a lone start goes at once, and the starts that come while one is under way
-/// go together in the next, so a burst of logins (each a user's first connection on this node) costs a few Redis
-/// calls rather than several each, and few allocations that outlive a collection. Every stream of a batch shares
-/// the batch's task as its <see cref="WatchedStream.Ready"/>.
+/// Starts watching streams in batches: a lone start goes at once, and the starts that come while a batch reads
+/// its heads go together in the next, so a burst of logins (each a user's first connection on this node) costs a
+/// few Redis calls rather than several each, and few allocations that outlive a collection. A batch's head read
+/// is all the next one waits for: the rest of it (the subscriptions, the catch-up) runs on beside later batches,
+/// so a login's position is read at most one head read after it. Every stream of a batch shares the batch's task
+/// as its <see cref="WatchedStream.Ready"/>.
 /// </summary>
-/// <param name="start">Starts a batch: reads the heads, subscribes, catches up. A failure fails the whole batch.</param>
-internal sealed class WatchStarts(Func<List<WatchedStream>, Task> start)
+/// <param name="baseline">Reads the batch's heads; answers the streams to read from the history afterwards.</param>
+/// <param name="followUp">Subscribes and catches up. A failure of either stage fails the whole batch.</param>
+internal sealed class WatchStarts(
+    Func<List<WatchedStream>, Task<HashSet<WatchedStream>>> baseline,
+    Func<List<WatchedStream>, HashSet<WatchedStream>, Task> followUp)
 {
     private readonly Lock _gate = new();
     private List<WatchedStream> _pending = [];
@@ -49,16 +54,32 @@ internal sealed class WatchStarts(Func<List<WatchedStream>, Task> start)
                 (done, _next) = (_next!, null);
             }
 
+            HashSet<WatchedStream> repairs;
             try
             {
-                await start(batch);
-                done.SetResult();
+                repairs = await baseline(batch);
             }
             catch (Exception exception)
             {
                 // Whatever failed the batch fails its streams' Ready, where their joins and retries see it.
                 done.SetException(exception);
+                continue;
             }
+
+            _ = FollowUpAsync(batch, repairs, done);
+        }
+    }
+
+    private async Task FollowUpAsync(List<WatchedStream> batch, HashSet<WatchedStream> repairs, TaskCompletionSource done)
+    {
+        try
+        {
+            await followUp(batch, repairs);
+            done.SetResult();
+        }
+        catch (Exception exception)
+        {
+            done.SetException(exception);
         }
     }
 }
