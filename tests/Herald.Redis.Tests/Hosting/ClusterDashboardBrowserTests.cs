@@ -11,13 +11,11 @@ namespace Herald.Redis.Tests.Hosting;
 public sealed class ClusterDashboardBrowserTests(SharedRedis redis)
 {
     private static readonly TimeSpan SuiteTimeout = TimeSpan.FromMinutes(2);
-    private static readonly string SuiteDirectory = RepositoryFiles.PathOf("tests", "browser");
 
     [Fact]
     public async Task BrowserSuite_AgainstTwoNodes_Passes()
     {
-        NodeProcess.RequireInstalled(Path.Combine(SuiteDirectory, "node_modules", "playwright-core", "package.json"), "tests/browser");
-        Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: run .ci/run, which installs Debian's chromium (apt-get install chromium).");
+        BrowserSuite.RequireInstalled();
         var settings = HeraldRedisSettings.For(redis.Server, RedisTestPrefix.New(), new Dictionary<string, string?>
         {
             ["Herald:AdminPage"] = "true",
@@ -31,15 +29,11 @@ public sealed class ClusterDashboardBrowserTests(SharedRedis redis)
             ["HERALD_OTHER_URL"] = b.Server.BaseAddress.ToString(),
             ["HERALD_NODE_ID"] = NodeId(a),
             ["HERALD_OTHER_NODE_ID"] = NodeId(b),
-            ["CHROMIUM_PATH"] = ChromiumPath,
         };
 
-        var run = await NodeProcess.RunAsync(SuiteDirectory, ["node", "--test", "--test-reporter=spec", "admin-cluster/"], environment, SuiteTimeout);
-
-        Assert.True(run.ExitCode == 0, $"the browser suite failed (exit code {run.ExitCode}):\n{run.Output}");
+        await BrowserSuite.RunAsync("admin-cluster/", environment, SuiteTimeout);
     }
 
     private static string NodeId(HeraldNode node) => node.Server.Services.GetRequiredService<RedisConnection>().NodeId;
 
-    private static string ChromiumPath => Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium";
 }

@@ -12,13 +12,11 @@ namespace Herald.Tests.Api;
 public sealed class AdminPageBrowserTests
 {
     private static readonly TimeSpan SuiteTimeout = TimeSpan.FromMinutes(3);
-    private static readonly string SuiteDirectory = RepositoryFiles.PathOf("tests", "browser");
 
     [Fact]
     public async Task BrowserSuite_AgainstRealServers_Passes()
     {
-        NodeProcess.RequireInstalled(Path.Combine(SuiteDirectory, "node_modules", "playwright-core", "package.json"), "tests/browser");
-        Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: run .ci/run, which installs Debian's chromium (apt-get install chromium).");
+        BrowserSuite.RequireInstalled();
         // The demo page too: the real herald.v1 page that receives what the dashboard pushes.
         await using var open = await HeraldTestServer.StartAsync(options =>
         {
@@ -32,13 +30,9 @@ public sealed class AdminPageBrowserTests
             ["HERALD_KEYED_URL"] = keyed.BaseAddress.ToString(),
             ["HERALD_ADMIN_KEY"] = TestApiKeys.Ops,
             ["HERALD_PUBLISH_KEY"] = TestApiKeys.Backend,
-            ["CHROMIUM_PATH"] = ChromiumPath,
         };
 
-        var run = await NodeProcess.RunAsync(SuiteDirectory, ["node", "--test", "--test-reporter=spec", "admin/"], environment, SuiteTimeout);
-
-        Assert.True(run.ExitCode == 0, $"the browser suite failed (exit code {run.ExitCode}):\n{run.Output}");
+        await BrowserSuite.RunAsync("admin/", environment, SuiteTimeout);
     }
 
-    private static string ChromiumPath => Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium";
 }

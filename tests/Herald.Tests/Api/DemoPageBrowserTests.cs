@@ -13,7 +13,6 @@ namespace Herald.Tests.Api;
 public sealed class DemoPageBrowserTests
 {
     private static readonly TimeSpan SuiteTimeout = TimeSpan.FromMinutes(3);
-    private static readonly string SuiteDirectory = RepositoryFiles.PathOf("tests", "browser");
 
     // Short, so that the suite can outrun it and see a stream not recovered; passed to the suite, which sends fewer
     // messages than this to a user everywhere else.
@@ -22,8 +21,7 @@ public sealed class DemoPageBrowserTests
     [Fact]
     public async Task BrowserSuite_AgainstARealServer_Passes()
     {
-        NodeProcess.RequireInstalled(Path.Combine(SuiteDirectory, "node_modules", "playwright-core", "package.json"), "tests/browser");
-        Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: run .ci/run, which installs Debian's chromium (apt-get install chromium).");
+        BrowserSuite.RequireInstalled();
         await using var server = await HeraldTestServer.StartAsync(options =>
         {
             options.DemoPage = true;
@@ -43,13 +41,9 @@ public sealed class DemoPageBrowserTests
             ["HERALD_COMMAND"] = JsonSerializer.Serialize(herald),
             ["HERALD_RESTART_URL"] = restartUrl,
             ["HERALD_HISTORY_MAX_MESSAGES"] = HistoryMaxMessages.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["CHROMIUM_PATH"] = ChromiumPath,
         };
 
-        var run = await NodeProcess.RunAsync(SuiteDirectory, ["node", "--test", "--test-reporter=spec", "test/"], environment, SuiteTimeout);
-
-        Assert.True(run.ExitCode == 0, $"the browser suite failed (exit code {run.ExitCode}):\n{run.Output}");
+        await BrowserSuite.RunAsync("test/", environment, SuiteTimeout);
     }
 
-    private static string ChromiumPath => Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium";
 }

@@ -11,13 +11,11 @@ namespace Herald.Tests.Samples;
 public sealed class TaskRunnerBrowserTests
 {
     private static readonly TimeSpan SuiteTimeout = TimeSpan.FromMinutes(3);
-    private static readonly string SuiteDirectory = RepositoryFiles.PathOf("tests", "browser");
 
     [Fact]
     public async Task SampleSuite_AgainstTheSampleAndARestartedHerald_Passes()
     {
-        NodeProcess.RequireInstalled(Path.Combine(SuiteDirectory, "node_modules", "playwright-core", "package.json"), "tests/browser");
-        Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: run .ci/run, which installs Debian's chromium (apt-get install chromium).");
+        BrowserSuite.RequireInstalled();
         var heraldUrl = $"http://127.0.0.1:{HeraldProcess.FreePort()}/";
         var samplePort = HeraldProcess.FreePort();
         await using var sample = await HeraldProcess.StartAsync(
@@ -36,13 +34,9 @@ public sealed class TaskRunnerBrowserTests
             ["HERALD_COMMAND"] = JsonSerializer.Serialize(herald),
             ["HERALD_URL"] = heraldUrl,
             ["TASKRUNNER_URL"] = $"http://127.0.0.1:{samplePort}/",
-            ["CHROMIUM_PATH"] = ChromiumPath,
         };
 
-        var run = await NodeProcess.RunAsync(SuiteDirectory, ["node", "--test", "--test-reporter=spec", "samples/"], environment, SuiteTimeout);
-
-        Assert.True(run.ExitCode == 0, $"the sample's browser suite failed (exit code {run.ExitCode}):\n{run.Output}\n\nthe sample's output:\n{sample.Output}");
+        await BrowserSuite.RunAsync("samples/", environment, SuiteTimeout, () => $"the sample's output:\n{sample.Output}");
     }
 
-    private static string ChromiumPath => Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium";
 }
