@@ -2,20 +2,15 @@
 // ClusterDashboardBrowserTests started: it lists both nodes and finds a user who is connected to node B only.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, openPage, heraldUrl } from "../support/browser.js";
+import { launch, openPage, heraldUrl, requiredEnv } from "../support/browser.js";
 
 const TIMEOUT = 15_000;
+const RUNNER = "ClusterDashboardBrowserTests";
 const nodeA = heraldUrl();
-const nodeB = requiredEnv("HERALD_OTHER_URL");
-const nodeAId = requiredEnv("HERALD_NODE_ID");
-const nodeBId = requiredEnv("HERALD_OTHER_NODE_ID");
+const nodeB = requiredEnv("HERALD_OTHER_URL", RUNNER);
+const nodeAId = requiredEnv("HERALD_NODE_ID", RUNNER);
+const nodeBId = requiredEnv("HERALD_OTHER_NODE_ID", RUNNER);
 let browser;
-
-function requiredEnv(name) {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run these tests through dotnet test (ClusterDashboardBrowserTests).`);
-  return value;
-}
 
 before(async () => {
   browser = await launch();

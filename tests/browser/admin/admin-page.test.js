@@ -2,20 +2,15 @@
 // without API keys (the page just works from loopback), one with keys (the page asks for an Admin key).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, openPage, heraldUrl } from "../support/browser.js";
+import { launch, openPage, heraldUrl, requiredEnv } from "../support/browser.js";
 
 const TIMEOUT = 15_000;
+const RUNNER = "AdminPageBrowserTests";
 const base = heraldUrl();
-const keyed = requiredEnv("HERALD_KEYED_URL");
-const adminKey = requiredEnv("HERALD_ADMIN_KEY");
-const publishKey = requiredEnv("HERALD_PUBLISH_KEY");
+const keyed = requiredEnv("HERALD_KEYED_URL", RUNNER);
+const adminKey = requiredEnv("HERALD_ADMIN_KEY", RUNNER);
+const publishKey = requiredEnv("HERALD_PUBLISH_KEY", RUNNER);
 let browser;
-
-function requiredEnv(name) {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run these tests through dotnet test (AdminPageBrowserTests).`);
-  return value;
-}
 
 before(async () => {
   browser = await launch();

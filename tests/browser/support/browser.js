@@ -11,6 +11,13 @@ export function heraldUrl() {
   return url;
 }
 
+/** An environment variable the dotnet test named `runner` sets for its suite; fails when it is not set. */
+export function requiredEnv(name, runner) {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run these tests through dotnet test (${runner}).`);
+  return value;
+}
+
 /** Chromium, headless; `args` are more command-line switches for it. */
 export async function launch(args = []) {
   if (!existsSync(executablePath)) {
