@@ -26,6 +26,12 @@ internal static class IdleScenario
         var idleSeconds = args.GetInt("idle-seconds", 5, 1, 600);
         var settleSeconds = args.GetInt("settle-seconds", 2, 0, 600);
         var warmupConnections = args.GetInt("warmup-connections", 100, 0, 100_000);
+        var heap = args.GetString("heap", "on") switch
+        {
+            "on" => true,
+            "off" => false,
+            var other => throw new UsageException($"--heap must be on or off (was '{other}')"),
+        };
         args.EnsureAllUsed();
 
         var count = FileDescriptorLimit.Cap(requested, ProbeCount + 1, "connections");
@@ -60,15 +66,21 @@ internal static class IdleScenario
         var rssAfter = context.Server?.ReadRssBytes();
         var lost = set.CountLost(out var firstLost);
 
+        // After the RSS reading: the induced collections change what RSS would say next.
+        var heapWith = heap && context.Server is { } server ? await HeapAfterCollection.MeasureAsync(server) : null;
+
         Console.Error.WriteLine("idle: closing");
         var clean = await set.CloseAllAsync(parallelism);
         bool? drained = before is null ? null : (await context.Api.WaitForStatsAsync(s => s.Connections <= before.Connections, DrainTimeout, cancellationToken)).Met;
+        var heapWithout = heapWith is not null ? await HeapAfterCollection.MeasureAsync(context.Server!) : null;
+        double? heapPerConnection = heapWith is { } w && heapWithout is { } wo ? Round.To1((double)(w - wo) / set.Opened) : null;
 
         double? perConnection = rssBefore is { } b && rssAfter is { } a ? Round.To1((double)(a - b) / set.Opened) : null;
         double? cpuPerConnect = connectPhase.ServerCpuSeconds is { } connectCpu ? Round.To1(connectCpu * 1e6 / set.Opened) : null;
         var result = new IdleResult(
             context.RunInfo(), requested, set.Opened, set.Failures, set.FirstError, Round.To3(set.OpenSeconds), set.ConnectsPerSecond, connectPhase,
-            cpuPerConnect, allConfirmed, probes.Length, probesReceived, rssBefore, rssAfter, perConnection, idle, lost, firstLost, clean, drained);
+            cpuPerConnect, allConfirmed, probes.Length, probesReceived, rssBefore, rssAfter, perConnection, heapWith, heapWithout, heapPerConnection,
+            idle, lost, firstLost, clean, drained);
 
         return ScenarioReport.Create(result, ResultJsonContext.Default.IdleResult, new MarkdownRow()
             .Add("scenario", "idle")
@@ -76,6 +88,7 @@ internal static class IdleScenario
             .Add("connects/s", set.ConnectsPerSecond)
             .Add("server µs/connect+login", cpuPerConnect)
             .Add("server RSS/conn (KiB)", perConnection is { } p ? Round.To1(p / 1024) : null)
+            .Add("server heap/conn (KiB)", heapPerConnection is { } h ? Round.To3(h / 1024) : null)
             .Add("server idle CPU (% core)", idle.ServerCpuPercentOfCore)
             .Add("generator idle CPU (% core)", idle.GeneratorCpuPercentOfCore)
             .Add("probes", $"{probesReceived}/{probes.Length}")

@@ -16,12 +16,18 @@ public sealed class BenchSmokeTests
     {
         await using var server = await HeraldTestServer.StartAsync(direct: true);
 
-        var result = await RunBenchAsync(server, "idle", "--connections", "20", "--idle-seconds", "1", "--settle-seconds", "0", "--warmup-connections", "0");
+        var result = await RunBenchAsync(
+            server, "idle", "--connections", "20", "--idle-seconds", "1", "--settle-seconds", "0", "--warmup-connections", "0", "--server-pid", Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
 
         Assert.Equal(20, result.GetProperty("connections").GetInt32());
         Assert.Equal(result.GetProperty("probesSent").GetInt32(), result.GetProperty("probesReceived").GetInt32());
         Assert.Equal(0, result.GetProperty("connectionsLost").GetInt32());
         Assert.Equal(20, result.GetProperty("closedCleanly").GetInt32());
+
+        // The server is this test's own .NET process: the tool made it collect twice and read its heap each time.
+        Assert.True(result.GetProperty("serverHeapBytes").GetInt64() > 0);
+        Assert.True(result.GetProperty("serverHeapAfterCloseBytes").GetInt64() > 0);
+        Assert.Equal(JsonValueKind.Number, result.GetProperty("serverHeapPerConnectionBytes").ValueKind);
     }
 
     [Fact]
