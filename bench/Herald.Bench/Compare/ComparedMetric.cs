@@ -18,7 +18,7 @@ internal sealed record ComparedMetric(string Name, Better Better, Func<object, d
         "idle" =>
         [
             Idle("server RSS per connection (KiB)", Better.Lower, static r => r.ServerRssPerConnectionBytes / 1024),
-            Idle("server heap after a full collection per connection (KiB)", Better.Lower, static r => r.ServerHeapPerConnectionBytes / 1024),
+            Idle("server live heap per connection (KiB)", Better.Lower, static r => r.ServerLiveHeapPerConnectionBytes / 1024),
             Idle("server CPU per connect + login (µs)", Better.Lower, static r => r.ServerCpuMicrosecondsPerConnect),
             Idle("connects/s", Better.Higher, static r => r.ConnectsPerSecond),
             Idle("server idle CPU (% core)", Better.Lower, static r => r.Idle.ServerCpuPercentOfCore),

@@ -19,9 +19,9 @@ namespace Herald.Bench.Scenarios;
 /// <param name="ServerRssBeforeBytes">Server RSS before connecting.</param>
 /// <param name="ServerRssAfterBytes">Server RSS after the idle window.</param>
 /// <param name="ServerRssPerConnectionBytes">(RSS after the idle window - RSS before connecting) / connections.</param>
-/// <param name="ServerHeapBytes">The server's managed heap after a full collection it was made to run, the connections open (a .NET server; --heap).</param>
-/// <param name="ServerHeapAfterCloseBytes">The same once the connections closed and left the server.</param>
-/// <param name="ServerHeapPerConnectionBytes">(heap with them - heap after them) / connections: what a connection keeps, garbage aside.</param>
+/// <param name="ServerLiveHeapBytes">The server's live objects after a full collection it was made to run, the connections open (a .NET server; --live-heap).</param>
+/// <param name="ServerLiveHeapAfterCloseBytes">The same once the connections closed and left the server.</param>
+/// <param name="ServerLiveHeapPerConnectionBytes">(live heap with them - live heap after them) / connections: what a connection keeps alive.</param>
 /// <param name="Idle">CPU over the idle window, all connections open and quiet.</param>
 /// <param name="ConnectionsLost">Connections the server closed, or that failed, before the generator closed them.</param>
 /// <param name="FirstLostReason">Why the first lost connection ended; null when none was lost.</param>
@@ -43,9 +43,9 @@ internal sealed record IdleResult(
     long? ServerRssBeforeBytes,
     long? ServerRssAfterBytes,
     double? ServerRssPerConnectionBytes,
-    long? ServerHeapBytes,
-    long? ServerHeapAfterCloseBytes,
-    double? ServerHeapPerConnectionBytes,
+    long? ServerLiveHeapBytes,
+    long? ServerLiveHeapAfterCloseBytes,
+    double? ServerLiveHeapPerConnectionBytes,
     CpuFigures Idle,
     int ConnectionsLost,
     string? FirstLostReason,

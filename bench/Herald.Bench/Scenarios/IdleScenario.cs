@@ -26,11 +26,11 @@ internal static class IdleScenario
         var idleSeconds = args.GetInt("idle-seconds", 5, 1, 600);
         var settleSeconds = args.GetInt("settle-seconds", 2, 0, 600);
         var warmupConnections = args.GetInt("warmup-connections", 100, 0, 100_000);
-        var heap = args.GetString("heap", "on") switch
+        var liveHeap = args.GetString("live-heap", "on") switch
         {
             "on" => true,
             "off" => false,
-            var other => throw new UsageException($"--heap must be on or off (was '{other}')"),
+            var other => throw new UsageException($"--live-heap must be on or off (was '{other}')"),
         };
         args.EnsureAllUsed();
 
@@ -67,19 +67,19 @@ internal static class IdleScenario
         var lost = set.CountLost(out var firstLost);
 
         // After the RSS reading: the induced collections change what RSS would say next.
-        var heapWith = heap && context.Server is { } server ? await HeapAfterCollection.MeasureAsync(server) : null;
+        var liveWith = liveHeap && context.Server is { } server ? await LiveHeap.MeasureAsync(server) : null;
 
         Console.Error.WriteLine("idle: closing");
         var clean = await set.CloseAllAsync(parallelism);
         bool? drained = before is null ? null : (await context.Api.WaitForStatsAsync(s => s.Connections <= before.Connections, DrainTimeout, cancellationToken)).Met;
-        var heapWithout = heapWith is not null ? await HeapAfterCollection.MeasureAsync(context.Server!) : null;
-        double? heapPerConnection = heapWith is { } w && heapWithout is { } wo ? Round.To1((double)(w - wo) / set.Opened) : null;
+        var liveWithout = liveWith is not null ? await LiveHeap.MeasureAsync(context.Server!) : null;
+        double? livePerConnection = liveWith is { } w && liveWithout is { } wo ? Round.To1((double)(w - wo) / set.Opened) : null;
 
         double? perConnection = rssBefore is { } b && rssAfter is { } a ? Round.To1((double)(a - b) / set.Opened) : null;
         double? cpuPerConnect = connectPhase.ServerCpuSeconds is { } connectCpu ? Round.To1(connectCpu * 1e6 / set.Opened) : null;
         var result = new IdleResult(
             context.RunInfo(), requested, set.Opened, set.Failures, set.FirstError, Round.To3(set.OpenSeconds), set.ConnectsPerSecond, connectPhase,
-            cpuPerConnect, allConfirmed, probes.Length, probesReceived, rssBefore, rssAfter, perConnection, heapWith, heapWithout, heapPerConnection,
+            cpuPerConnect, allConfirmed, probes.Length, probesReceived, rssBefore, rssAfter, perConnection, liveWith, liveWithout, livePerConnection,
             idle, lost, firstLost, clean, drained);
 
         return ScenarioReport.Create(result, ResultJsonContext.Default.IdleResult, new MarkdownRow()
@@ -88,7 +88,7 @@ internal static class IdleScenario
             .Add("connects/s", set.ConnectsPerSecond)
             .Add("server µs/connect+login", cpuPerConnect)
             .Add("server RSS/conn (KiB)", perConnection is { } p ? Round.To1(p / 1024) : null)
-            .Add("server heap/conn (KiB)", heapPerConnection is { } h ? Round.To3(h / 1024) : null)
+            .Add("server live heap/conn (KiB)", livePerConnection is { } h ? Round.To3(h / 1024) : null)
             .Add("server idle CPU (% core)", idle.ServerCpuPercentOfCore)
             .Add("generator idle CPU (% core)", idle.GeneratorCpuPercentOfCore)
             .Add("probes", $"{probesReceived}/{probes.Length}")

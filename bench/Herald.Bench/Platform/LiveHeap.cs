@@ -7,21 +7,22 @@ using Microsoft.Diagnostics.Tracing.Parsers.Clr;
 namespace Herald.Bench.Platform;
 
 /// <summary>
-/// A .NET server's managed heap after a full collection: an EventPipe session with the runtime's GC-heap-collect
-/// keyword makes the server run a full blocking collection (what <c>dotnet-gcdump</c> does, without the dump), and
-/// the heap's size after it, all generations, is read from that collection's heap-stats event. It is what is live
-/// plus the free space the collection left between live objects; unlike RSS it holds no garbage that no
-/// collection has reached yet, so it tells what a connection keeps, not how far the collector lags.
+/// A .NET server's live managed heap: an EventPipe session with the runtime's GC-heap-collect keyword makes the
+/// server run a full blocking collection (what <c>dotnet-gcdump</c> does, without the dump), and what its objects
+/// take after it, every generation, free space left out, is read from that collection's per-heap history. Unlike
+/// RSS it holds neither garbage no collection has reached yet nor the free space between live objects (which
+/// depends on the collections before), so it tells what a connection keeps alive, not how the collector stands.
 /// </summary>
-internal static class HeapAfterCollection
+internal static class LiveHeap
 {
     private const string RuntimeProvider = "Microsoft-Windows-DotNETRuntime";
 
     // ClrTraceEventParser.Keywords.GCHeapCollect: starting a session with it induces a collection.
     private const long GCHeapCollectKeyword = 0x800000;
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
+    private static readonly Gens[] Generations = [Gens.Gen0, Gens.Gen1, Gens.Gen2, Gens.GenLargeObj, Gens.GenPinObj];
 
-    /// <returns>The heap's bytes after the induced collection; null for a process that is not .NET, or without an answer in time.</returns>
+    /// <returns>The live objects' bytes after the induced collection; null for a process that is not .NET, or without an answer in time.</returns>
     public static async Task<long?> MeasureAsync(ProcessProbe process)
     {
         if (!GcEventSession.IsDotNet(process))
@@ -50,7 +51,7 @@ internal static class HeapAfterCollection
         }
         catch (Exception exception) when (exception is ServerNotAvailableException or UnsupportedCommandException or IOException or TimeoutException or OperationCanceledException)
         {
-            Console.Error.WriteLine($"warning: no heap size after a collection from process {process.Pid} ({exception.GetType().Name}: {exception.Message}); it is n/a");
+            Console.Error.WriteLine($"warning: no live heap from process {process.Pid} ({exception.GetType().Name}: {exception.Message}); it is n/a");
             return null;
         }
     }
@@ -67,12 +68,31 @@ internal static class HeapAfterCollection
             }
         };
 
-        // The heap-stats event closes the collection it follows: the first after the induced one is its answer.
-        source.Clr.GCHeapStats += stats =>
+        // The per-heap history of the induced collection says how much its objects take in each generation after
+        // it, free space left out; a workstation collector has one heap, a server collector one event per heap.
+        long live = 0;
+        var heaps = 0;
+        source.Clr.GCPerHeapHistory += history =>
         {
-            if (inducedCount >= 0)
+            if (inducedCount < 0)
             {
-                measured.TrySetResult(stats.GenerationSize0 + stats.GenerationSize1 + stats.GenerationSize2 + stats.GenerationSize3 + stats.GenerationSize4);
+                return;
+            }
+
+            foreach (var generation in Generations)
+            {
+                live += history.GenData(generation).ObjSizeAfter;
+            }
+
+            heaps++;
+        };
+
+        // The heap stats close a collection, after its per-heap histories.
+        source.Clr.GCHeapStats += _ =>
+        {
+            if (heaps > 0)
+            {
+                measured.TrySetResult(live);
             }
         };
         source.Process();
