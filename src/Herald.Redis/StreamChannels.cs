@@ -274,7 +274,6 @@ internal sealed partial class StreamChannels(
         Offer(message);
     }
 
-
     private async Task RepairAsync(WatchedStream watched)
     {
         var retryDelay = MinRepairRetryDelay;
