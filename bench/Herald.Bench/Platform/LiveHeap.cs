@@ -46,7 +46,9 @@ internal static class LiveHeap
             finally
             {
                 await session.StopAsync(CancellationToken.None).WaitAsync(Timeout);
-                await reader.WaitAsync(Timeout);
+
+                // Whatever ended the reading (the end of the stream, a server gone): the figure is in or it is n/a.
+                await reader.WaitAsync(Timeout).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
         catch (Exception exception) when (exception is ServerNotAvailableException or UnsupportedCommandException or IOException or TimeoutException or OperationCanceledException)
