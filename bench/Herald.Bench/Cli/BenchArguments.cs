@@ -67,6 +67,15 @@ internal sealed class BenchArguments
 
     public string? GetOptionalString(string name) => Take(name);
 
+    /// <summary>An option that is <c>on</c> or <c>off</c>.</summary>
+    public bool GetOnOff(string name, bool defaultValue) => Take(name) switch
+    {
+        null => defaultValue,
+        "on" => true,
+        "off" => false,
+        var other => throw new UsageException($"--{name} must be on or off (was '{other}')"),
+    };
+
     public int GetInt(string name, int defaultValue, int min, int max) => GetOptionalInt(name, min, max) ?? defaultValue;
 
     public int? GetOptionalInt(string name, int min, int max)

@@ -185,12 +185,7 @@ internal sealed class BenchContext : IDisposable
     /// Reads <c>--gc-events on|off</c> (default on): whether a latency, throughput or fanout run opens a GC event
     /// session on a .NET server. Off is for checking that the session does not move the other figures.
     /// </summary>
-    public static bool ReadGcEventsOption(BenchArguments args) => args.GetString("gc-events", "on") switch
-    {
-        "on" => true,
-        "off" => false,
-        var other => throw new UsageException($"--gc-events must be on or off (was '{other}')"),
-    };
+    public static bool ReadGcEventsOption(BenchArguments args) => args.GetOnOff("gc-events", defaultValue: true);
 
     /// <summary>Opens a GC event session on the server when it is .NET and <paramref name="enabled"/>; says so when it is not .NET.</summary>
     /// <returns>Null without --server-pid, when disabled, or when the server is not .NET: its GC figures are then n/a.</returns>

@@ -15,7 +15,8 @@ namespace Herald.Bench.Platform;
 /// </summary>
 internal sealed class GcEventSession : IAsyncDisposable
 {
-    private const string RuntimeProvider = "Microsoft-Windows-DotNETRuntime";
+    /// <summary>The runtime's event provider, whose GC keyword both this session and <see cref="LiveHeap"/> use.</summary>
+    public const string RuntimeProvider = "Microsoft-Windows-DotNETRuntime";
     private const int BufferMegabytes = 16;
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
 

@@ -15,8 +15,6 @@ namespace Herald.Bench.Platform;
 /// </summary>
 internal static class LiveHeap
 {
-    private const string RuntimeProvider = "Microsoft-Windows-DotNETRuntime";
-
     // ClrTraceEventParser.Keywords.GCHeapCollect: starting a session with it induces a collection.
     private const long GCHeapCollectKeyword = 0x800000;
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
@@ -33,7 +31,7 @@ internal static class LiveHeap
         try
         {
             using var deadline = new CancellationTokenSource(Timeout);
-            var provider = new EventPipeProvider(RuntimeProvider, EventLevel.Informational, (long)ClrTraceEventParser.Keywords.GC | GCHeapCollectKeyword);
+            var provider = new EventPipeProvider(GcEventSession.RuntimeProvider, EventLevel.Informational, (long)ClrTraceEventParser.Keywords.GC | GCHeapCollectKeyword);
             using var session = await new DiagnosticsClient(process.Pid).StartEventPipeSessionAsync([provider], requestRundown: false, circularBufferMB: 16, deadline.Token);
             var measured = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
 

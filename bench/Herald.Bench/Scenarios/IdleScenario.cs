@@ -26,12 +26,7 @@ internal static class IdleScenario
         var idleSeconds = args.GetInt("idle-seconds", 5, 1, 600);
         var settleSeconds = args.GetInt("settle-seconds", 2, 0, 600);
         var warmupConnections = args.GetInt("warmup-connections", 100, 0, 100_000);
-        var liveHeap = args.GetString("live-heap", "on") switch
-        {
-            "on" => true,
-            "off" => false,
-            var other => throw new UsageException($"--live-heap must be on or off (was '{other}')"),
-        };
+        var liveHeap = args.GetOnOff("live-heap", defaultValue: true);
         args.EnsureAllUsed();
 
         var count = FileDescriptorLimit.Cap(requested, ProbeCount + 1, "connections");

@@ -126,6 +126,13 @@ function record(stats) {
   draw("out", samples.map((s) => s.out));
 }
 
+// A table row of text cells (textContent: nothing a client sent is ever parsed as markup).
+function tableRow(cells) {
+  const row = document.createElement("tr");
+  row.append(...cells.map((text) => Object.assign(document.createElement("td"), { textContent: text })));
+  return row;
+}
+
 // A cluster's stats list its live nodes, the answering one first; a single node's have no list, and the table stays hidden.
 function showNodes(stats) {
   $("nodes-box").hidden = !stats.nodes;
@@ -135,16 +142,14 @@ function showNodes(stats) {
 
   $("nodes").tBodies[0].replaceChildren(
     ...stats.nodes.map((node) => {
-      const row = document.createElement("tr");
-      row.dataset.nodeId = node.id;
-      const cells = [
+      const row = tableRow([
         node.id === stats.node ? `${node.id} (this one)` : node.id,
         node.connections.toLocaleString("en"),
         node.users.toLocaleString("en"),
         `${node.heartbeatAgeSeconds.toFixed(1)} s ago`,
         node.version || "-",
-      ];
-      row.append(...cells.map((text) => Object.assign(document.createElement("td"), { textContent: text })));
+      ]);
+      row.dataset.nodeId = node.id;
       return row;
     }),
   );
@@ -224,17 +229,15 @@ async function lookUp(uid) {
     const body = table.tBodies[0];
     body.replaceChildren(
       ...presence.connectionDetails.map((c) => {
-        const row = document.createElement("tr");
-        row.dataset.connectionId = String(c.id);
-        const cells = [
+        const row = tableRow([
           String(c.id),
           c.remoteAddress,
           c.flavour,
           new Date(c.connectedSince).toISOString().replace("T", " ").slice(0, 19),
           `${c.queuedMessages} msg, ${formatBytes(c.queuedBytes)}`,
           c.topics === null ? "-" : c.topics.join(", ") || "(none)",
-        ];
-        row.append(...cells.map((text) => Object.assign(document.createElement("td"), { textContent: text })));
+        ]);
+        row.dataset.connectionId = String(c.id);
         return row;
       }),
     );
