@@ -13,12 +13,15 @@ namespace Herald.Redis;
 /// and written by one loop: a lone change is written at once, and the changes that follow within a few ms (or while
 /// a write is under way) go together in the next, each stream once, so churn costs no command per login. The broadcast stream's count goes in the node's
 /// heartbeat instead (<see cref="NodeHeartbeat"/>): every logged-in connection is on it, and one field every node
-/// rewrites on every login would be the cluster's hottest key.
+/// rewrites on every login would be the cluster's hottest key. With <see cref="HeraldRedisFanout.Routed"/> the fields
+/// also route the stream's messages: a stream's first subscriber waits for its field (<see cref="FlushAsync"/>), and
+/// after a rewrite the node catches up on what was published while its fields were missing.
 /// </summary>
 internal sealed partial class ClusterPresence(
     RedisConnection redis,
     RedisKeys keys,
     ClusterNodes nodes,
+    HeraldRedisOptions options,
     IServiceProvider services,
     ILogger<ClusterPresence> logger) : IAsyncDisposable
 {
@@ -31,6 +34,10 @@ internal sealed partial class ClusterPresence(
     // Only the write loop touches it.
     private readonly HashSet<string> _written = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _wake = new(0);
+    private readonly Lock _flushGate = new();
+    private List<TaskCompletionSource>? _flushes;
+    private bool _flushesRefused;
+    private Exception? _lastFailure;
     private readonly CancellationTokenSource _stopping = new();
     private int _wakePending;
     private int _rewritePending;
@@ -82,6 +89,28 @@ internal sealed partial class ClusterPresence(
         Wake();
     }
 
+    /// <summary>
+    /// Done once a write of every change made before the call has succeeded, and no earlier write failed since the
+    /// last rewrite: then this node's presence in Redis counts every stream it watched at the call. Faults with the
+    /// write's failure otherwise.
+    /// </summary>
+    public Task FlushAsync()
+    {
+        var flush = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_flushGate)
+        {
+            if (_flushesRefused)
+            {
+                return Task.FromException(Stopping());
+            }
+
+            (_flushes ??= []).Add(flush);
+        }
+
+        Wake();
+        return flush.Task;
+    }
+
     /// <summary>Whether a write failed since the last rewrite; the heartbeat rewrites once Redis answers again.</summary>
     public bool RewritePending => Volatile.Read(ref _rewritePending) == 1;
 
@@ -116,11 +145,18 @@ internal sealed partial class ClusterPresence(
             return;
         }
 
+        lock (_flushGate)
+        {
+            _flushesRefused = true;
+        }
+
         await _stopping.CancelAsync();
         if (_loop is not null)
         {
             await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
+
+        Complete(TakeFlushes(), Stopping());
     }
 
     private void MarkDirty(StreamId stream, bool force)
@@ -145,7 +181,16 @@ internal sealed partial class ClusterPresence(
             {
                 await _wake.WaitAsync(_stopping.Token);
                 Volatile.Write(ref _wakePending, 0);
-                await WriteDirtyAsync();
+
+                // Taken before the dirty streams: every change made before a flush was asked for is in this write or an earlier one.
+                var flushes = TakeFlushes();
+                var (rewrote, failure) = await WriteDirtyAsync();
+                Complete(flushes, failure ?? (RewritePending ? _lastFailure : null));
+                if (rewrote && failure is null && options.Fanout == HeraldRedisFanout.Routed)
+                {
+                    // Published while this node's fields were missing, a stream's messages were sent to no node.
+                    _ = Channels.CatchUpAsync();
+                }
 
                 // A change after a quiet spell is written at once; those that follow it gather for a moment, so a
                 // burst of logins costs a write per stream every few ms rather than one per login.
@@ -158,7 +203,36 @@ internal sealed partial class ClusterPresence(
         }
     }
 
-    private async Task WriteDirtyAsync()
+    private static RedisConnectionException Stopping() =>
+        new(ConnectionFailureType.ConnectionDisposed, CommandFlags.None, "the node is stopping: its presence is no longer written", null, CommandStatus.Unknown);
+
+    private List<TaskCompletionSource>? TakeFlushes()
+    {
+        lock (_flushGate)
+        {
+            var taken = _flushes;
+            _flushes = null;
+            return taken;
+        }
+    }
+
+    private static void Complete(List<TaskCompletionSource>? flushes, Exception? failure)
+    {
+        foreach (var flush in flushes ?? [])
+        {
+            if (failure is null)
+            {
+                flush.SetResult();
+            }
+            else
+            {
+                flush.SetException(failure);
+            }
+        }
+    }
+
+    /// <returns>Whether the write was a rewrite of all this node's entries, and its failure if it failed.</returns>
+    private async Task<(bool Rewrote, Exception? Failure)> WriteDirtyAsync()
     {
         var changes = new List<(StreamId Stream, bool Force)>(_dirty.Count);
         foreach (var name in _dirty.Keys)
@@ -169,7 +243,8 @@ internal sealed partial class ClusterPresence(
             }
         }
 
-        if (Interlocked.Exchange(ref _rewriteWritten, 0) == 1)
+        var rewrote = Interlocked.Exchange(ref _rewriteWritten, 0) == 1;
+        if (rewrote)
         {
             var watched = changes.Select(static change => change.Stream.Name).ToHashSet(StringComparer.Ordinal);
             changes.AddRange(_written.Where(name => !watched.Contains(name)).Select(static name => (StreamId.FromName(name)!, true)));
@@ -177,7 +252,7 @@ internal sealed partial class ClusterPresence(
 
         if (changes.Count == 0)
         {
-            return;
+            return (rewrote, null);
         }
 
         var writes = new List<PresenceWrite>(changes.Count + 1);
@@ -204,7 +279,7 @@ internal sealed partial class ClusterPresence(
 
         if (writes.Count == 0)
         {
-            return;
+            return (rewrote, null);
         }
 
         try
@@ -212,16 +287,20 @@ internal sealed partial class ClusterPresence(
             await SendAsync(writes);
             _written.ExceptWith(removed);
             _failing = false;
+            return (rewrote, null);
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
             // Which of the batch's writes landed is unknown: the next rewrite writes every entry again.
+            _lastFailure = exception;
             Volatile.Write(ref _rewritePending, 1);
             if (!_failing)
             {
                 _failing = true;
                 Log.PresenceWriteFailed(logger, exception, redis.NodeId, writes.Count);
             }
+
+            return (rewrote, exception);
         }
     }
 

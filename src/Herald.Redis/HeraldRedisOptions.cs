@@ -21,8 +21,8 @@ public sealed class HeraldRedisOptions
     /// <summary>The start of every key and channel Herald uses, so that several clusters can share one Redis.</summary>
     public string Prefix { get; set; } = DefaultPrefix;
 
-    /// <summary>How published messages reach the nodes: only those with subscribers of the stream (the default), or all of them.</summary>
-    public HeraldRedisFanout Fanout { get; set; } = HeraldRedisFanout.Subscribed;
+    /// <summary>How published messages reach the nodes: only those with subscribers of the stream (the default, routed by presence, or by a channel per stream), or all of them.</summary>
+    public HeraldRedisFanout Fanout { get; set; } = HeraldRedisFanout.Routed;
 
     /// <summary>How often a node tells Redis it is alive, with its counts.</summary>
     public TimeSpan NodeHeartbeatInterval { get; set; } = TimeSpan.FromSeconds(5);
@@ -40,6 +40,14 @@ public sealed class HeraldRedisOptions
 /// <summary>How a published message reaches the nodes (docs/scaling.md, "Fan-out").</summary>
 public enum HeraldRedisFanout
 {
+    /// <summary>
+    /// A channel per node, which the publish script sends a stream's message on for each node whose presence
+    /// counts connections on the stream: a node receives only what its connections need, and subscribes to one
+    /// channel however many streams it watches. The broadcast stream's channel every node subscribes to. On Redis
+    /// Cluster every node channel's message crosses the cluster bus: use <see cref="Subscribed"/> there.
+    /// </summary>
+    Routed,
+
     /// <summary>
     /// A sharded channel per stream, which a node subscribes to while one of its connections is on the stream:
     /// a node receives only what its connections need. The broadcast stream's channel every node subscribes to.

@@ -12,15 +12,17 @@ internal static class PublishScript
 {
     // KEYS: meta, history, presence, idempotency. ARGV: a fresh epoch, the payload header (StreamPayload.Header), the
     // record, the time (.NET ticks, for the history entry), the history's message limit, the age window in ms, the
-    // channel, 1 when the channel is sharded, the idempotency key ('' for none), the message ID, the idempotency window
+    // channel, how to publish (0: PUBLISH on the channel; 1: SPUBLISH on it, a sharded channel; 2: PUBLISH on the
+    // channel's name followed by each node ID the presence hash counts connections for), the idempotency key ('' for none), the message ID, the idempotency window
     // in ms. Returns { epoch, seq, connections }, and a fourth element, the earlier message's ID, when the stream has
     // this key's message already in its epoch: a retry whose earlier try ran although its reply was lost.
     // The history is a list of HistoryEntry elements, not a Redis stream: a stream's first node takes about 4.7 KB
     // however little it holds (measured with MEMORY USAGE on Redis 7.0), a list of one message about its size.
     public const string Text = """
+        local presence = redis.call('HGETALL', KEYS[3])
         local connections = 0
-        for _, count in ipairs(redis.call('HVALS', KEYS[3])) do
-          connections = connections + tonumber(count)
+        for i = 2, #presence, 2 do
+          connections = connections + tonumber(presence[i])
         end
         local epoch = redis.call('HGET', KEYS[1], 'e')
         if ARGV[9] ~= '' and epoch then
@@ -47,7 +49,13 @@ internal static class PublishScript
           redis.call('PEXPIRE', KEYS[4], ARGV[11])
         end
         local payload = ARGV[2] .. epoch .. '\n' .. seq .. '\n' .. ARGV[3]
-        if ARGV[8] == '1' then
+        if ARGV[8] == '2' then
+          for i = 1, #presence, 2 do
+            if tonumber(presence[i + 1]) > 0 then
+              redis.call('PUBLISH', ARGV[7] .. presence[i], payload)
+            end
+          end
+        elseif ARGV[8] == '1' then
           redis.call('SPUBLISH', ARGV[7], payload)
         else
           redis.call('PUBLISH', ARGV[7], payload)

@@ -28,8 +28,8 @@ internal sealed class RedisBackplane(
     public async ValueTask<StreamDelivery> PublishAsync(StreamId stream, PublishedMessage message, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var (channel, sharded) = redisOptions.Fanout == HeraldRedisFanout.Subscribed
-            ? (keys.StreamChannelName(stream), "1")
+        var (channel, publishing) = redisOptions.Fanout.UsesStreamChannel(stream) ? (keys.StreamChannelName(stream), "1")
+            : redisOptions.Fanout == HeraldRedisFanout.Routed ? (keys.NodeChannelPrefix, "2")
             : (keys.EverythingChannelName, "0");
         RedisResult[] reply;
         try
@@ -45,7 +45,7 @@ internal sealed class RedisBackplane(
                     _historyLimit,
                     _ageWindow,
                     channel,
-                    sharded,
+                    publishing,
                     message.IdempotencyKey ?? string.Empty,
                     message.Id,
                     _idempotencyWindow,

@@ -47,6 +47,15 @@ internal sealed class RedisKeys(HeraldRedisOptions options)
     /// <summary>The name of <see cref="EverythingChannel"/>, as the publish script is given it.</summary>
     public string EverythingChannelName { get; } = $"{options.Prefix}:everything";
 
+    /// <summary>
+    /// The start of every node's channel of <see cref="HeraldRedisFanout.Routed"/>, as the publish script is given it:
+    /// it appends the ID of each node the stream's presence names.
+    /// </summary>
+    public string NodeChannelPrefix { get; } = $"{options.Prefix}:node:";
+
+    /// <summary>The node's channel of <see cref="HeraldRedisFanout.Routed"/>, which only that node subscribes to.</summary>
+    public RedisChannel NodeChannel(string nodeId) => RedisChannel.Literal(NodeChannelPrefix + nodeId);
+
     /// <summary>An idempotency key's claim or result (its own hash tag: a key is not tied to one stream).</summary>
     public RedisKey Idempotency(string key) => $"{_prefix}:idempotency:{{{key}}}";
 

@@ -10,10 +10,11 @@ using StackExchange.Redis;
 namespace Herald.Redis;
 
 /// <summary>
-/// The streams this node receives from Redis. With <see cref="HeraldRedisFanout.Subscribed"/>, the node subscribes
-/// to a stream's channel when its first local subscription joins and unsubscribes when the last one leaves; with
-/// <see cref="HeraldRedisFanout.Everything"/> it receives every stream on one channel and keeps only those it
-/// watches. Either way each watched stream's messages are put in seq order, gaps repaired from the history
+/// The streams this node receives from Redis. With <see cref="HeraldRedisFanout.Routed"/>, the node receives on its
+/// own channel the streams its presence counts connections on, from the moment its field is written; with
+/// <see cref="HeraldRedisFanout.Subscribed"/>, it subscribes to a stream's channel when its first local subscription
+/// joins and unsubscribes when the last one leaves; with <see cref="HeraldRedisFanout.Everything"/> it receives
+/// every stream on one channel and keeps only those it watches. Either way each watched stream's messages are put in seq order, gaps repaired from the history
 /// (<see cref="WatchedStream"/>), and dispatched to the local subscribers. The broadcast stream is always watched.
 /// </summary>
 internal sealed partial class StreamChannels(
@@ -57,12 +58,17 @@ internal sealed partial class StreamChannels(
     /// <summary>The streams watched now, the broadcast stream among them.</summary>
     public IEnumerable<StreamId> Streams => _watched.Values.Select(static watched => watched.Stream);
 
-    /// <summary>Subscribes to what every node receives: the broadcast stream, and with Everything, every stream.</summary>
+    /// <summary>Subscribes to what every node receives: the broadcast stream, and this node's channel or every stream's.</summary>
     public async Task StartAsync()
     {
         if (options.Fanout == HeraldRedisFanout.Everything)
         {
             await redis.Subscriber.SubscribeAsync(keys.EverythingChannel, OnStreamMessage);
+        }
+
+        if (options.Fanout == HeraldRedisFanout.Routed)
+        {
+            await redis.Subscriber.SubscribeAsync(keys.NodeChannel(redis.NodeId), OnStreamMessage);
         }
 
         Added(StreamId.Broadcast);
@@ -76,12 +82,13 @@ internal sealed partial class StreamChannels(
             var watched = _watched.GetOrAdd(stream.Name, static (_, stream) => new WatchedStream(stream), stream);
             if (watched.TryAddInterest(out var isFirst))
             {
+                // Marked before the start: with Routed, the start waits for the write of it.
+                presence.CountChanged(stream);
                 if (isFirst)
                 {
                     watched.Ready = Starts.Enqueue(watched);
                 }
 
-                presence.CountChanged(stream);
                 return;
             }
 
@@ -105,7 +112,7 @@ internal sealed partial class StreamChannels(
         }
 
         _watched.TryRemove(new KeyValuePair<string, WatchedStream>(stream.Name, watched));
-        if (options.Fanout == HeraldRedisFanout.Subscribed)
+        if (options.Fanout.UsesStreamChannel(stream))
         {
             _ = UnsubscribeAsync(watched);
         }
@@ -128,11 +135,14 @@ internal sealed partial class StreamChannels(
         }
     }
 
-    /// <summary>After Redis was away, every watched stream is read again: what was published meanwhile is dispatched.</summary>
+    /// <summary>
+    /// After Redis was away, or this node's presence was missing from it, every watched stream's head is read again,
+    /// and each that moved on is repaired: what was published meanwhile is dispatched.
+    /// </summary>
     /// <remarks>
     /// First a ping on the subscription connection: the multiplexer resubscribes the channels on it as it comes
     /// back, and the answer to a ping sent after them means they are in force, so no message published after the
-    /// history read below can be missed. Without an answer Redis is away again, and its next return catches up.
+    /// head read below can be missed. Without an answer Redis is away again, and its next return catches up.
     /// </remarks>
     public async Task CatchUpAsync()
     {
@@ -145,14 +155,41 @@ internal sealed partial class StreamChannels(
             return;
         }
 
+        var baselined = new List<WatchedStream>(_watched.Count);
         foreach (var watched in _watched.Values)
         {
-            if (!watched.Ready.IsFaulted)
+            if (watched.Ready.IsFaulted)
+            {
+                _ = watched.RetryIfFailed(Starts.Enqueue);
+            }
+            else if (watched.IsBaselined)
+            {
+                baselined.Add(watched);
+            }
+        }
+
+        Herald.Streams.StreamPosition[] heads;
+        try
+        {
+            heads = await history.ReadHeadsAsync(baselined.ConvertAll(static watched => watched.Stream));
+        }
+        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        {
+            // The command connection is not serving yet: each stream's repair reads it, and tries again until it can.
+            foreach (var watched in baselined)
             {
                 _ = RepairAsync(watched);
             }
 
-            _ = watched.RetryIfFailed(Starts.Enqueue);
+            return;
+        }
+
+        for (var i = 0; i < baselined.Count; i++)
+        {
+            if (baselined[i].IsBehind(heads[i]))
+            {
+                _ = RepairAsync(baselined[i]);
+            }
         }
     }
 
@@ -171,6 +208,13 @@ internal sealed partial class StreamChannels(
         // A retry: whatever failed, the stream is read from the position it reached.
         var repairs = batch.Where(static watched => !watched.Retired && watched.IsBaselined).ToHashSet();
         var unbaselined = batch.FindAll(static watched => !watched.Retired && !watched.IsBaselined);
+        if (options.Fanout == HeraldRedisFanout.Routed && unbaselined.Exists(watched => !options.Fanout.UsesStreamChannel(watched.Stream)))
+        {
+            // Routed by presence: a message published after this node's field is written comes to this node, so the
+            // head is read after it. Presence is written by one loop, in order, so no older removal overtakes the field.
+            await presence.FlushAsync();
+        }
+
         var heads = await history.ReadHeadsAsync(unbaselined.ConvertAll(static watched => watched.Stream));
         for (var i = 0; i < unbaselined.Count; i++)
         {
@@ -185,9 +229,9 @@ internal sealed partial class StreamChannels(
 
     private async Task FollowUpAsync(List<WatchedStream> batch, HashSet<WatchedStream> repairs)
     {
-        if (options.Fanout == HeraldRedisFanout.Subscribed)
+        var subscribing = batch.FindAll(watched => !watched.Retired && !watched.Subscribed && options.Fanout.UsesStreamChannel(watched.Stream));
+        if (subscribing.Count > 0)
         {
-            var subscribing = batch.FindAll(static watched => !watched.Retired && !watched.Subscribed);
             var subscribes = subscribing.ConvertAll(SubscribeAsync);
             try
             {

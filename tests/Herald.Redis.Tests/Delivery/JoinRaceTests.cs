@@ -16,12 +16,16 @@ public sealed class JoinRaceTests(SharedRedis redis)
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task Resume_WithPublishesInsideTheHistoryRead_GetsEveryMessageOnceInOrder(bool pauseAfterRead)
+    [InlineData(false, HeraldRedisFanout.Routed)]
+    [InlineData(true, HeraldRedisFanout.Routed)]
+    [InlineData(false, HeraldRedisFanout.Subscribed)]
+    [InlineData(true, HeraldRedisFanout.Subscribed)]
+    [InlineData(false, HeraldRedisFanout.Everything)]
+    [InlineData(true, HeraldRedisFanout.Everything)]
+    public async Task Resume_WithPublishesInsideTheHistoryRead_GetsEveryMessageOnceInOrder(bool pauseAfterRead, HeraldRedisFanout fanout)
     {
         var uid = $"race-{Guid.NewGuid():N}";
-        var settings = HeraldRedisSettings.For(redis.Server, RedisTestPrefix.New());
+        var settings = HeraldRedisSettings.For(redis.Server, RedisTestPrefix.New(), new Dictionary<string, string?> { ["Herald:Redis:Fanout"] = fanout.ToString() });
         PausingHistory? pausing = null;
         await using var publisher = await HeraldNode.StartAsync(settings, static builder => builder.Services.AddHerald().AddRedis(), name: "publisher");
         await using var joiner = await HeraldNode.StartAsync(settings, builder =>

@@ -16,6 +16,7 @@ public sealed class WatchStartTests(SharedRedis redis)
     private const int Users = 300;
 
     [Theory(Timeout = 120_000)]
+    [InlineData(HeraldRedisFanout.Routed)]
     [InlineData(HeraldRedisFanout.Subscribed)]
     [InlineData(HeraldRedisFanout.Everything)]
     public async Task BurstOfFirstLogins_EachUserGetsWhatCameAfterItsLoginOnce(HeraldRedisFanout fanout)
