@@ -30,9 +30,10 @@ internal sealed partial class ClusterPresence(
     // Stream name -> the stream, and whether its entries must be written whatever this node believes Redis holds.
     private readonly ConcurrentDictionary<string, (StreamId Stream, bool Force)> _dirty = new(StringComparer.Ordinal);
 
-    // The streams whose entries may be in Redis: written before their field, forgotten once their removal succeeded.
+    // The streams of writes that failed, whose entries may be in Redis whatever this node now counts: a rewrite
+    // writes or removes them too. A watched stream's own flag says whether its name was written (WatchedStream).
     // Only the write loop touches it.
-    private readonly HashSet<string> _written = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _inDoubt = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _wake = new(0);
     private readonly Lock _flushGate = new();
     private List<TaskCompletionSource>? _flushes;
@@ -78,11 +79,11 @@ internal sealed partial class ClusterPresence(
 
         // Also the streams this node may have left entries on and no longer watches: their removal may have been lost.
         Volatile.Write(ref _rewriteWritten, 1);
-        foreach (var stream in Channels.Streams)
+        foreach (var watched in Channels.Watched)
         {
-            if (stream.Kind != StreamKind.Broadcast)
+            if (watched.Stream.Kind != StreamKind.Broadcast)
             {
-                MarkDirty(stream, force: true);
+                MarkDirty(watched.Stream, force: true);
             }
         }
 
@@ -247,7 +248,7 @@ internal sealed partial class ClusterPresence(
         if (rewrote)
         {
             var watched = changes.Select(static change => change.Stream.Name).ToHashSet(StringComparer.Ordinal);
-            changes.AddRange(_written.Where(name => !watched.Contains(name)).Select(static name => (StreamId.FromName(name)!, true)));
+            changes.AddRange(_inDoubt.Where(name => !watched.Contains(name)).Select(static name => (StreamId.FromName(name)!, true)));
         }
 
         if (changes.Count == 0)
@@ -256,24 +257,24 @@ internal sealed partial class ClusterPresence(
         }
 
         var writes = new List<PresenceWrite>(changes.Count + 1);
-        var removed = new List<string>();
         foreach (var (stream, force) in changes)
         {
-            var count = Channels.CountOf(stream);
-            if (count > 0)
+            if (Channels.Find(stream) is { Interest: > 0 and var count } watched)
             {
                 // The name before the field: a janitor that finds the field's node gone must find the field too.
-                if (_written.Add(stream.Name) || force)
+                if (!watched.PresenceNamed || force)
                 {
                     writes.Add(new PresenceWrite(stream, PresenceWriteKind.AddName, 0));
+                    watched.PresenceNamed = true;
                 }
 
                 writes.Add(new PresenceWrite(stream, PresenceWriteKind.SetCount, count));
             }
-            else if (_written.Contains(stream.Name) || force)
+            else
             {
+                // Also for a stream joined and left between two writes, whose entry was never written: removing
+                // nothing costs less than remembering every stream whose entry was.
                 writes.Add(new PresenceWrite(stream, PresenceWriteKind.Remove, 0));
-                removed.Add(stream.Name);
             }
         }
 
@@ -285,7 +286,11 @@ internal sealed partial class ClusterPresence(
         try
         {
             await SendAsync(writes);
-            _written.ExceptWith(removed);
+            if (_inDoubt.Count > 0)
+            {
+                _inDoubt.ExceptWith(changes.Select(static change => change.Stream.Name));
+            }
+
             _failing = false;
             return (rewrote, null);
         }
@@ -293,6 +298,7 @@ internal sealed partial class ClusterPresence(
         {
             // Which of the batch's writes landed is unknown: the next rewrite writes every entry again.
             _lastFailure = exception;
+            _inDoubt.UnionWith(changes.Select(static change => change.Stream.Name));
             Volatile.Write(ref _rewritePending, 1);
             if (!_failing)
             {

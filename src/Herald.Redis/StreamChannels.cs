@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Herald.Delivery;
 using Herald.Diagnostics;
 using Herald.Routing;
@@ -29,7 +28,8 @@ internal sealed partial class StreamChannels(
     private static readonly TimeSpan MinRepairRetryDelay = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan MaxRepairRetryDelay = TimeSpan.FromSeconds(5);
 
-    private readonly ConcurrentDictionary<string, WatchedStream> _watched = new(StringComparer.Ordinal);
+    // Every logged-in connection is on it, and the registry has no entry for it: watched from the start.
+    private readonly WatchedStream _broadcast = new(StreamId.Broadcast);
     private WatchStarts? _starts;
 
     // One handler for every stream's channel: a message names its stream, and a handler each would cost two
@@ -39,8 +39,11 @@ internal sealed partial class StreamChannels(
 
     // Resolved on first use: the dispatcher needs the registry, which needs this class as its stream interest.
     private Dispatcher? _dispatcher;
+    private ConnectionRegistry? _registry;
 
     private Dispatcher Dispatcher => _dispatcher ??= services.GetRequiredService<Dispatcher>();
+
+    private ConnectionRegistry Registry => _registry ??= services.GetRequiredService<ConnectionRegistry>();
 
     private WatchStarts Starts => _starts ??= new WatchStarts(BaselineAsync, FollowUpAsync);
 
@@ -50,13 +53,16 @@ internal sealed partial class StreamChannels(
     private Action<StreamMessage> DispatchToLocal => _dispatchToLocal ??= message => Dispatcher.Deliver(message);
 
     /// <summary>Streams watched now, the broadcast stream among them.</summary>
-    public int Count => _watched.Count;
+    public int Count => Registry.UserCount + Registry.TopicCount + 1;
 
     /// <summary>This node's subscriptions on the stream now: its logged-in connections on it (0 when it watches none).</summary>
-    public int CountOf(StreamId stream) => _watched.TryGetValue(stream.Name, out var watched) ? watched.Interest : 0;
+    public int CountOf(StreamId stream) => Find(stream)?.Interest ?? 0;
 
     /// <summary>The streams watched now, the broadcast stream among them.</summary>
-    public IEnumerable<StreamId> Streams => _watched.Values.Select(static watched => watched.Stream);
+    public IEnumerable<WatchedStream> Watched => Registry.Streams
+        .Select(static subscribers => Volatile.Read(ref subscribers.BackplaneState) as WatchedStream)
+        .Where(static watched => watched is { Retired: false })
+        .Append(_broadcast)!;
 
     /// <summary>Subscribes to what every node receives: the broadcast stream, and this node's channel or every stream's.</summary>
     public async Task StartAsync()
@@ -71,15 +77,33 @@ internal sealed partial class StreamChannels(
             await redis.Subscriber.SubscribeAsync(keys.NodeChannel(redis.NodeId), OnStreamMessage);
         }
 
-        Added(StreamId.Broadcast);
+        if (_broadcast.TryAddInterest(out _))
+        {
+            _broadcast.Ready = Starts.Enqueue(_broadcast);
+        }
+
         await WhenReadyAsync(StreamId.Broadcast);
     }
 
-    public void Added(StreamId stream)
+    public void Added(StreamId stream, StreamSubscribers subscribers)
     {
+        ref var state = ref subscribers.BackplaneState;
         while (true)
         {
-            var watched = _watched.GetOrAdd(stream.Name, static (_, stream) => new WatchedStream(stream), stream);
+            var watched = Volatile.Read(ref state) as WatchedStream;
+            if (watched is null || watched.Retired)
+            {
+                // The stream's first subscription on this entry, or the first after the last one left while this
+                // one was being added: a new entry of the stream, as a new registry entry would be.
+                var fresh = new WatchedStream(stream);
+                if (Interlocked.CompareExchange(ref state, fresh, watched) != watched)
+                {
+                    continue;
+                }
+
+                watched = fresh;
+            }
+
             if (watched.TryAddInterest(out var isFirst))
             {
                 // Marked before the start: with Routed, the start waits for the write of it.
@@ -91,28 +115,19 @@ internal sealed partial class StreamChannels(
 
                 return;
             }
-
-            // Retired between the lookup and the add; its removal from the map is imminent.
-            _watched.TryRemove(new KeyValuePair<string, WatchedStream>(stream.Name, watched));
         }
     }
 
-    public void Removed(StreamId stream)
+    public void Removed(StreamId stream, StreamSubscribers subscribers)
     {
-        if (!_watched.TryGetValue(stream.Name, out var watched))
+        if (Volatile.Read(ref subscribers.BackplaneState) is not WatchedStream watched)
         {
             return;
         }
 
         var retired = watched.RemoveInterest();
         presence.CountChanged(stream);
-        if (!retired)
-        {
-            return;
-        }
-
-        _watched.TryRemove(new KeyValuePair<string, WatchedStream>(stream.Name, watched));
-        if (options.Fanout.UsesStreamChannel(stream))
+        if (retired && options.Fanout.UsesStreamChannel(stream))
         {
             _ = UnsubscribeAsync(watched);
         }
@@ -123,17 +138,21 @@ internal sealed partial class StreamChannels(
     /// A subscription that failed while Redis was away is tried again here, by the join that needs it, as well as by
     /// the reconnect's <see cref="CatchUpAsync"/>: one that failed just after the reconnect would otherwise wait for the next.
     /// </remarks>
-    public Task WhenReadyAsync(StreamId stream) =>
-        _watched.TryGetValue(stream.Name, out var watched) ? watched.RetryIfFailed(Starts.Enqueue) : Task.CompletedTask;
+    public Task WhenReadyAsync(StreamId stream) => Find(stream)?.RetryIfFailed(Starts.Enqueue) ?? Task.CompletedTask;
 
     /// <summary>Dispatches this node's own publish at once, rather than when Redis echoes it.</summary>
     public void Offer(StreamMessage message)
     {
-        if (_watched.TryGetValue(message.Stream.Name, out var watched) && watched.Offer(message, DispatchToLocal))
+        if (Find(message.Stream) is { } watched && watched.Offer(message, DispatchToLocal))
         {
             _ = RepairAsync(watched);
         }
     }
+
+    /// <summary>The stream's entry while this node watches it.</summary>
+    public WatchedStream? Find(StreamId stream) => stream.Kind == StreamKind.Broadcast
+        ? _broadcast
+        : Registry.Find(stream) is { } subscribers ? Volatile.Read(ref subscribers.BackplaneState) as WatchedStream : null;
 
     /// <summary>
     /// After Redis was away, or this node's presence was missing from it, every watched stream's head is read again,
@@ -155,8 +174,8 @@ internal sealed partial class StreamChannels(
             return;
         }
 
-        var baselined = new List<WatchedStream>(_watched.Count);
-        foreach (var watched in _watched.Values)
+        var baselined = new List<WatchedStream>();
+        foreach (var watched in Watched)
         {
             if (watched.Ready.IsFaulted)
             {

@@ -10,8 +10,10 @@ namespace Herald.Redis;
 /// the last one is held, and the stream is repaired from the history: every message after the last one is
 /// dispatched in seq order, then what was held and still follows. So each local subscriber gets the stream's
 /// messages once and in order, or, when the history no longer holds what was missed, is told so.
-/// There is one per stream a node has subscribers on (a user's, on the node of its tabs), so it locks itself (its
-/// object header) rather than a <see cref="Lock"/> of its own; nothing outside this class locks it.
+/// There is one per stream a node has subscribers on (a user's, on the node of its tabs), kept with the stream's
+/// entry in the connection registry (<see cref="Routing.StreamSubscribers.BackplaneState"/>) rather than in a map of
+/// its own, and it locks itself (its object header) rather than a <see cref="Lock"/> of its own; nothing outside
+/// this class locks it.
 /// </summary>
 /// <param name="stream">The stream.</param>
 internal sealed class WatchedStream(StreamId stream)
@@ -37,6 +39,12 @@ internal sealed class WatchedStream(StreamId stream)
     /// (and resubscribes it after a reconnect) even when the subscribe failed: each entry adds it once and removes it once.
     /// </summary>
     public bool HandlerAdded { get; set; }
+
+    /// <summary>
+    /// True once the presence write loop wrote the stream's name in the node's streams set (<see cref="ClusterPresence"/>,
+    /// the only one that touches it): its next counts are written without it.
+    /// </summary>
+    public bool PresenceNamed { get; set; }
 
     /// <summary>True once Redis confirmed the subscription to the stream's channel.</summary>
     public bool Subscribed { get; set; }

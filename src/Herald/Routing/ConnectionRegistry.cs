@@ -28,6 +28,17 @@ internal sealed class ConnectionRegistry(WebSocketConnectionSet connections, ISt
 
     public StreamSubscribers? FindTopic(string topic) => _topics.GetValueOrDefault(topic);
 
+    /// <summary>The entry of a user or topic stream this node has subscribers on; null for the broadcast stream, which has none.</summary>
+    public StreamSubscribers? Find(StreamId stream) => stream.Kind switch
+    {
+        StreamKind.User => FindUser(stream.Target),
+        StreamKind.Topic => FindTopic(stream.Target),
+        _ => null,
+    };
+
+    /// <summary>The entries of every user and topic stream this node has subscribers on, as the maps hold them while they are walked.</summary>
+    public IEnumerable<StreamSubscribers> Streams => _users.Select(static pair => pair.Value).Concat(_topics.Select(static pair => pair.Value));
+
     /// <returns>How many logged-in connections accepted the message into their queue.</returns>
     public int DeliverToAll(StreamMessage message)
     {
@@ -78,12 +89,12 @@ internal sealed class ConnectionRegistry(WebSocketConnectionSet connections, ISt
     /// <returns>False when the user already has <paramref name="maxConnections"/> connections: nothing was added.</returns>
     internal bool TryAddLoggedIn(Subscription user, int maxConnections)
     {
-        if (!TryAdd(_users, user, maxConnections, out var isFirst))
+        if (TryAdd(_users, user, maxConnections, out var isFirst) is not { } subscribers)
         {
             return false;
         }
 
-        interest?.Added(user.Stream);
+        interest?.Added(user.Stream, subscribers);
         Interlocked.Increment(ref _loggedInCount);
         if (isFirst)
         {
@@ -95,13 +106,13 @@ internal sealed class ConnectionRegistry(WebSocketConnectionSet connections, ISt
 
     internal void RemoveLoggedIn(Subscription user)
     {
-        var removal = Remove(_users, user);
+        var (removal, subscribers) = Remove(_users, user);
         if (removal == SubscriberRemoval.NotFound)
         {
             return;
         }
 
-        interest?.Removed(user.Stream);
+        interest?.Removed(user.Stream, subscribers!);
         Interlocked.Decrement(ref _loggedInCount);
         if (removal == SubscriberRemoval.RemovedLast)
         {
@@ -111,21 +122,22 @@ internal sealed class ConnectionRegistry(WebSocketConnectionSet connections, ISt
 
     internal void AddToTopic(Subscription subscription)
     {
-        TryAdd(_topics, subscription, int.MaxValue, out _);
-        interest?.Added(subscription.Stream);
+        var subscribers = TryAdd(_topics, subscription, int.MaxValue, out _)!;
+        interest?.Added(subscription.Stream, subscribers);
     }
 
     internal void RemoveFromTopic(Subscription subscription)
     {
-        if (Remove(_topics, subscription) != SubscriberRemoval.NotFound)
+        var (removal, subscribers) = Remove(_topics, subscription);
+        if (removal != SubscriberRemoval.NotFound)
         {
-            interest?.Removed(subscription.Stream);
+            interest?.Removed(subscription.Stream, subscribers!);
         }
     }
 
     /// <summary>Adds the subscription to its stream's entry, making the entry if need be, unless the stream is full.</summary>
-    /// <returns>False when the stream already has <paramref name="limit"/> subscribers; <paramref name="isFirst"/> is true when the subscription is the stream's first on this node.</returns>
-    private static bool TryAdd(ConcurrentDictionary<string, StreamSubscribers> index, Subscription subscription, int limit, out bool isFirst)
+    /// <returns>The entry the subscription went in, or null when the stream already has <paramref name="limit"/> subscribers; <paramref name="isFirst"/> is true when the subscription is the stream's first on this node.</returns>
+    private static StreamSubscribers? TryAdd(ConcurrentDictionary<string, StreamSubscribers> index, Subscription subscription, int limit, out bool isFirst)
     {
         var target = subscription.Stream.Target;
         while (true)
@@ -134,9 +146,9 @@ internal sealed class ConnectionRegistry(WebSocketConnectionSet connections, ISt
             switch (subscribers.TryAdd(subscription, limit, out isFirst))
             {
                 case SubscriberAddition.Added:
-                    return true;
+                    return subscribers;
                 case SubscriberAddition.Full:
-                    return false;
+                    return null;
             }
 
             // The entry was retired between the lookup and the add; its removal from the map is imminent.
@@ -144,12 +156,12 @@ internal sealed class ConnectionRegistry(WebSocketConnectionSet connections, ISt
         }
     }
 
-    private static SubscriberRemoval Remove(ConcurrentDictionary<string, StreamSubscribers> index, Subscription subscription)
+    private static (SubscriberRemoval Removal, StreamSubscribers? Subscribers) Remove(ConcurrentDictionary<string, StreamSubscribers> index, Subscription subscription)
     {
         var target = subscription.Stream.Target;
         if (!index.TryGetValue(target, out var subscribers))
         {
-            return SubscriberRemoval.NotFound;
+            return (SubscriberRemoval.NotFound, null);
         }
 
         var removal = subscribers.Remove(subscription);
@@ -158,6 +170,6 @@ internal sealed class ConnectionRegistry(WebSocketConnectionSet connections, ISt
             index.TryRemove(new KeyValuePair<string, StreamSubscribers>(target, subscribers));
         }
 
-        return removal;
+        return (removal, subscribers);
     }
 }

@@ -9,9 +9,9 @@ namespace Herald.Routing;
 /// </summary>
 internal interface IStreamInterest
 {
-    /// <summary>A subscription of this node joined <paramref name="stream"/>; called before its history is read.</summary>
-    void Added(StreamId stream);
+    /// <summary>A subscription of this node joined <paramref name="stream"/>, whose entry is <paramref name="subscribers"/>; called before its history is read.</summary>
+    void Added(StreamId stream, StreamSubscribers subscribers);
 
-    /// <summary>A subscription of this node left <paramref name="stream"/>.</summary>
-    void Removed(StreamId stream);
+    /// <summary>A subscription of this node left <paramref name="stream"/>, whose entry is <paramref name="subscribers"/> (retired when it was the last).</summary>
+    void Removed(StreamId stream, StreamSubscribers subscribers);
 }

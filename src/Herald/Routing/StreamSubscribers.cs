@@ -19,7 +19,15 @@ internal sealed class StreamSubscribers
     private const int MaxWritesOnPublisherThread = 4;
 
     private Subscription[] _subscriptions = [];
+    private object? _backplaneState;
     private bool _retired;
+
+    /// <summary>
+    /// What a backplane serving several nodes keeps with the stream while this node has subscribers on it (see
+    /// <see cref="IStreamInterest"/>), set and replaced by it alone with interlocked operations; null on one node.
+    /// Kept here rather than in a map of the backplane's own, which would cost an entry per stream.
+    /// </summary>
+    public ref object? BackplaneState => ref _backplaneState;
 
     public int Count => Volatile.Read(ref _subscriptions).Length;
 
