@@ -202,8 +202,39 @@ public sealed class InMemoryHubContractTests : HubContractTests
     protected override Task<HubUnderTest> StartAsync(Action<HeraldOptions>? configure = null) => HubUnderTest.InMemoryAsync(configure);
 }
 
-/// <summary>The contracts on two nodes sharing one Redis.</summary>
+/// <summary>The contracts on two nodes sharing one Redis, with the default fan-out (Routed).</summary>
 public sealed class RedisHubContractTests(SharedRedis redis) : HubContractTests
 {
-    protected override Task<HubUnderTest> StartAsync(Action<HeraldOptions>? configure = null) => HubUnderTest.OnRedisAsync(redis.Server, configure);
+    protected override Task<HubUnderTest> StartAsync(Action<HeraldOptions>? configure = null) =>
+        HubUnderTest.OnRedisAsync(redis.Server.ConnectionString, HeraldRedisFanout.Routed, configure);
+}
+
+/// <summary>The contracts on two nodes sharing one Redis, each stream on a sharded channel of its own.</summary>
+public sealed class SubscribedRedisHubContractTests(SharedRedis redis) : HubContractTests
+{
+    protected override Task<HubUnderTest> StartAsync(Action<HeraldOptions>? configure = null) =>
+        HubUnderTest.OnRedisAsync(redis.Server.ConnectionString, HeraldRedisFanout.Subscribed, configure);
+}
+
+/// <summary>The contracts on two nodes sharing one Redis, every message to every node.</summary>
+public sealed class EverythingRedisHubContractTests(SharedRedis redis) : HubContractTests
+{
+    protected override Task<HubUnderTest> StartAsync(Action<HeraldOptions>? configure = null) =>
+        HubUnderTest.OnRedisAsync(redis.Server.ConnectionString, HeraldRedisFanout.Everything, configure);
+}
+
+/// <summary>The contracts on two nodes on a Redis Cluster of three primaries, with the fan-out docs/scaling.md advises there.</summary>
+[Collection(SharedRedisCluster.Collection)]
+public sealed class RedisClusterHubContractTests(SharedRedisCluster cluster) : HubContractTests
+{
+    protected override Task<HubUnderTest> StartAsync(Action<HeraldOptions>? configure = null) =>
+        HubUnderTest.OnRedisAsync(cluster.Cluster.ConnectionString, HeraldRedisFanout.Subscribed, configure);
+}
+
+/// <summary>The contracts on a Redis Cluster with the default fan-out: it works there too, its node channels crossing the cluster bus.</summary>
+[Collection(SharedRedisCluster.Collection)]
+public sealed class RoutedRedisClusterHubContractTests(SharedRedisCluster cluster) : HubContractTests
+{
+    protected override Task<HubUnderTest> StartAsync(Action<HeraldOptions>? configure = null) =>
+        HubUnderTest.OnRedisAsync(cluster.Cluster.ConnectionString, HeraldRedisFanout.Routed, configure);
 }

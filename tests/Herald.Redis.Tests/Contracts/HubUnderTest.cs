@@ -16,11 +16,14 @@ public sealed class HubUnderTest(IReadOnlyList<HeraldNode> nodes) : IAsyncDispos
     public static async Task<HubUnderTest> InMemoryAsync(Action<HeraldOptions>? configure) =>
         new([await HeraldNode.StartAsync(configure: configure, name: "in-memory node")]);
 
-    public static async Task<HubUnderTest> OnRedisAsync(RedisServer redis, Action<HeraldOptions>? configure)
+    /// <param name="configuration">The Redis: a server's or a Redis Cluster's connection string.</param>
+    /// <param name="fanout">The nodes' <c>Herald:Redis:Fanout</c>.</param>
+    /// <param name="configure">Herald's options on both nodes.</param>
+    public static async Task<HubUnderTest> OnRedisAsync(string configuration, HeraldRedisFanout fanout, Action<HeraldOptions>? configure)
     {
         var cluster = await HeraldCluster.StartAsync(
             2,
-            HeraldRedisSettings.For(redis, RedisTestPrefix.New()),
+            HeraldRedisSettings.For(configuration, RedisTestPrefix.New(), new Dictionary<string, string?> { ["Herald:Redis:Fanout"] = fanout.ToString() }),
             static builder => builder.Services.AddHerald().AddRedis(),
             configure);
         return new HubUnderTest(cluster.Nodes);

@@ -38,7 +38,7 @@ public sealed class HeraldNode : IAsyncDisposable
 
     /// <summary>
     /// Starts a node on a free loopback port. <paramref name="settings"/> are configuration keys (see
-    /// <see cref="HeraldRedisSettings.For"/>), <paramref name="configureBuilder"/> registers services before
+    /// <see cref="HeraldRedisSettings.For(string, string, IReadOnlyDictionary{string, string?})"/>), <paramref name="configureBuilder"/> registers services before
     /// <c>AddHerald()</c> runs (a Redis backplane's <c>AddHerald().AddRedis()</c>), <paramref name="configure"/> sets options.
     /// </summary>
     public static async Task<HeraldNode> StartAsync(

@@ -11,11 +11,15 @@ public static class HeraldRedisSettings
     public const string PrefixKey = "Herald:Redis:Prefix";
 
     /// <summary>Configuration keys for <paramref name="redis"/> under <paramref name="prefix"/>, with <paramref name="more"/> added.</summary>
-    public static Dictionary<string, string?> For(RedisServer redis, string prefix, IReadOnlyDictionary<string, string?>? more = null)
+    public static Dictionary<string, string?> For(RedisServer redis, string prefix, IReadOnlyDictionary<string, string?>? more = null) =>
+        For(redis.ConnectionString, prefix, more);
+
+    /// <summary>Configuration keys for the Redis that <paramref name="configuration"/> names (a server, or a cluster's primaries).</summary>
+    public static Dictionary<string, string?> For(string configuration, string prefix, IReadOnlyDictionary<string, string?>? more = null)
     {
         var settings = new Dictionary<string, string?>
         {
-            [ConfigurationKey] = redis.ConnectionString,
+            [ConfigurationKey] = configuration,
             [PrefixKey] = prefix,
         };
         foreach (var (key, value) in more ?? new Dictionary<string, string?>())

@@ -8,7 +8,8 @@ namespace Herald.Redis.Tests.Infrastructure;
 /// <summary>
 /// A real redis-server as a child process on a free loopback port, with its own temporary directory. By default it
 /// keeps nothing on disk, so a restart loses every key (Redis "lost its data"); <c>persistent: true</c> writes an
-/// append-only file fsynced on every write, so a restart keeps them. Disposing kills it by PID and deletes the directory.
+/// append-only file fsynced on every write, so a restart keeps them; <c>clusterNode: true</c> starts it as a node of a
+/// Redis Cluster, without slots until <see cref="RedisCluster"/> gives it some. Disposing kills it by PID and deletes the directory.
 /// </summary>
 public sealed class RedisServer : IAsyncDisposable
 {
@@ -28,14 +29,17 @@ public sealed class RedisServer : IAsyncDisposable
     private readonly ConcurrentQueue<string> _output = new();
     private Process? _process;
 
-    private RedisServer(string executable, DirectoryInfo directory, bool persistent)
+    private RedisServer(string executable, DirectoryInfo directory, bool persistent, bool clusterNode)
     {
         _executable = executable;
         _directory = directory;
         Persistent = persistent;
+        ClusterNode = clusterNode;
     }
 
     public bool Persistent { get; }
+
+    public bool ClusterNode { get; }
 
     public int Port { get; private set; }
 
@@ -53,11 +57,12 @@ public sealed class RedisServer : IAsyncDisposable
     /// <summary>Starts a server and waits until it is ready and answers PING.</summary>
     /// <param name="persistent">Keep the keys across <see cref="RestartAsync"/> (append-only file, fsync always).</param>
     /// <param name="searchPath">Where to look for redis-server, in PATH's format; PATH itself by default.</param>
-    public static async Task<RedisServer> StartAsync(bool persistent = false, string? searchPath = null)
+    /// <param name="clusterNode">Start it with cluster mode on (its node configuration in its own directory).</param>
+    public static async Task<RedisServer> StartAsync(bool persistent = false, string? searchPath = null, bool clusterNode = false)
     {
         var executable = FindExecutable(searchPath ?? Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
             ?? throw new InvalidOperationException(NotInstalledMessage);
-        var server = new RedisServer(executable, Directory.CreateTempSubdirectory("herald-redis-"), persistent);
+        var server = new RedisServer(executable, Directory.CreateTempSubdirectory("herald-redis-"), persistent, clusterNode);
         try
         {
             var started = false;
@@ -232,7 +237,10 @@ public sealed class RedisServer : IAsyncDisposable
         string[] persistence = Persistent
             ? ["--appendonly", "yes", "--appendfsync", "always"]
             : ["--appendonly", "no"];
-        return common.Concat(persistence);
+        string[] cluster = ClusterNode
+            ? ["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "5000"]
+            : [];
+        return common.Concat(persistence).Concat(cluster);
     }
 
     private async Task WaitForExitAsync()
