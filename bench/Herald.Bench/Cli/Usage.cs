@@ -26,11 +26,12 @@ internal static class Usage
           --api-key K            send K as the API key (Authorization: Bearer K) on every HTTP call
 
         scenarios
-          idle        --connections N (1000) --connect-concurrency P (64) --idle-seconds S (5)
+          idle        --connections N (1000) --tabs K (1) --connect-concurrency P (64) --idle-seconds S (5)
                       --settle-seconds S (2) --warmup-connections W (100) --live-heap on|off (on)
-                      N users connect and stay idle: connect rate, server CPU per connect + login, server RSS per
-                      connection, idle CPU, and (a .NET server) its live heap per connection, from a full
-                      collection the tool makes it run with the connections open and again once they closed
+                      N connections of N/K users (K each, as tabs) connect and stay idle: connect rate, server
+                      CPU per connect + login, server RSS per connection, idle CPU, and (a .NET server) its live
+                      heap per connection, from a full collection the tool makes it run with the connections
+                      open and again once they closed
           latency     --users N (1000) --rate R (1000) --messages M (10000) --warmup W (min(200, M/10))
                       --http-connections H (64) --seed S --gc-events on|off (on)
                       M messages at R/s on an open-loop schedule to random users: publish-to-receive percentiles,

@@ -28,6 +28,9 @@ internal sealed class ConnectionSet
 
     public int Opened => _connections.Length - Failures;
 
+    /// <summary>The users of the connections that opened: fewer than <see cref="Opened"/> when users have several.</summary>
+    public int CountUsers() => _connections.OfType<BenchConnection>().Select(static connection => connection.UserId).Distinct(StringComparer.Ordinal).Count();
+
     public int Failures { get; }
 
     public string? FirstError { get; }
@@ -37,9 +40,12 @@ internal sealed class ConnectionSet
 
     public double ConnectsPerSecond => OpenSeconds > 0 ? Round.To1(Opened / OpenSeconds) : 0;
 
-    /// <summary>Opens <paramref name="count"/> connections as users <c>{userPrefix}{index}</c>, speaking <paramref name="protocol"/>.</summary>
+    /// <summary>
+    /// Opens <paramref name="count"/> connections as users <c>{userPrefix}{index / tabs}</c>, speaking <paramref name="protocol"/>:
+    /// each user with <paramref name="tabs"/> connections, as a user with that many browser tabs open.
+    /// </summary>
     public static async Task<ConnectionSet> OpenAsync(
-        WebSocketConnector connector, int count, string userPrefix, ClientProtocol protocol, IMessageSink? sink, Func<int, bool>? signalFirstMessage, int parallelism, CancellationToken cancellationToken)
+        WebSocketConnector connector, int count, string userPrefix, ClientProtocol protocol, IMessageSink? sink, Func<int, bool>? signalFirstMessage, int parallelism, CancellationToken cancellationToken, int tabs = 1)
     {
         var connections = new BenchConnection?[count];
         var failures = 0;
@@ -53,7 +59,7 @@ internal sealed class ConnectionSet
             try
             {
                 connections[index] = await BenchConnection.OpenAsync(
-                    connector, index, userPrefix + index, protocol, sink, signalFirstMessage?.Invoke(index) ?? false, timeout.Token);
+                    connector, index, userPrefix + (index / tabs), protocol, sink, signalFirstMessage?.Invoke(index) ?? false, timeout.Token);
             }
             catch (Exception exception) when (!token.IsCancellationRequested && exception is not OutOfMemoryException)
             {

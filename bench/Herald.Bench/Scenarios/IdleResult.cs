@@ -7,6 +7,7 @@ namespace Herald.Bench.Scenarios;
 /// <param name="Run">What, where and when; the generator's total CPU.</param>
 /// <param name="ConnectionsRequested">--connections, before any cap by the open-files limit.</param>
 /// <param name="Connections">Connections that opened and logged in.</param>
+/// <param name="Users">Their users: Connections / --tabs, rounded up.</param>
 /// <param name="ConnectFailures">Connections that failed to open or log in.</param>
 /// <param name="FirstConnectError">The first connect failure; null when none failed.</param>
 /// <param name="ConnectSeconds">Wall time to open all connections.</param>
@@ -31,6 +32,7 @@ internal sealed record IdleResult(
     RunInfo Run,
     int ConnectionsRequested,
     int Connections,
+    int Users,
     int ConnectFailures,
     string? FirstConnectError,
     double ConnectSeconds,

@@ -7,9 +7,9 @@ using Herald.Bench.Platform;
 namespace Herald.Bench.Scenarios;
 
 /// <summary>
-/// <c>idle --connections N</c>: N users connect and log in, and the server's CPU over that phase is its cost per
-/// connect and login; once every login is confirmed and a sample of them receives a pushed message, the server's
-/// memory per connection and its CPU while idle are measured.
+/// <c>idle --connections N [--tabs K]</c>: N connections of N / K users (K each, as browser tabs) connect and log
+/// in, and the server's CPU over that phase is its cost per connect and login; once every login is confirmed and a
+/// sample of them receives a pushed message, the server's memory per connection and its CPU while idle are measured.
 /// </summary>
 internal static class IdleScenario
 {
@@ -26,6 +26,7 @@ internal static class IdleScenario
         var idleSeconds = args.GetInt("idle-seconds", 5, 1, 600);
         var settleSeconds = args.GetInt("settle-seconds", 2, 0, 600);
         var warmupConnections = args.GetInt("warmup-connections", 100, 0, 100_000);
+        var tabs = args.GetInt("tabs", 1, 1, 1000);
         var liveHeap = args.GetOnOff("live-heap", defaultValue: true);
         args.EnsureAllUsed();
 
@@ -45,7 +46,7 @@ internal static class IdleScenario
         // server with stats as without; confirming the logins comes after it, so its probes cost the phase nothing.
         var connectMeter = CpuMeter.Start(context.Servers);
         var set = await Population.ConnectAsync(
-            context, count, context.UserPrefix, context.Seed, sink: null, index => Array.BinarySearch(probes, index) >= 0, parallelism, cancellationToken);
+            context, count, context.UserPrefix, context.Seed, sink: null, index => Array.BinarySearch(probes, index) >= 0, parallelism, cancellationToken, tabs);
         await ServerQuiet.WaitAsync(context.Servers, cancellationToken);
         var connectPhase = connectMeter.Stop();
         var allConfirmed = await Population.ConfirmLoginsAsync(context, before, set, parallelism, cancellationToken);
@@ -73,13 +74,14 @@ internal static class IdleScenario
         double? perConnection = rssBefore is { } b && rssAfter is { } a ? Round.To1((double)(a - b) / set.Opened) : null;
         double? cpuPerConnect = connectPhase.ServerCpuSeconds is { } connectCpu ? Round.To1(connectCpu * 1e6 / set.Opened) : null;
         var result = new IdleResult(
-            context.RunInfo(), requested, set.Opened, set.Failures, set.FirstError, Round.To3(set.OpenSeconds), set.ConnectsPerSecond, connectPhase,
+            context.RunInfo(), requested, set.Opened, set.CountUsers(), set.Failures, set.FirstError, Round.To3(set.OpenSeconds), set.ConnectsPerSecond, connectPhase,
             cpuPerConnect, allConfirmed, probes.Length, probesReceived, rssBefore, rssAfter, perConnection, liveWith, liveWithout, livePerConnection,
             idle, lost, firstLost, clean, drained);
 
         return ScenarioReport.Create(result, ResultJsonContext.Default.IdleResult, new MarkdownRow()
             .Add("scenario", "idle")
             .Add("connections", set.Opened)
+            .Add("users", result.Users)
             .Add("connects/s", set.ConnectsPerSecond)
             .Add("server µs/connect+login", cpuPerConnect)
             .Add("server RSS/conn (KiB)", perConnection is { } p ? Round.To1(p / 1024) : null)

@@ -21,12 +21,12 @@ internal static class Population
         return (set, await ConfirmLoginsAsync(context, before, set, parallelism, cancellationToken));
     }
 
-    /// <summary>Opens the connections and sends each its login; fails when none opened.</summary>
+    /// <summary>Opens the connections (<paramref name="tabs"/> a user) and sends each its login; fails when none opened.</summary>
     public static async Task<ConnectionSet> ConnectAsync(
-        BenchContext context, int count, string userPrefix, ClientProtocol protocol, IMessageSink? sink, Func<int, bool>? signalFirstMessage, int parallelism, CancellationToken cancellationToken)
+        BenchContext context, int count, string userPrefix, ClientProtocol protocol, IMessageSink? sink, Func<int, bool>? signalFirstMessage, int parallelism, CancellationToken cancellationToken, int tabs = 1)
     {
         Console.Error.WriteLine($"{context.Scenario}: opening {count} connections ({parallelism} at a time)");
-        var set = await ConnectionSet.OpenAsync(context.Connector, count, userPrefix, protocol, sink, signalFirstMessage, parallelism, cancellationToken);
+        var set = await ConnectionSet.OpenAsync(context.Connector, count, userPrefix, protocol, sink, signalFirstMessage, parallelism, cancellationToken, tabs);
         if (set.Failures > 0)
         {
             Console.Error.WriteLine($"warning: {set.Failures} of {count} connections failed to open; first error: {set.FirstError}");
@@ -42,8 +42,9 @@ internal static class Population
     }
 
     /// <summary>
-    /// Waits until the server counts every open connection as a user (<paramref name="before"/> plus the set), or,
-    /// for a server without stats, until each connection has received a probe message; bounded in time.
+    /// Waits until the server counts every open connection's user (<paramref name="before"/> plus the set's) and,
+    /// where users have several connections, every connection and no login pending; or, for a server without
+    /// stats, until each connection has received a probe message; bounded in time.
     /// </summary>
     /// <returns>Whether every login was confirmed in time.</returns>
     public static async Task<bool> ConfirmLoginsAsync(BenchContext context, ServerStats? before, ConnectionSet set, int parallelism, CancellationToken cancellationToken)
@@ -61,12 +62,17 @@ internal static class Population
             return unconfirmed == 0;
         }
 
-        Console.Error.WriteLine($"{context.Scenario}: waiting for the server to count {set.Opened} users");
-        var expected = before.Users + set.Opened;
-        var (stats, met) = await context.Api.WaitForStatsAsync(s => s.Users >= expected, timeout, cancellationToken);
+        var users = set.CountUsers();
+        Console.Error.WriteLine($"{context.Scenario}: waiting for the server to count {users} users");
+        var expected = before.Users + users;
+        var connections = before.Connections + set.Opened;
+        Func<ServerStats, bool> loggedIn = users == set.Opened
+            ? s => s.Users >= expected
+            : s => s.Users >= expected && s.Connections >= connections && s.PendingLogins <= before.PendingLogins;
+        var (stats, met) = await context.Api.WaitForStatsAsync(loggedIn, timeout, cancellationToken);
         if (!met)
         {
-            Console.Error.WriteLine($"warning: after {timeout.TotalSeconds:0} s the server counts {stats.Users} users, not {expected}");
+            Console.Error.WriteLine($"warning: after {timeout.TotalSeconds:0} s the server counts {stats.Users} users and {stats.Connections} connections ({stats.PendingLogins} not logged in), not {expected} and {connections}");
         }
 
         return met;

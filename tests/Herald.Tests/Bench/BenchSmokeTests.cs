@@ -31,6 +31,20 @@ public sealed class BenchSmokeTests
     }
 
     [Fact]
+    public async Task Idle_FourTabsAUser_TwentyConnectionsOfFiveUsers_AllLoggedInAndProbed()
+    {
+        await using var server = await HeraldTestServer.StartAsync(direct: true);
+
+        var result = await RunBenchAsync(
+            server, "idle", "--connections", "20", "--tabs", "4", "--idle-seconds", "1", "--settle-seconds", "0", "--warmup-connections", "0", "--live-heap", "off");
+
+        Assert.Equal((20, 5), (result.GetProperty("connections").GetInt32(), result.GetProperty("users").GetInt32()));
+        Assert.True(result.GetProperty("allLoginsConfirmed").GetBoolean());
+        Assert.Equal(result.GetProperty("probesSent").GetInt32(), result.GetProperty("probesReceived").GetInt32());
+        Assert.Equal(20, result.GetProperty("closedCleanly").GetInt32());
+    }
+
+    [Fact]
     public async Task Idle_OverTls_TwentyConnectionsLiveOnTheDirectPath()
     {
         using var certificate = TestCertificate.Create();
