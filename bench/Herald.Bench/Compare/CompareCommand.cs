@@ -21,7 +21,7 @@ internal static class CompareCommand
     /// <summary>The options each comparable scenario takes besides --url and --server-pid: where a passed-through option goes.</summary>
     private static readonly Dictionary<string, string[]> ScenarioOptions = new(StringComparer.Ordinal)
     {
-        ["idle"] = ["connections", "connect-concurrency", "idle-seconds", "settle-seconds", "warmup-connections", "live-heap"],
+        ["idle"] = ["connections", "connect-concurrency", "idle-seconds", "settle-seconds", "warmup-connections", "live-heap", "tabs"],
         ["latency"] = ["users", "rate", "messages", "warmup", "http-connections", "seed", "gc-events"],
         ["throughput"] = ["users", "seconds", "mode", "concurrency", "max-messages", "gc-events"],
     };
