@@ -16,9 +16,7 @@ public sealed class WatchStartTests(SharedRedis redis)
     private const int Users = 300;
 
     [Theory(Timeout = 120_000)]
-    [InlineData(HeraldRedisFanout.Routed)]
-    [InlineData(HeraldRedisFanout.Subscribed)]
-    [InlineData(HeraldRedisFanout.Everything)]
+    [ClassData(typeof(EveryFanout))]
     public async Task BurstOfFirstLogins_EachUserGetsWhatCameAfterItsLoginOnce(HeraldRedisFanout fanout)
     {
         var cancellation = TestContext.Current.CancellationToken;

@@ -16,9 +16,7 @@ public sealed class RedisClusterTests(SharedRedisCluster shared)
     private const int Users = 30;
 
     [Theory(Timeout = 60_000)]
-    [InlineData(HeraldRedisFanout.Subscribed)]
-    [InlineData(HeraldRedisFanout.Routed)]
-    [InlineData(HeraldRedisFanout.Everything)]
+    [ClassData(typeof(EveryFanout))]
     public async Task UsersOverEverySlotRange_GetWhatTheOtherNodePublishes_AndEachStreamsKeysShareOnePrimary(HeraldRedisFanout fanout)
     {
         var cancellation = TestContext.Current.CancellationToken;
