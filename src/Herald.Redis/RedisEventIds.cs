@@ -10,6 +10,7 @@ internal static class RedisEventIds
     public const int RedisConnectionLost = 501;
     public const int RedisConnectionRestored = 502;
     public const int RedisTooOld = 503;
+    public const int RedisTopologyChanged = 504;
     public const int RedisPayloadIgnored = 510;
     public const int RedisRepairFailed = 511;
     public const int RedisGapNotCovered = 512;

@@ -9,7 +9,9 @@ namespace Herald.Redis;
 /// Joins this node to the cluster at start: connects to Redis (without waiting for it: a node serves its own
 /// connections while Redis is away), subscribes to the control channel and the always-watched streams, and after
 /// every reconnect reads the watched streams again, so that what was published meanwhile reaches this node, and
-/// rewrites its presence. Starts the presence writes and the heartbeats, and at a graceful stop removes both.
+/// rewrites its presence; the same after the multiplexer moved to other servers (a Sentinel failover, a Redis
+/// Cluster slot moving), which can happen with no connection of this node lost. Starts the presence writes and the
+/// heartbeats, and at a graceful stop removes both.
 /// </summary>
 internal sealed partial class RedisNodeService(
     RedisConnection redis,
@@ -25,6 +27,7 @@ internal sealed partial class RedisNodeService(
         var multiplexer = redis.Multiplexer;
         multiplexer.ConnectionFailed += OnConnectionFailed;
         multiplexer.ConnectionRestored += OnConnectionRestored;
+        multiplexer.ConfigurationChanged += OnConfigurationChanged;
         presence.Start();
         heartbeat.Start();
         try
@@ -74,6 +77,18 @@ internal sealed partial class RedisNodeService(
         _ = channels.CatchUpAsync();
     }
 
+    /// <summary>
+    /// The multiplexer re-read which servers are primaries and moved its subscriptions to them (it does so before
+    /// this event). Between the old server's end and the move, what was published on a channel of this node reached
+    /// no one, and writes the old primary had not passed to its replica (presence among them) are gone.
+    /// </summary>
+    private void OnConfigurationChanged(object? sender, EndPointEventArgs changed)
+    {
+        Log.TopologyChanged(logger, redis.NodeId, changed.EndPoint.ToString() ?? "-");
+        presence.RewriteAll("Redis's servers changed");
+        _ = channels.CatchUpAsync();
+    }
+
     private void OnControl(RedisValue value)
     {
         if (ControlMessage.Read(((ReadOnlyMemory<byte>)value).Span) is { } command && command.Sender != redis.NodeId)
@@ -86,6 +101,9 @@ internal sealed partial class RedisNodeService(
     {
         [LoggerMessage(RedisEventIds.RedisTooOld, LogLevel.Error, "Redis {Version} at {Endpoint} is older than {Minimum}, which Herald needs (sharded pub/sub): publishes fail and the node reports not ready", EventName = nameof(RedisEventIds.RedisTooOld))]
         public static partial void TooOld(ILogger logger, string version, string endpoint, string minimum);
+
+        [LoggerMessage(RedisEventIds.RedisTopologyChanged, LogLevel.Information, "Node {Node} found Redis's servers changed (about {Endpoint}): reading its watched streams again and rewriting its presence", EventName = nameof(RedisEventIds.RedisTopologyChanged))]
+        public static partial void TopologyChanged(ILogger logger, string node, string endpoint);
 
         [LoggerMessage(RedisEventIds.RedisConnected, LogLevel.Information, "Node {Node} joined the cluster through Redis at {Endpoints}", EventName = nameof(RedisEventIds.RedisConnected))]
         public static partial void Connected(ILogger logger, string node, string endpoints);

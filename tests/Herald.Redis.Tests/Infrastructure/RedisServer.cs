@@ -9,14 +9,16 @@ namespace Herald.Redis.Tests.Infrastructure;
 /// A real redis-server as a child process on a free loopback port, with its own temporary directory. By default it
 /// keeps nothing on disk, so a restart loses every key (Redis "lost its data"); <c>persistent: true</c> writes an
 /// append-only file fsynced on every write, so a restart keeps them; <c>clusterNode: true</c> starts it as a node of a
-/// Redis Cluster, without slots until <see cref="RedisCluster"/> gives it some. Disposing kills it by PID and deletes the directory.
+/// Redis Cluster, without slots until <see cref="RedisCluster"/> gives it some; <c>replicaOf</c> starts it as a replica of
+/// another; <see cref="StartSentinelAsync"/> starts a Sentinel instead. Disposing kills it by PID and deletes the directory.
 /// </summary>
 public sealed class RedisServer : IAsyncDisposable
 {
     public const string NotInstalledMessage = "redis-server not found: run .ci/run, or apt-get install redis-server";
 
-    // What redis-server prints once it listens and has loaded its data (Redis 6 and 7).
+    // What redis-server prints once it listens and has loaded its data (Redis 6 and 7), and a Sentinel once it monitors.
     private const string ReadyMarker = "Ready to accept connections";
+    private const string SentinelReadyMarker = "+monitor master";
 
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
@@ -29,12 +31,17 @@ public sealed class RedisServer : IAsyncDisposable
     private readonly ConcurrentQueue<string> _output = new();
     private Process? _process;
 
-    private RedisServer(string executable, DirectoryInfo directory, bool persistent, bool clusterNode)
+    private readonly int? _replicaOf;
+    private readonly (string Service, int PrimaryPort)? _sentinelOf;
+
+    private RedisServer(string executable, DirectoryInfo directory, bool persistent, bool clusterNode, int? replicaOf, (string, int)? sentinelOf)
     {
         _executable = executable;
         _directory = directory;
         Persistent = persistent;
         ClusterNode = clusterNode;
+        _replicaOf = replicaOf;
+        _sentinelOf = sentinelOf;
     }
 
     public bool Persistent { get; }
@@ -58,11 +65,22 @@ public sealed class RedisServer : IAsyncDisposable
     /// <param name="persistent">Keep the keys across <see cref="RestartAsync"/> (append-only file, fsync always).</param>
     /// <param name="searchPath">Where to look for redis-server, in PATH's format; PATH itself by default.</param>
     /// <param name="clusterNode">Start it with cluster mode on (its node configuration in its own directory).</param>
-    public static async Task<RedisServer> StartAsync(bool persistent = false, string? searchPath = null, bool clusterNode = false)
+    /// <param name="replicaOf">The port of the loopback primary it replicates, if it is a replica.</param>
+    public static Task<RedisServer> StartAsync(bool persistent = false, string? searchPath = null, bool clusterNode = false, int? replicaOf = null) =>
+        StartAsync(persistent, searchPath, clusterNode, replicaOf, sentinelOf: null);
+
+    /// <summary>
+    /// Starts a Sentinel that monitors the loopback primary on <paramref name="primaryPort"/> as <paramref name="service"/>,
+    /// alone (quorum 1), counting it down after 1 s without an answer: a failover takes a few seconds.
+    /// </summary>
+    public static Task<RedisServer> StartSentinelAsync(string service, int primaryPort) =>
+        StartAsync(persistent: false, searchPath: null, clusterNode: false, replicaOf: null, sentinelOf: (service, primaryPort));
+
+    private static async Task<RedisServer> StartAsync(bool persistent, string? searchPath, bool clusterNode, int? replicaOf, (string, int)? sentinelOf)
     {
         var executable = FindExecutable(searchPath ?? Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
             ?? throw new InvalidOperationException(NotInstalledMessage);
-        var server = new RedisServer(executable, Directory.CreateTempSubdirectory("herald-redis-"), persistent, clusterNode);
+        var server = new RedisServer(executable, Directory.CreateTempSubdirectory("herald-redis-"), persistent, clusterNode, replicaOf, sentinelOf);
         try
         {
             var started = false;
@@ -225,6 +243,22 @@ public sealed class RedisServer : IAsyncDisposable
 
     private IEnumerable<string> Arguments()
     {
+        if (_sentinelOf is var (service, primaryPort))
+        {
+            // A Sentinel takes its monitoring from a file it rewrites as it learns the replicas and failovers.
+            var configuration = Path.Combine(_directory.FullName, "sentinel.conf");
+            File.WriteAllLines(configuration,
+            [
+                $"port {Port.ToString(CultureInfo.InvariantCulture)}",
+                "bind 127.0.0.1",
+                $"dir {_directory.FullName}",
+                $"sentinel monitor {service} 127.0.0.1 {primaryPort.ToString(CultureInfo.InvariantCulture)} 1",
+                $"sentinel down-after-milliseconds {service} 1000",
+                $"sentinel failover-timeout {service} 5000",
+            ]);
+            return [configuration, "--sentinel"];
+        }
+
         string[] common =
         [
             "--port", Port.ToString(CultureInfo.InvariantCulture),
@@ -240,7 +274,8 @@ public sealed class RedisServer : IAsyncDisposable
         string[] cluster = ClusterNode
             ? ["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "5000"]
             : [];
-        return common.Concat(persistence).Concat(cluster);
+        string[] replica = _replicaOf is { } primary ? ["--replicaof", "127.0.0.1", primary.ToString(CultureInfo.InvariantCulture)] : [];
+        return common.Concat(persistence).Concat(cluster).Concat(replica);
     }
 
     private async Task WaitForExitAsync()
@@ -263,7 +298,7 @@ public sealed class RedisServer : IAsyncDisposable
         }
 
         _output.Enqueue(line);
-        if (line.Contains(ReadyMarker, StringComparison.Ordinal))
+        if (line.Contains(_sentinelOf is null ? ReadyMarker : SentinelReadyMarker, StringComparison.Ordinal))
         {
             ready.TrySetResult();
         }
