@@ -26,14 +26,17 @@ internal static class FailureNode
     /// <param name="prefix">The cluster's key prefix.</param>
     /// <param name="configure">Herald's options.</param>
     /// <param name="connectionOptions">Appended to the connection string (<c>name=…</c>), to single the node's connections out in Redis.</param>
-    /// <param name="configuration">The connection string in place of <paramref name="redis"/>'s (a proxy in front of it).</param>
-    public static Task<HeraldTestServer> StartAsync(RedisServer redis, string prefix, Action<HeraldOptions>? configure = null, string? connectionOptions = null, string? configuration = null) =>
+    /// <param name="configuration">The connection string in place of <paramref name="redis"/>'s (a proxy in front of it, a Sentinel).</param>
+    /// <param name="fanout">The node's <c>Herald:Redis:Fanout</c>; the default when null.</param>
+    public static Task<HeraldTestServer> StartAsync(
+        RedisServer redis, string prefix, Action<HeraldOptions>? configure = null, string? connectionOptions = null, string? configuration = null, HeraldRedisFanout? fanout = null) =>
         HeraldTestServer.StartAsync(
             configure: configure,
             settings: HeraldRedisSettings.For(redis, prefix, new Dictionary<string, string?>
             {
                 ["Herald:Redis:CommandTimeout"] = CommandTimeout.ToString(),
                 [HeraldRedisSettings.ConfigurationKey] = (configuration ?? redis.ConnectionString) + (connectionOptions is null ? "" : $",{connectionOptions}"),
+                ["Herald:Redis:Fanout"] = fanout?.ToString(),
             }),
             configureBuilder: builder =>
             {

@@ -17,8 +17,9 @@ public sealed class SentinelFailoverTests
     private static readonly TimeSpan Receive = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan Failover = TimeSpan.FromSeconds(30);
 
-    [Fact(Timeout = 90_000)]
-    public async Task PrimaryKilled_ReplicaPromoted_NodesFollowIt_NothingLost()
+    [Theory(Timeout = 90_000)]
+    [ClassData(typeof(EveryFanout))]
+    public async Task PrimaryKilled_ReplicaPromoted_NodesFollowIt_NothingLost(HeraldRedisFanout fanout)
     {
         var cancellation = TestContext.Current.CancellationToken;
         await using var primary = await RedisServer.StartAsync();
@@ -28,8 +29,8 @@ public sealed class SentinelFailoverTests
 
         var prefix = RedisTestPrefix.New();
         var configuration = $"127.0.0.1:{sentinel.Port.ToString(CultureInfo.InvariantCulture)},serviceName={Service}";
-        await using var reading = await FailureNode.StartAsync(primary, prefix, configuration: configuration);
-        await using var publishing = await FailureNode.StartAsync(primary, prefix, configuration: configuration);
+        await using var reading = await FailureNode.StartAsync(primary, prefix, configuration: configuration, fanout: fanout);
+        await using var publishing = await FailureNode.StartAsync(primary, prefix, configuration: configuration, fanout: fanout);
         await using var reader = new ResumingReader("fay");
         await reader.LogInAsync(reading.WebSocketUri, fromStart: true);
         for (var i = 1; i <= 3; i++)
