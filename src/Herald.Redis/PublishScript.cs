@@ -13,8 +13,8 @@ internal static class PublishScript
     // KEYS: meta, history, presence, idempotency. ARGV: a fresh epoch, the payload header (StreamPayload.Header), the
     // record, the time (.NET ticks, for the history entry), the history's message limit, the age window in ms, the
     // channel, how to publish (0: PUBLISH on the channel; 1: SPUBLISH on it, a sharded channel; 2: PUBLISH on the
-    // channel's name followed by each node ID the presence hash counts connections for), the idempotency key ('' for none), the message ID, the idempotency window
-    // in ms. Returns { epoch, seq, connections }, and a fourth element, the earlier message's ID, when the stream has
+    // channel's name followed by each node ID the presence hash counts connections for), the idempotency key ('' for
+    // none), the message ID, the idempotency window in ms. Returns { epoch, seq, connections }, and a fourth element, the earlier message's ID, when the stream has
     // this key's message already in its epoch: a retry whose earlier try ran although its reply was lost.
     // The history is a list of HistoryEntry elements, not a Redis stream: a stream's first node takes about 4.7 KB
     // however little it holds (measured with MEMORY USAGE on Redis 7.0), a list of one message about its size.

@@ -13,8 +13,9 @@ namespace Herald.Redis;
 /// own channel the streams its presence counts connections on, from the moment its field is written; with
 /// <see cref="HeraldRedisFanout.Subscribed"/>, it subscribes to a stream's channel when its first local subscription
 /// joins and unsubscribes when the last one leaves; with <see cref="HeraldRedisFanout.Everything"/> it receives
-/// every stream on one channel and keeps only those it watches. Either way each watched stream's messages are put in seq order, gaps repaired from the history
-/// (<see cref="WatchedStream"/>), and dispatched to the local subscribers. The broadcast stream is always watched.
+/// every stream on one channel and keeps only those it watches. Either way each watched stream's messages are put
+/// in seq order, gaps repaired from the history (<see cref="WatchedStream"/>), and dispatched to the local
+/// subscribers. The broadcast stream is always watched.
 /// </summary>
 internal sealed partial class StreamChannels(
     RedisConnection redis,
