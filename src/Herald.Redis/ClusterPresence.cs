@@ -91,12 +91,20 @@ internal sealed partial class ClusterPresence(
     }
 
     /// <summary>
-    /// Done once a write of every change made before the call has succeeded, and no earlier write failed since the
-    /// last rewrite: then this node's presence in Redis counts every stream it watched at the call. Faults with the
-    /// write's failure otherwise.
+    /// Done once a write of <paramref name="streams"/>, and of every change made before the call, has succeeded,
+    /// and no earlier write failed since the last rewrite: then this node's presence in Redis counts each of them as
+    /// it stood at the call. Faults with the write's failure otherwise.
     /// </summary>
-    public Task FlushAsync()
+    public Task FlushAsync(IReadOnlyList<StreamId> streams)
     {
+        foreach (var stream in streams)
+        {
+            if (stream.Kind != StreamKind.Broadcast)
+            {
+                _dirty.TryAdd(stream.Name, (stream, false));
+            }
+        }
+
         var flush = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_flushGate)
         {

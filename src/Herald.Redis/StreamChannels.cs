@@ -78,11 +78,7 @@ internal sealed partial class StreamChannels(
             await redis.Subscriber.SubscribeAsync(keys.NodeChannel(redis.NodeId), OnStreamMessage);
         }
 
-        if (_broadcast.TryAddInterest(out _))
-        {
-            _broadcast.Ready = Starts.Enqueue(_broadcast);
-        }
-
+        _broadcast.TryAddInterest(Starts.Enqueue);
         await WhenReadyAsync(StreamId.Broadcast);
     }
 
@@ -105,15 +101,9 @@ internal sealed partial class StreamChannels(
                 watched = fresh;
             }
 
-            if (watched.TryAddInterest(out var isFirst))
+            if (watched.TryAddInterest(Starts.Enqueue))
             {
-                // Marked before the start: with Routed, the start waits for the write of it.
                 presence.CountChanged(stream);
-                if (isFirst)
-                {
-                    watched.Ready = Starts.Enqueue(watched);
-                }
-
                 return;
             }
         }
@@ -232,7 +222,7 @@ internal sealed partial class StreamChannels(
         {
             // Routed by presence: a message published after this node's field is written comes to this node, so the
             // head is read after it. Presence is written by one loop, in order, so no older removal overtakes the field.
-            await presence.FlushAsync();
+            await presence.FlushAsync(unbaselined.ConvertAll(static watched => watched.Stream));
         }
 
         var heads = await history.ReadHeadsAsync(unbaselined.ConvertAll(static watched => watched.Stream));

@@ -79,18 +79,26 @@ internal sealed class WatchedStream(StreamId stream)
         }
     }
 
+    /// <summary>Counts one more subscription, and for the first one starts watching the stream (<paramref name="start"/> gives <see cref="Ready"/>).</summary>
+    /// <remarks>
+    /// The start is made under the same lock as the count, so that a second subscription counted after the first
+    /// always finds the first's <see cref="Ready"/>, never the completed task the entry is made with.
+    /// </remarks>
     /// <returns>False when the entry is retired.</returns>
-    public bool TryAddInterest(out bool isFirst)
+    public bool TryAddInterest(Func<WatchedStream, Task> start)
     {
         lock (this)
         {
-            isFirst = _interest == 0;
             if (Retired)
             {
                 return false;
             }
 
-            _interest++;
+            if (_interest++ == 0)
+            {
+                Ready = start(this);
+            }
+
             return true;
         }
     }

@@ -45,6 +45,49 @@ public sealed class RoutedFanoutTests(SharedRedis redis)
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task BurstOfFirstLogins_EachStreamIsReadyOnlyOnceItsPresenceFieldIsInRedis()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        var prefix = RedisTestPrefix.New();
+        await using var cluster = await StartClusterAsync(prefix, TimeSpan.FromSeconds(5));
+        var node = cluster[0].Server;
+        var id = NodeId(node);
+        var channels = node.Services.GetRequiredService<StreamChannels>();
+        var users = Enumerable.Range(0, 300).Select(i => $"ready-{i}").ToArray();
+
+        // A stream is ready when a message published from then on reaches the node: with Routed, when the node's
+        // field is in the stream's presence hash. Checked the moment each stream is ready, before anything else runs.
+        var checks = new List<Task<bool>>();
+        var clients = await Task.WhenAll(users.Select(async user =>
+        {
+            var client = await node.ConnectAsUserAsync(user);
+
+            // The hub counts the connection a moment before the node counts it on the stream and starts watching it.
+            var stream = StreamId.ForUser(user);
+            await Eventually.TrueAsync(() => channels.CountOf(stream) > 0, $"{user}'s stream to be watched");
+            lock (checks)
+            {
+                checks.Add(channels.WhenReadyAsync(stream)
+                    .ContinueWith(_ => redis.Database.HashExistsAsync($"{prefix}:{{{stream.Name}}}:presence", id), cancellation, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default)
+                    .Unwrap());
+            }
+
+            return client;
+        }));
+        try
+        {
+            Assert.All(await Task.WhenAll(checks), Assert.True);
+        }
+        finally
+        {
+            foreach (var client in clients)
+            {
+                await client.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task NodeCleanedUpAsGone_WhatWasPublishedMeanwhileReachesItsConnectionOnceInOrder()
     {
         var cancellation = TestContext.Current.CancellationToken;
