@@ -58,7 +58,7 @@ public sealed class RoutedFanoutTests(SharedRedis redis)
         // A stream is ready when a message published from then on reaches the node: with Routed, when the node's
         // field is in the stream's presence hash. Checked the moment each stream is ready, before anything else runs.
         var checks = new List<Task<bool>>();
-        var clients = await Task.WhenAll(users.Select(async user =>
+        await using var clients = await ClientGroup.ConnectAsync(users, async user =>
         {
             var client = await node.ConnectAsUserAsync(user);
 
@@ -73,18 +73,9 @@ public sealed class RoutedFanoutTests(SharedRedis redis)
             }
 
             return client;
-        }));
-        try
-        {
-            Assert.All(await Task.WhenAll(checks), Assert.True);
-        }
-        finally
-        {
-            foreach (var client in clients)
-            {
-                await client.DisposeAsync();
-            }
-        }
+        });
+
+        Assert.All(await Task.WhenAll(checks), Assert.True);
     }
 
     [Fact(Timeout = 60_000)]

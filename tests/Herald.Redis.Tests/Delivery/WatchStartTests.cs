@@ -32,40 +32,31 @@ public sealed class WatchStartTests(SharedRedis redis)
             await publisher.Server.Hub.PublishAsync(new HeraldPublication { Users = [user], Text = "before" }, cancellation);
         }
 
-        var clients = await Task.WhenAll(users.Select(user => watcher.Server.ConnectAsUserAsync(user)));
-        try
+        await using var clients = await ClientGroup.ConnectAsync(users, user => watcher.Server.ConnectAsUserAsync(user));
+
+        // Published while the starts are under way: a seed login's position is where its stream stood when the
+        // node read it, at most one head read after the login (docs/scaling.md), so each of these may come or
+        // not, but at most once and before what follows.
+        var during = users.Select(user => publisher.Server.Hub.PublishAsync(new HeraldPublication { Users = [user], Text = $"during {user}" }, cancellation).AsTask()).ToList();
+        var channels = watcher.Server.Services.GetRequiredService<StreamChannels>();
+        await Task.WhenAll(users.Select(user => channels.WhenReadyAsync(StreamId.ForUser(user))));
+        await Task.WhenAll(during);
+
+        await Task.WhenAll(users.Select(user => publisher.Server.Hub.PublishAsync(new HeraldPublication { Users = [user], Text = $"after {user}" }, cancellation).AsTask()));
+
+        // A duplicate would come right behind the message: the marker shows the queue is past it.
+        await Task.WhenAll(users.Select(user => publisher.Server.Hub.PublishAsync(new HeraldPublication { Users = [user], Text = "marker" }, cancellation).AsTask()));
+        foreach (var (user, client) in users.Zip(clients.Clients))
         {
-            // Published while the starts are under way: a seed login's position is where its stream stood when the
-            // node read it, at most one head read after the login (docs/scaling.md), so each of these may come or
-            // not, but at most once and before what follows.
-            var during = users.Select(user => publisher.Server.Hub.PublishAsync(new HeraldPublication { Users = [user], Text = $"during {user}" }, cancellation).AsTask()).ToList();
-            var channels = watcher.Server.Services.GetRequiredService<StreamChannels>();
-            await Task.WhenAll(users.Select(user => channels.WhenReadyAsync(StreamId.ForUser(user))));
-            await Task.WhenAll(during);
-
-            await Task.WhenAll(users.Select(user => publisher.Server.Hub.PublishAsync(new HeraldPublication { Users = [user], Text = $"after {user}" }, cancellation).AsTask()));
-
-            // A duplicate would come right behind the message: the marker shows the queue is past it.
-            await Task.WhenAll(users.Select(user => publisher.Server.Hub.PublishAsync(new HeraldPublication { Users = [user], Text = "marker" }, cancellation).AsTask()));
-            foreach (var (user, client) in users.Zip(clients))
+            var received = new List<string>();
+            do
             {
-                var received = new List<string>();
-                do
-                {
-                    received.Add(await client.ReceiveTextAsync());
-                }
-                while (received[^1] != "marker");
+                received.Add(await client.ReceiveTextAsync());
+            }
+            while (received[^1] != "marker");
 
-                string[][] allowed = [[$"after {user}", "marker"], [$"during {user}", $"after {user}", "marker"]];
-                Assert.True(allowed.Any(received.SequenceEqual), $"{user} received: {string.Join(" | ", received)}");
-            }
-        }
-        finally
-        {
-            foreach (var client in clients)
-            {
-                await client.DisposeAsync();
-            }
+            string[][] allowed = [[$"after {user}", "marker"], [$"during {user}", $"after {user}", "marker"]];
+            Assert.True(allowed.Any(received.SequenceEqual), $"{user} received: {string.Join(" | ", received)}");
         }
     }
 

@@ -26,8 +26,7 @@ public sealed class RedisClusterTests(SharedRedisCluster shared)
             HeraldRedisSettings.For(shared.Cluster.ConnectionString, prefix, new Dictionary<string, string?> { ["Herald:Redis:Fanout"] = fanout.ToString() }),
             static builder => builder.Services.AddHerald().AddRedis());
         var users = Enumerable.Range(0, Users).Select(i => $"slot-{i.ToString(CultureInfo.InvariantCulture)}").ToArray();
-        var clients = await Task.WhenAll(users.Select(user => nodes[0].Server.ConnectAsUserAsync(user)));
-        try
+        await using (var clients = await ClientGroup.ConnectAsync(users, user => nodes[0].Server.ConnectAsUserAsync(user)))
         {
             var channels = nodes[0].Server.Services.GetRequiredService<StreamChannels>();
             await Task.WhenAll(users.Select(user => channels.WhenReadyAsync(Herald.Streams.StreamId.ForUser(user))));
@@ -36,16 +35,9 @@ public sealed class RedisClusterTests(SharedRedisCluster shared)
                 await nodes[1].Server.Hub.PublishAsync(new HeraldPublication { Users = [user], Text = $"to {user}" }, cancellation);
             }
 
-            foreach (var (user, client) in users.Zip(clients))
+            foreach (var (user, client) in users.Zip(clients.Clients))
             {
                 Assert.Equal($"to {user}", await client.ReceiveTextAsync());
-            }
-        }
-        finally
-        {
-            foreach (var client in clients)
-            {
-                await client.DisposeAsync();
             }
         }
 
