@@ -36,10 +36,10 @@ internal sealed partial class ClusterPresence(
     private readonly HashSet<string> _inDoubt = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _wake = new(0);
     private readonly Lock _flushGate = new();
+    private readonly CancellationTokenSource _stopping = new();
     private List<TaskCompletionSource>? _flushes;
     private bool _flushesRefused;
     private Exception? _lastFailure;
-    private readonly CancellationTokenSource _stopping = new();
     private int _wakePending;
     private int _rewritePending;
     private int _rewriteWritten;
@@ -99,10 +99,7 @@ internal sealed partial class ClusterPresence(
     {
         foreach (var stream in streams)
         {
-            if (stream.Kind != StreamKind.Broadcast)
-            {
-                _dirty.TryAdd(stream.Name, (stream, false));
-            }
+            CountChanged(stream);
         }
 
         var flush = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -61,9 +61,10 @@ internal sealed partial class StreamChannels(
 
     /// <summary>The streams watched now, the broadcast stream among them.</summary>
     public IEnumerable<WatchedStream> Watched => Registry.Streams
-        .Select(static subscribers => Volatile.Read(ref subscribers.BackplaneState) as WatchedStream)
-        .Where(static watched => watched is { Retired: false })
-        .Append(_broadcast)!;
+        .Select(static subscribers => Volatile.Read(ref subscribers.BackplaneState))
+        .OfType<WatchedStream>()
+        .Where(static watched => !watched.Retired)
+        .Append(_broadcast);
 
     /// <summary>Subscribes to what every node receives: the broadcast stream, and this node's channel or every stream's.</summary>
     public async Task StartAsync()

@@ -32,7 +32,7 @@ internal sealed class WatchedStream(StreamId stream)
     /// Done once the node knows where the stream stood, receives it, and has caught up on what came in between: the
     /// task of the batch of starts the stream went in (<see cref="WatchStarts"/>).
     /// </summary>
-    public Task Ready { get; set; } = Task.CompletedTask;
+    public Task Ready { get; private set; } = Task.CompletedTask;
 
     /// <summary>
     /// True from the moment this entry gave the multiplexer its handler for the stream's channel, which keeps it

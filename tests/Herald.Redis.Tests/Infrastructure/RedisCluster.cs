@@ -72,6 +72,8 @@ public sealed class RedisCluster : IAsyncDisposable
             await AdminAsync(_servers[0], "CLUSTER", "MEET", "127.0.0.1", other.Port);
         }
 
+        // Not Eventually: each check opens a connection to every server, so it polls slower, and a cluster that does
+        // not form is explained by what the servers printed.
         var deadline = DateTime.UtcNow + FormTimeout;
         while (!await IsFormedAsync())
         {
